@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Parley.LoadGen: not built yet.");
+return 1;
