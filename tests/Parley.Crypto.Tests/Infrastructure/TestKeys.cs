@@ -35,3 +35,16 @@ public sealed class TestParty : IDisposable
         KemPreKey.Dispose();
     }
 }
+
+/// <summary>Builds the bundle a party would publish.</summary>
+public static class TestBundles
+{
+    public static Parley.Crypto.Bundles.PreKeyBundle For(TestParty party, IReadOnlyList<Parley.Crypto.Bundles.CipherSuite>? suites = null) =>
+        new(
+            party.AccountId,
+            party.Identity.PublicKey,
+            party.SignedPreKey.PublicPreKey,
+            party.OneTimePreKey?.PublicPreKey,
+            party.KemPreKey.PublicPreKey,
+            Parley.Crypto.Bundles.SignedSuiteList.Create(party.Identity, suites ?? Parley.Crypto.Bundles.CipherSuites.All));
+}
