@@ -28,7 +28,7 @@ internal sealed class SessionParty : IDisposable
 
     public InMemoryPreKeyStore PreKeys { get; } = new();
 
-    public InMemorySessionStore Sessions { get; } = new();
+    public InMemorySessionStore Sessions { get; set; } = new();
 
     public SignedPreKeyRecord SignedPreKey { get; }
 
