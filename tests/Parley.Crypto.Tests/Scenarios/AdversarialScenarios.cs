@@ -114,8 +114,17 @@ public sealed class AdversarialScenarios : IDisposable
             Assert.Equal(bobBefore, Snapshot(_bob, _alice));
         }
 
+        // Half from the live cipher, half after a restart from the stored bytes alone.
+        int index = 0;
         foreach ((byte[] bytes, string text) in genuine.AsEnumerable().Reverse())
         {
+            if (index++ == genuine.Count / 2)
+            {
+                byte[] stored = _bob.SessionBytes(_alice)!;
+                _bob.Sessions = new InMemorySessionStore();
+                _bob.Sessions.StoreSession("alice", stored);
+            }
+
             Assert.Equal(text, _bob.Receive(_alice, bytes));
         }
     }
