@@ -2,6 +2,7 @@ using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
 using Parley.Server.Hosting;
+using Parley.Server.Metrics;
 using Parley.Server.Storage;
 
 // Admin commands (fingerprint, users add, invites create) run and exit without serving.
@@ -19,6 +20,7 @@ var app = builder.Build();
 app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
+app.MapParleyMetrics();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
 
