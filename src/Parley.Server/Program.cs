@@ -2,6 +2,7 @@ using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
 using Parley.Server.Hosting;
+using Parley.Server.Keys;
 using Parley.Server.Metrics;
 using Parley.Server.Storage;
 
@@ -15,11 +16,13 @@ var builder = ParleyHost.CreateBuilder(args);
 builder.Services.AddStorage();
 builder.Services.AddTokenAuthentication();
 builder.Services.AddAccounts();
+builder.Services.AddKeys();
 
 var app = builder.Build();
 app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
+app.MapKeys();
 app.MapParleyMetrics();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
