@@ -43,7 +43,7 @@ public sealed class RelayHost : IAsyncDisposable
         var (token, hash) = SessionToken.Create();
         var now = DateTimeOffset.UtcNow;
         await Services.GetRequiredService<ISessionTokenStore>()
-            .CreateAsync(hash, new Accounts.AccountId(id), now, now.AddDays(1), CancellationToken.None).WaitAsync(RelayTestClient.Timeout);
+            .CreateAsync(hash, new Accounts.AccountId(id), now, now.AddDays(3650), CancellationToken.None).WaitAsync(RelayTestClient.Timeout);
         return new TestUser(id, username, token);
     }
 
@@ -95,6 +95,26 @@ public sealed class RelayHost : IAsyncDisposable
         var queued = client.Skipped.ToList();
         client.Skipped.Clear();
         return (client, queued);
+    }
+
+    /// <summary>Connects, acknowledges everything queued (contact events included) and disconnects.</summary>
+    public async Task ClearQueueAsync(TestUser user)
+    {
+        var (client, queued) = await ConnectAndDrainAsync(user);
+        await using var _ = client;
+        foreach (var frame in queued)
+        {
+            if (frame.KindCase == ServerFrame.KindOneofCase.Deliver)
+            {
+                await client.AckAsync(frame.Deliver.MessageId);
+            }
+            else if (frame.KindCase == ServerFrame.KindOneofCase.ContactEvent)
+            {
+                await client.AckAsync(frame.ContactEvent.MessageId);
+            }
+        }
+
+        await client.SyncAsync();
     }
 
     public async ValueTask DisposeAsync()
