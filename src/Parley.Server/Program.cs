@@ -2,6 +2,7 @@ using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
 using Parley.Server.Hosting;
+using Parley.Server.Metrics;
 using Parley.Server.Relay;
 using Parley.Server.Storage;
 
@@ -22,6 +23,7 @@ app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
 app.MapRelay();
+app.MapParleyMetrics();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
 
