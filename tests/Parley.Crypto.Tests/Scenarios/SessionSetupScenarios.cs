@@ -38,6 +38,23 @@ public sealed class SessionSetupScenarios : IDisposable
     }
 
     [Fact]
+    public void Messages_follow_the_documented_envelope()
+    {
+        _alice.StartSessionWith(_bob);
+        byte[] first = _alice.Send(_bob, "x").ToArray();
+        Assert.Equal(new byte[] { 1, 1, 1 }, first[..3]);
+        int headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(first.AsSpan(3));
+        Assert.True(Parley.Crypto.Agreement.InitialMessageHeader.TryParse(first.AsSpan(5, headerLength), out var header));
+        Assert.Equal("alice", header.InitiatorAccountId);
+        Assert.Equal(5 + headerLength + 40 + 1 + 16, first.Length);
+
+        _bob.Receive(_alice, first);
+        byte[] reply = _bob.Send(_alice, "yz").ToArray();
+        Assert.Equal(new byte[] { 1, 1, 2 }, reply[..3]);
+        Assert.Equal(3 + 40 + 2 + 16, reply.Length);
+    }
+
+    [Fact]
     public void Setup_without_one_time_prekeys_uses_the_last_resort_key_and_keeps_it()
     {
         _alice.StartSessionWith(_bob, oneTimePreKey: false, oneTimeKemPreKey: false);
