@@ -85,6 +85,7 @@ public sealed partial class SessionCipher : IDisposable
     /// <param name="plaintext">The plaintext on success, otherwise null.</param>
     /// <param name="error">Why the message was refused, or <see cref="SessionError.None"/>.</param>
     /// <returns>True when the message decrypted.</returns>
+    /// <exception cref="InvalidOperationException">The session bytes in our own store are corrupt (a store bug, not hostile input).</exception>
     public bool TryDecrypt(ReadOnlySpan<byte> message, out byte[]? plaintext, out SessionError error)
     {
         plaintext = null;
