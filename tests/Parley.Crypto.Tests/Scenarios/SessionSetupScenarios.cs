@@ -130,6 +130,38 @@ public sealed class SessionSetupScenarios : IDisposable
     }
 
     [Fact]
+    public void A_bundle_with_any_flipped_signature_bit_never_yields_a_session()
+    {
+        PreKeyBundle original = _bob.Bundle();
+        byte[] bytes = original.Serialize();
+        byte[][] signatures =
+        [
+            original.IdentityKey.Signature.ToArray(), original.SignedPreKey.Signature.ToArray(),
+            original.KemPreKey.Signature.ToArray(), bytes[^64..],
+        ];
+        var builder = new SessionBuilder(_alice.Identities, _alice.Sessions, "bob");
+        foreach (byte[] signature in signatures)
+        {
+            int offset = bytes.AsSpan().IndexOf(signature);
+            Assert.True(offset > 0);
+            for (int bit = 0; bit < signature.Length * 8; bit++)
+            {
+                byte[] flipped = (byte[])bytes.Clone();
+                flipped[offset + (bit / 8)] ^= (byte)(1 << (bit % 8));
+                if (PreKeyBundle.TryParse(flipped, out PreKeyBundle? bundle))
+                {
+                    Assert.False(builder.TryProcessBundle(bundle, out SessionError error));
+                    Assert.Equal(SessionError.InvalidPreKeyBundle, error);
+                }
+            }
+        }
+
+        Assert.Null(_alice.SessionBytes(_bob));
+        Assert.Null(_alice.Identities.GetRemoteIdentity("bob"));
+        Assert.True(builder.TryProcessBundle(original, out _));
+    }
+
+    [Fact]
     public void Without_a_session_nothing_can_be_sent_or_received()
     {
         var error = Assert.Throws<SessionException>(() => _alice.Send(_bob, "x"));
