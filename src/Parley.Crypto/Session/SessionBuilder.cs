@@ -49,7 +49,8 @@ public sealed class SessionBuilder
     public bool TryProcessBundle(PreKeyBundle bundle, out SessionError error, IReadOnlyList<CipherSuite>? preference = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        if (!string.Equals(bundle.AccountId, _remoteAccountId, StringComparison.Ordinal) || !bundle.Verify())
+        // Every signature of the bundle is verified by HybridAgreement.Initiate below (once, not twice).
+        if (!string.Equals(bundle.AccountId, _remoteAccountId, StringComparison.Ordinal))
         {
             error = SessionError.InvalidPreKeyBundle;
             return false;
@@ -73,18 +74,29 @@ public sealed class SessionBuilder
         {
             agreement = HybridAgreement.Initiate(_identities.GetIdentityKeyPair(), _identities.LocalAccountId, bundle, suite.Value);
         }
-        catch (AgreementException)
+        catch (AgreementException e)
         {
-            error = SessionError.InvalidPreKeyBundle;
+            error = e.Failure == AgreementFailure.UnsupportedSuite ? SessionError.NoCommonCipherSuite : SessionError.InvalidPreKeyBundle;
             return false;
         }
 
+        SessionState state;
         using (agreement)
         using (RootKey root = RootKey.FromBytes(agreement.RootKey))
-        using (var ratchet = DoubleRatchet.CreateInitiator(root, CipherSuites.AeadOf(suite.Value), agreement.SignedPreKeyPublic,
-                   agreement.AssociatedData))
-        using (var record = new SessionRecord(suite.Value, bundle.IdentityKey, agreement.Header.EphemeralKey.ToArray(),
-                   agreement.Header.Serialize(), ratchet))
+        {
+            state = new SessionState(suite.Value, bundle.IdentityKey, agreement.Header.EphemeralKey.ToArray(), agreement.Header.Serialize(),
+                DoubleRatchet.CreateInitiator(root, CipherSuites.AeadOf(suite.Value), agreement.SignedPreKeyPublic, agreement.AssociatedData));
+        }
+
+        // The new session becomes current; earlier ones stay so messages still in flight decrypt.
+        byte[]? existing = _sessions.LoadSession(_remoteAccountId);
+        SessionRecord? record = null;
+        if (existing is not null && SessionRecord.TryParse(existing, out record))
+        {
+            record.Promote(state);
+        }
+
+        using (record ??= SessionRecord.Create(state))
         {
             _sessions.StoreSession(_remoteAccountId, record.Serialize());
         }

@@ -20,9 +20,10 @@ public sealed partial class SessionCipher
         // A later message of a session we already built from this header: ordinary ratchet decryption,
         // which also recognises replays of the first message as duplicates.
         SessionRecord? existing = LoadRecord();
-        if (existing is not null && header.EphemeralKey.SequenceEqual(existing.BaseKey))
+        SessionState[] sameBaseKey = existing is null ? [] : [.. existing.States.Where(s => header.EphemeralKey.SequenceEqual(s.BaseKey))];
+        if (sameBaseKey.Length > 0)
         {
-            return DecryptWithRecord(existing, message, envelope, out plaintext);
+            return DecryptWithRecord(existing!, sameBaseKey, message, envelope, out plaintext);
         }
 
         if (_preKeys.IsBaseKeyUsed(header.EphemeralKey))
@@ -60,18 +61,18 @@ public sealed partial class SessionCipher
             return SessionError.InvalidMessage;
         }
 
-        SessionRecord record;
+        SessionState state;
         using (agreement)
         using (RootKey root = RootKey.FromBytes(agreement.RootKey))
         {
-            record = new SessionRecord(header.Suite, header.InitiatorIdentity, header.EphemeralKey.ToArray(), null,
+            state = new SessionState(header.Suite, header.InitiatorIdentity, header.EphemeralKey.ToArray(), null,
                 DoubleRatchet.CreateResponder(root, CipherSuites.AeadOf(header.Suite), signed.KeyPair, agreement.AssociatedData));
         }
 
-        RatchetError result = record.Ratchet.TryDecrypt(message, envelope.PrefixLength, out plaintext);
+        RatchetError result = state.Ratchet.TryDecrypt(message, envelope.PrefixLength, out plaintext);
         if (result != RatchetError.None)
         {
-            record.Dispose();
+            state.Dispose();
             return Map(result);
         }
 
@@ -90,6 +91,18 @@ public sealed partial class SessionCipher
         if (_identities.GetRemoteIdentity(_remoteAccountId) is null)
         {
             _identities.SaveRemoteIdentity(_remoteAccountId, header.InitiatorIdentity);
+        }
+
+        // The new session becomes current; the earlier ones stay for messages still in flight.
+        SessionRecord? record = LoadRecord();
+        InvalidateCache();
+        if (record is null)
+        {
+            record = SessionRecord.Create(state);
+        }
+        else
+        {
+            record.Promote(state);
         }
 
         Commit(record);

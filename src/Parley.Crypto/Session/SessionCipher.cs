@@ -46,7 +46,9 @@ public sealed partial class SessionCipher : IDisposable
     /// <param name="plaintext">At most <see cref="MessageFormat.MaxPlaintextLength"/> bytes.</param>
     /// <exception cref="SessionException">
     /// <see cref="SessionError.NoSession"/> without a session; <see cref="SessionError.UntrustedIdentity"/> when the
-    /// contact's trusted identity key no longer matches the session's (sending is blocked until the user acts).
+    /// contact's trusted identity key no longer matches the session's (sending is blocked until the user acts;
+    /// after the user accepts the new key with <see cref="IIdentityStore.SaveRemoteIdentity"/>, build a new
+    /// session from a fresh bundle with <see cref="SessionBuilder"/>).
     /// </exception>
     public CiphertextMessage Encrypt(ReadOnlySpan<byte> plaintext)
     {
@@ -56,22 +58,23 @@ public sealed partial class SessionCipher : IDisposable
         }
 
         SessionRecord record = LoadRecord() ?? throw new SessionException(SessionError.NoSession);
+        SessionState state = record.Current;
         IdentityKey? trusted = _identities.GetRemoteIdentity(_remoteAccountId);
-        if (trusted is null || !trusted.Equals(record.RemoteIdentity))
+        if (trusted is null || !state.IsWith(trusted))
         {
             throw new SessionException(SessionError.UntrustedIdentity);
         }
 
-        if (!record.Ratchet.CanEncrypt)
+        if (!state.Ratchet.CanEncrypt)
         {
             throw new SessionException(SessionError.NoSession);
         }
 
-        byte[] prefix = MessageFormat.Prefix(record.Suite, record.PendingHeader);
+        byte[] prefix = MessageFormat.Prefix(state.Suite, state.PendingHeader);
         InvalidateCache();
-        byte[] message = record.Ratchet.Encrypt(prefix, plaintext);
+        byte[] message = state.Ratchet.Encrypt(prefix, plaintext);
         Commit(record);
-        return new CiphertextMessage(record.PendingHeader is null ? CiphertextMessageType.Ratchet : CiphertextMessageType.PreKey, message);
+        return new CiphertextMessage(state.PendingHeader is null ? CiphertextMessageType.Ratchet : CiphertextMessageType.PreKey, message);
     }
 
     /// <summary>
@@ -82,6 +85,7 @@ public sealed partial class SessionCipher : IDisposable
     /// <param name="plaintext">The plaintext on success, otherwise null.</param>
     /// <param name="error">Why the message was refused, or <see cref="SessionError.None"/>.</param>
     /// <returns>True when the message decrypted.</returns>
+    /// <exception cref="InvalidOperationException">The session bytes in our own store are corrupt (a store bug, not hostile input).</exception>
     public bool TryDecrypt(ReadOnlySpan<byte> message, out byte[]? plaintext, out SessionError error)
     {
         plaintext = null;
@@ -106,29 +110,42 @@ public sealed partial class SessionCipher : IDisposable
             return SessionError.NoSession;
         }
 
-        return DecryptWithRecord(record, message, envelope, out plaintext);
+        return DecryptWithRecord(record, [.. record.States], message, envelope, out plaintext);
     }
 
-    /// <summary>Decrypts with an existing record; on success the responder has answered, so PreKey headers stop.</summary>
-    private SessionError DecryptWithRecord(SessionRecord record, ReadOnlySpan<byte> message, MessageFormat.Envelope envelope,
-        out byte[]? plaintext)
+    /// <summary>
+    /// Tries <paramref name="candidates"/> (current state first); the state that decrypts becomes current
+    /// and, having heard from the contact, stops sending PreKey messages. Nothing changes on failure.
+    /// </summary>
+    private SessionError DecryptWithRecord(SessionRecord record, SessionState[] candidates, ReadOnlySpan<byte> message,
+        MessageFormat.Envelope envelope, out byte[]? plaintext)
     {
         plaintext = null;
-        if (envelope.Suite != record.Suite)
+        SessionError error = SessionError.InvalidMessage;
+        foreach (SessionState state in candidates)
         {
-            return SessionError.InvalidMessage;
+            if (envelope.Suite != state.Suite)
+            {
+                continue;
+            }
+
+            RatchetError result = state.Ratchet.TryDecrypt(message, envelope.PrefixLength, out plaintext);
+            if (result == RatchetError.None)
+            {
+                InvalidateCache();
+                state.PendingHeader = null;
+                record.Promote(state);
+                Commit(record);
+                return SessionError.None;
+            }
+
+            if (error == SessionError.InvalidMessage)
+            {
+                error = Map(result);
+            }
         }
 
-        RatchetError result = record.Ratchet.TryDecrypt(message, envelope.PrefixLength, out plaintext);
-        if (result != RatchetError.None)
-        {
-            return Map(result);
-        }
-
-        InvalidateCache();
-        record.PendingHeader = null;
-        Commit(record);
-        return SessionError.None;
+        return error;
     }
 
     /// <summary>The current session, from the cache when the store still holds the bytes we last wrote. Owned by this cipher.</summary>
