@@ -88,7 +88,7 @@ public sealed partial class LoginService(
             ? await accounts.FindByIdAsync(accountId, cancellationToken).ConfigureAwait(false)
             : null;
         var verifier = account?.Credentials.Verifier ?? fakes.For(pending.Username).Verifier;
-        var ok = SrpServerSession.TryFinish(verifier, pending.PrivateB, publicA, proof, out var m2);
+        var ok = SrpServerSession.TryFinish(verifier, pending.PrivateB, pending.PublicB, publicA, proof, out var m2);
         CryptographicOperations.ZeroMemory(pending.PrivateB);
         if (!ok || account is null)
         {

@@ -16,7 +16,7 @@ public sealed class AuthHelperTests
         using var stretched = StretchedPassword.Derive("hunter2 hunter2", registration.ArgonSalt, Cheap);
         using var client = new SrpClientSession("alice", stretched, registration.SrpSalt);
         var m1 = client.ComputeProof(publicB);
-        Assert.True(SrpServerSession.TryFinish(registration.Verifier, privateB, client.PublicA, m1, out var m2));
+        Assert.True(SrpServerSession.TryFinish(registration.Verifier, privateB, publicB, client.PublicA, m1, out var m2));
         Assert.True(client.VerifyServerProof(m2));
         Assert.Equal(SrpParameters.ProofLength, client.SessionKey.Length);
         m2[^1] ^= 1;
@@ -31,7 +31,7 @@ public sealed class AuthHelperTests
         using var stretched = StretchedPassword.Derive("wrong", registration.ArgonSalt, Cheap);
         using var client = new SrpClientSession("alice", stretched, registration.SrpSalt);
         var m1 = client.ComputeProof(publicB);
-        Assert.False(SrpServerSession.TryFinish(registration.Verifier, privateB, client.PublicA, m1, out var m2));
+        Assert.False(SrpServerSession.TryFinish(registration.Verifier, privateB, publicB, client.PublicA, m1, out var m2));
         Assert.Empty(m2);
     }
 
@@ -42,10 +42,10 @@ public sealed class AuthHelperTests
     public void The_server_refuses_A_congruent_to_zero(int multiple)
     {
         var registration = SrpRegistration.Create("alice", "pw", Cheap);
-        var (_, privateB) = SrpServerSession.Begin(registration.Verifier);
+        var (publicB, privateB) = SrpServerSession.Begin(registration.Verifier);
         var a = SrpParameters.N.Multiply(BigInteger.ValueOf(multiple));
         var bytes = multiple == 0 ? new byte[] { 0 } : SrpParameters.ToBytes(a);
-        Assert.False(SrpServerSession.TryFinish(registration.Verifier, privateB, bytes, new byte[32], out _));
+        Assert.False(SrpServerSession.TryFinish(registration.Verifier, privateB, publicB, bytes, new byte[32], out _));
     }
 
     [Theory]
