@@ -27,8 +27,9 @@ internal static class TrafficDriver
         var drainWatch = Stopwatch.StartNew();
         while (drainWatch.Elapsed < DrainTimeout)
         {
-            var pending = active.Sum(c => c.Ledger.Sent) - active.Sum(c => c.Ledger.Tally().Delivered) - active.Sum(c => c.Refused);
-            if (pending <= 0)
+            var tallies = active.Select(c => c.Ledger.Tally()).ToList();
+            var unanswered = active.Sum(c => c.Ledger.Sent) - tallies.Sum(t => t.Accepted) - active.Sum(c => c.Refused);
+            if (unanswered <= 0 && tallies.Sum(t => t.Lost) == 0)
             {
                 break;
             }
