@@ -4,6 +4,7 @@ using Parley.Server.Authentication;
 using Parley.Server.Hosting;
 using Parley.Server.Keys;
 using Parley.Server.Metrics;
+using Parley.Server.Relay;
 using Parley.Server.Storage;
 
 // Admin commands (fingerprint, users add, invites create) run and exit without serving.
@@ -17,12 +18,14 @@ builder.Services.AddStorage();
 builder.Services.AddTokenAuthentication();
 builder.Services.AddAccounts();
 builder.Services.AddKeys();
+builder.Services.AddRelay();
 
 var app = builder.Build();
 app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
 app.MapKeys();
+app.MapRelay();
 app.MapParleyMetrics();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
