@@ -1,5 +1,6 @@
 using System.Security.Authentication;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,6 +28,15 @@ public static class ParleyHost
         builder.Configuration.AddEnvironmentVariables("PARLEY_");
         builder.Configuration.AddCommandLine(normalized);
 
+        // These categories log request paths (which carry usernames: /v1/keys/{username}), bound
+        // parameter values or client addresses at Information/Debug. They stay at Warning whatever the
+        // configuration says, so turning logs up never records who looks up whom.
+        foreach (var category in (string[])["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing",
+            "Microsoft.AspNetCore.Http", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.HttpLogging"])
+        {
+            builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
+
         var services = builder.Services;
         services.AddOptions<ParleyServerOptions>().BindConfiguration(ParleyServerOptions.SectionName);
         services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.SectionName);
@@ -52,6 +62,15 @@ public static class ParleyHost
     public static WebApplication UseParleyPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetRequiredService<IOptions<ParleyServerOptions>>().Value.Http)
+        {
+            // Behind a TLS-terminating proxy: take the client address (for throttling) and scheme from
+            // X-Forwarded-For/-Proto, trusting only a proxy on the loopback interface (the default list).
+            app.UseForwardedHeaders(new ForwardedHeadersOptions
+            {
+                ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+            });
+        }
         app.UseRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
