@@ -16,7 +16,13 @@ public static class AuthenticationExtensions
     {
         services.AddSingleton<ISessionTokenStore, SqlSessionTokenStore>();
         services.AddSingleton<SessionRevocations>();
-        services.AddAuthentication(ParleyTokenHandler.SchemeName)
+        // Not services.AddAuthentication(): that also registers ASP.NET Data Protection, whose key ring
+        // would be written to disk unencrypted (the "No XML encryptor configured" start-up warning)
+        // although nothing here protects data with it: tokens are random and looked up by hash.
+        // AddAuthenticationCore + the encoders are everything the token handler needs.
+        services.AddAuthenticationCore(o => o.DefaultScheme = ParleyTokenHandler.SchemeName);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services)
             .AddScheme<AuthenticationSchemeOptions, ParleyTokenHandler>(ParleyTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(ParleyTokenHandler.SchemeName).RequireAuthenticatedUser().Build());

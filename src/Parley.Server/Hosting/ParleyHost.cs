@@ -1,9 +1,6 @@
 using System.Security.Authentication;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Metrics;
 
@@ -45,10 +42,6 @@ public static class ParleyHost
             sp.GetRequiredService<IOptions<ParleyServerOptions>>().Value.DataDirectory));
         services.AddSingleton<ServerCertificate>();
         services.AddSingleton<ServerSecret>();
-        // Authentication pulls in Data Protection; keep its keys in the data directory, not in ~/.aspnet.
-        services.AddOptions<KeyManagementOptions>().Configure<ServerDataDirectory>((keys, data) =>
-            keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(data.File("data-protection-keys")), NullLoggerFactory.Instance));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Parley.Server.Hosting;
 
 namespace Parley.Server.Storage.Sqlite;
 
@@ -22,10 +23,36 @@ public sealed class SqliteDatabase : IDatabase
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
         };
         this.connectionString = builder.ToString();
+        RestrictFiles(builder);
         using var connection = new SqliteConnection(this.connectionString);
         connection.Open();
         using var wal = connection.CreateCommand("PRAGMA journal_mode=WAL;");
         wal.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The database holds every account's SRP verifier and the relay's queue: create it (and narrow
+    /// an existing one and its -wal/-shm) to mode 0600 before SQLite opens it, whatever the umask.
+    /// </summary>
+    private static void RestrictFiles(SqliteConnectionStringBuilder builder)
+    {
+        var source = builder.DataSource;
+        if (builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(source) || source == ":memory:"
+            || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        if (builder.Mode == SqliteOpenMode.ReadWriteCreate || File.Exists(source))
+        {
+            ServerDataDirectory.EnsurePrivateFile(source);
+        }
+        foreach (var suffix in (string[])["-wal", "-shm", "-journal"])
+        {
+            if (File.Exists(source + suffix))
+            {
+                ServerDataDirectory.EnsurePrivateFile(source + suffix);
+            }
+        }
     }
 
     /// <inheritdoc />
