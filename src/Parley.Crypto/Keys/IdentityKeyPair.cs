@@ -84,9 +84,14 @@ public sealed class IdentityKeyPair : IDisposable
         return output;
     }
 
-    /// <summary>Signs <paramref name="message"/> with the Ed25519 identity key.</summary>
+    /// <summary>
+    /// Signs <paramref name="message"/> with the Ed25519 identity key. Internal on purpose (attacks.md
+    /// row 22, domain separation): the identity key signs only inputs this library builds, each starting
+    /// with its own label and key-type tag; a public "sign these bytes" method would let any caller
+    /// (or anything that can feed bytes to one) produce a valid prekey or suite-list signature.
+    /// </summary>
     /// <param name="message">The bytes to sign.</param>
-    public byte[] Sign(ReadOnlySpan<byte> message)
+    internal byte[] Sign(ReadOnlySpan<byte> message)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _signing.Sign(message);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Parley.Crypto.Keys;
+using Parley.Crypto.Primitives;
 using Parley.Server.Storage;
 using Parley.Server.Tests.Infrastructure;
 using Parley.Wire.Rest;
@@ -81,7 +82,12 @@ public sealed class LowOrderPreKeyUploadTests : IDisposable
         point.CopyTo(bytes, SignedPreKeyOffset);
         // PROTOCOL.md section 2: label || 0x00 || tag || id || timestamp || public key.
         byte[] input = [.. KeyFormat.SignatureLabel, 0, bytes[1], .. bytes.AsSpan(KeyFormat.HeaderSize, 12), .. point];
-        keys.Identity.Sign(input).CopyTo(bytes, SignedPreKeyOffset + point.Length);
+        // The identity key signs only what Parley.Crypto builds; an attacker holding the private key
+        // (as this test does) signs with the raw Ed25519 seed of the exported key pair.
+        var exported = keys.Identity.SerializePrivate();
+        using var signer = Ed25519KeyPair.FromSeed(exported.AsSpan(KeyFormat.HeaderSize, Ed25519.SeedSize));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(exported);
+        signer.Sign(input).CopyTo(bytes, SignedPreKeyOffset + point.Length);
         return bytes;
     }
 
