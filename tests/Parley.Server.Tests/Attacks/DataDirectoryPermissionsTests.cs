@@ -46,6 +46,17 @@ public sealed partial class DataDirectoryPermissionsTests
         }
     }
 
+    [Fact]
+    public void Nothing_registers_aspnet_data_protection()
+    {
+        // Tokens are random and looked up by hash; a Data Protection key ring would only be an
+        // unencrypted key file on disk. AddAuthentication() would bring it back: this catches that.
+        using var factory = new ParleyServerFactory(Parley.Server.Storage.DatabaseKind.Sqlite, null);
+        using var client = factory.CreateClient();
+        Assert.Null(factory.Services.GetService(typeof(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider)));
+        Assert.False(Directory.Exists(Path.Combine(factory.DataDirectory, "data-protection-keys")));
+    }
+
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static void AssertOwnerOnly(string directory, bool expectWal)
     {
