@@ -2,6 +2,7 @@ using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
 using Parley.Server.Hosting;
+using Parley.Server.Relay;
 using Parley.Server.Storage;
 
 // Admin commands (fingerprint, users add, invites create) run and exit without serving.
@@ -14,11 +15,13 @@ var builder = ParleyHost.CreateBuilder(args);
 builder.Services.AddStorage();
 builder.Services.AddTokenAuthentication();
 builder.Services.AddAccounts();
+builder.Services.AddRelay();
 
 var app = builder.Build();
 app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
+app.MapRelay();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
 
