@@ -2,6 +2,7 @@ using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
 using Parley.Server.Hosting;
+using Parley.Server.Metrics;
 using Parley.Server.Relay;
 using Parley.Server.Storage;
 
@@ -21,6 +22,7 @@ var app = builder.Build();
 app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
+app.MapParleyMetrics();
 app.MapRelay();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
