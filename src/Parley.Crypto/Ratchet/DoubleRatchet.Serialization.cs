@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using Parley.Crypto.Primitives;
 
@@ -53,7 +54,7 @@ public sealed partial class DoubleRatchet
     /// <summary>Parses serialized state from untrusted bytes. Never throws; false on any malformation.</summary>
     /// <param name="bytes">Bytes written by <see cref="Serialize"/>.</param>
     /// <param name="state">The restored state, owned by the caller.</param>
-    public static bool TryDeserialize(ReadOnlySpan<byte> bytes, out DoubleRatchet? state)
+    public static bool TryDeserialize(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out DoubleRatchet? state)
     {
         state = null;
         var reader = new StateReader(bytes);
