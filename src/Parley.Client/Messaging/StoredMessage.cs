@@ -21,6 +21,26 @@ public readonly record struct MessageId(Guid Value)
         return ok;
     }
 
+    /// <summary>The 16 bytes sent on the wire (big-endian GUID layout, so the hex form matches).</summary>
+    /// <returns>The bytes.</returns>
+    public byte[] ToBytes() => Value.ToByteArray(bigEndian: true);
+
+    /// <summary>Reads an id from the wire.</summary>
+    /// <param name="bytes">Exactly 16 bytes.</param>
+    /// <param name="id">The id when the result is true.</param>
+    /// <returns>Whether the length was right.</returns>
+    public static bool TryFromBytes(ReadOnlySpan<byte> bytes, out MessageId id)
+    {
+        id = default;
+        if (bytes.Length != 16)
+        {
+            return false;
+        }
+
+        id = new MessageId(new Guid(bytes, bigEndian: true));
+        return true;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Value.ToString("N");
 }

@@ -3,14 +3,17 @@ using Parley.Client.Errors;
 namespace Parley.Client.Profiles;
 
 /// <summary>
-/// A user name as the client accepts it: it names a profile directory, so it is checked before it
-/// touches the file system (letters, digits, '_', '.', '-'; no leading dot; at most
-/// <see cref="MaxLength"/> characters).
+/// A user name as the client accepts it, normalized like the server does (lowercase; 3–32 of
+/// a–z, 0–9, '_', '.', '-'). It also names a profile directory, so it is checked before it touches
+/// the file system (no leading dot, no separators).
 /// </summary>
 public readonly record struct UserName
 {
     /// <summary>The longest user name the client accepts.</summary>
-    public const int MaxLength = 64;
+    public const int MaxLength = 32;
+
+    /// <summary>The shortest user name the client accepts.</summary>
+    public const int MinLength = 3;
 
     private UserName(string value) => Value = value;
 
@@ -37,14 +40,15 @@ public readonly record struct UserName
     public static bool TryParse(string? text, out UserName name)
     {
         name = default;
-        if (string.IsNullOrEmpty(text) || text.Length > MaxLength || text[0] == '.')
+        if (text is null || text.Length < MinLength || text.Length > MaxLength || text[0] == '.')
         {
             return false;
         }
 
+        text = text.ToLowerInvariant();
         foreach (var c in text)
         {
-            var ok = char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
+            var ok = char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or '-';
             if (!ok)
             {
                 return false;

@@ -60,4 +60,35 @@ public sealed partial class ClientStore
     }
 
     private static string BlobLocation(string space, byte[] tag) => "blobs/" + space + "/" + Convert.ToHexString(tag);
+
+    /// <summary>Lists every value in a namespace (names are stored only as tags, so the caller keys values by their content).</summary>
+    /// <param name="space">The namespace.</param>
+    /// <returns>Pairs of opaque tag and opened value.</returns>
+    public IReadOnlyList<(byte[] Tag, byte[] Value)> ListSecrets(string space)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(space);
+        var result = new List<(byte[], byte[])>();
+        using var cmd = Command("SELECT tag, value FROM blobs WHERE ns = $ns");
+        cmd.Parameters.AddWithValue("$ns", space);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            var tag = (byte[])reader["tag"];
+            result.Add((tag, _sealer.Open((byte[])reader["value"], BlobLocation(space, tag))));
+        }
+
+        return result;
+    }
+
+    /// <summary>Removes a value by the tag <see cref="ListSecrets"/> returned.</summary>
+    /// <param name="space">The namespace.</param>
+    /// <param name="tag">The opaque tag.</param>
+    public void RemoveSecretByTag(string space, byte[] tag)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(space);
+        using var cmd = Command("DELETE FROM blobs WHERE ns = $ns AND tag = $tag");
+        cmd.Parameters.AddWithValue("$ns", space);
+        cmd.Parameters.AddWithValue("$tag", tag);
+        cmd.ExecuteNonQuery();
+    }
 }

@@ -10,6 +10,8 @@ public sealed partial class ClientStore
     /// <summary>The most messages one history query returns.</summary>
     public const int MaxHistoryLimit = 10_000;
 
+    private static readonly string[] DiscardStatements = ["DELETE FROM outbox WHERE id = $id", "DELETE FROM messages WHERE id = $id AND direction = 2"];
+
     /// <summary>Whether a message with this id is already stored (used to drop redelivered messages before decrypting).</summary>
     /// <param name="id">The id.</param>
     /// <returns>Whether it exists.</returns>
@@ -53,26 +55,61 @@ public sealed partial class ClientStore
         return cmd.ExecuteNonQuery() > 0;
     }
 
-    /// <summary>Returns the incoming messages never shown yet, oldest first, and marks them shown.</summary>
+    /// <summary>Returns the incoming messages never shown yet, oldest first, and marks them shown (and read).</summary>
+    /// <param name="peer">Only this peer's messages, or null for all.</param>
     /// <returns>The messages.</returns>
-    public IReadOnlyList<StoredMessage> TakeUnshownIncoming()
+    public IReadOnlyList<StoredMessage> TakeUnshownIncoming(string? peer = null)
     {
         var result = new List<StoredMessage>();
+        var filter = peer is null ? string.Empty : " AND peer_tag = $p";
         InTransaction(() =>
         {
-            using (var cmd = Command("SELECT id, direction, state, body FROM messages WHERE shown = 0 ORDER BY seq"))
-            using (var reader = cmd.ExecuteReader())
+            using (var cmd = Command("SELECT id, direction, state, body FROM messages WHERE shown = 0" + filter + " ORDER BY seq"))
             {
+                if (peer is not null)
+                {
+                    cmd.Parameters.AddWithValue("$p", _sealer.LookupTag("peer\0" + peer));
+                }
+
+                using var reader = cmd.ExecuteReader();
                 while (reader.Read())
                 {
                     result.Add(ReadMessage(reader));
                 }
             }
 
-            using var mark = Command("UPDATE messages SET shown = 1 WHERE shown = 0");
-            mark.ExecuteNonQuery();
+            foreach (var message in result)
+            {
+                using var mark = Command("UPDATE messages SET shown = 1, state = MAX(state, $s) WHERE id = $id");
+                mark.Parameters.AddWithValue("$id", message.Id.ToString());
+                mark.Parameters.AddWithValue("$s", (int)DeliveryState.Read);
+                mark.ExecuteNonQuery();
+            }
         });
         return result;
+    }
+
+    /// <summary>Forgets an outgoing message the server refused for good (not a contact, too large).</summary>
+    /// <param name="id">The message.</param>
+    public void DiscardOutgoing(MessageId id)
+    {
+        InTransaction(() =>
+        {
+            foreach (var sql in DiscardStatements)
+            {
+                using var cmd = Command(sql);
+                cmd.Parameters.AddWithValue("$id", id.ToString());
+                cmd.ExecuteNonQuery();
+            }
+        });
+    }
+
+    /// <summary>The number of frames waiting in the outbox.</summary>
+    /// <returns>The count.</returns>
+    public int CountOutbox()
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM outbox");
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The last <paramref name="limit"/> messages exchanged with <paramref name="peer"/>, oldest first.</summary>

@@ -10,12 +10,13 @@ public sealed class ProfileTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Theory]
-    [InlineData("alice")]
-    [InlineData("Bob_2.x-y")]
-    public void Acceptable_user_names_parse(string name) => Assert.Equal(name, UserName.Parse(name).Value);
+    [InlineData("alice", "alice")]
+    [InlineData("Bob_2.x-y", "bob_2.x-y")]
+    public void Acceptable_user_names_parse_to_their_normal_form(string name, string normal) => Assert.Equal(normal, UserName.Parse(name).Value);
 
     [Theory]
     [InlineData("")]
+    [InlineData("ab")]
     [InlineData("../etc")]
     [InlineData(".hidden")]
     [InlineData("a/b")]
@@ -32,6 +33,8 @@ public sealed class ProfileTests : IDisposable
     {
         Assert.True(UserName.TryParse(new string('a', UserName.MaxLength), out _));
         Assert.False(UserName.TryParse(new string('a', UserName.MaxLength + 1), out _));
+        Assert.True(UserName.TryParse(new string('a', UserName.MinLength), out _));
+        Assert.False(UserName.TryParse(new string('a', UserName.MinLength - 1), out _));
     }
 
     [Fact]
