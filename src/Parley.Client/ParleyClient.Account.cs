@@ -173,4 +173,25 @@ public sealed partial class ParleyClient
         _store.PutSecret(AuthSpace, TokenName, System.Text.Encoding.UTF8.GetBytes(token));
         _api.Token = token;
     }
+
+    /// <summary>
+    /// Deletes the account on the server (after proving the password again), then this profile's
+    /// local data and unlocked key. Contacts who register a new account under the same name later
+    /// will see a key change.
+    /// </summary>
+    /// <param name="password">The account password.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the account and the profile are gone.</returns>
+    public async Task DeleteAccountAsync(string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        RequireToken();
+        await SrpLogin.DeleteAccountAsync(_api, User.Value, password, cancellationToken).ConfigureAwait(false);
+        _options.KeyCache.Forget(_profile);
+        _home.ClearCurrentProfile(_profile.User);
+        Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _profile.Delete();
+    }
 }

@@ -58,6 +58,23 @@ internal static class AccountCommands
         return command;
     }
 
+    public static Command Account()
+    {
+        var account = new Command("account", "Manage your account.");
+        var delete = new Command("delete", "Delete your account on the server and this profile's local data (asks for the password again).") { PasswordStdin };
+        delete.SetAction(async (ctx, ct) =>
+        {
+            await using var client = ctx.Resume();
+            var name = client.User.Value;
+            var password = PasswordReader.Read(ctx.Get(PasswordStdin), confirm: false);
+            await client.DeleteAccountAsync(password, ct).ConfigureAwait(false);
+            Print(ctx, new JsonObject { ["user"] = name, ["deleted"] = true }, $"Deleted the account {name} and its local data.");
+            return 0;
+        });
+        account.Add(delete);
+        return account;
+    }
+
     public static Command WhoAmI()
     {
         var command = new Command("whoami", "Show the logged-in user, the server and its pinned certificate fingerprint.");

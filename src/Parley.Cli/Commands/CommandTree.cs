@@ -19,6 +19,7 @@ internal static class CommandTree
         root.Add(AccountCommands.Login());
         root.Add(AccountCommands.Logout());
         root.Add(AccountCommands.WhoAmI());
+        root.Add(AccountCommands.Account());
         root.Add(ContactCommands.Contacts());
         root.Add(ContactCommands.Block());
         root.Add(ContactCommands.Unblock());

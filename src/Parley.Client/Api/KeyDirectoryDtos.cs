@@ -1,45 +1,30 @@
-using System.Text.Json.Serialization;
-
 namespace Parley.Client.Api;
 
-/// <summary>Body of <c>PUT /v1/keys</c>: our public keys, each in its Parley.Crypto serialized form, base64.</summary>
-internal sealed class KeyUploadBody
-{
-    [JsonPropertyName("identityKey")]
-    public required string IdentityKey { get; init; }
+// Mirrors of the key-directory DTOs (Parley.Wire.Rest KeyDtos, JSON camelCase): kept client-side
+// until the server's DTOs are merged, then replaced by them. Values are base64 of the
+// Parley.Crypto serialized forms.
 
-    [JsonPropertyName("suites")]
-    public required string Suites { get; init; }
+/// <summary>Body of <c>PUT /v1/keys/identity</c>.</summary>
+internal sealed record IdentityKeyUpload(string IdentityKey, bool Replace = false);
 
-    [JsonPropertyName("signedPreKey")]
-    public string? SignedPreKey { get; init; }
+/// <summary>Body of <c>PUT /v1/keys/signed-prekey</c>.</summary>
+internal sealed record SignedPreKeyUpload(string SignedPreKey);
 
-    [JsonPropertyName("lastResortKemPreKey")]
-    public string? LastResortKemPreKey { get; init; }
+/// <summary>Body of <c>POST /v1/keys/one-time-prekeys</c> and <c>/kem-prekeys</c>.</summary>
+internal sealed record PreKeysUpload(IReadOnlyList<string> PreKeys);
 
-    [JsonPropertyName("oneTimePreKeys")]
-    public IReadOnlyList<string> OneTimePreKeys { get; init; } = [];
+/// <summary>Body of <c>PUT /v1/keys/kem-last-resort</c>.</summary>
+internal sealed record KemLastResortUpload(string KemPreKey);
 
-    [JsonPropertyName("kemPreKeys")]
-    public IReadOnlyList<string> KemPreKeys { get; init; } = [];
+/// <summary>Body of <c>PUT /v1/keys/cipher-suites</c>.</summary>
+internal sealed record CipherSuitesUpload(string Suites);
 
-    [JsonPropertyName("replace")]
-    public bool Replace { get; init; }
-}
+/// <summary>Answer of the batch uploads.</summary>
+internal sealed record PreKeysUploadResponse(int Stored);
 
-/// <summary>Answer of <c>GET /v1/keys/{user}</c>: a serialized <c>PreKeyBundle</c>, base64.</summary>
-internal sealed class BundleResponse
-{
-    [JsonPropertyName("bundle")]
-    public string? Bundle { get; init; }
-}
+/// <summary>Answer of <c>GET /v1/keys/count</c>.</summary>
+internal sealed record PreKeyCountResponse(
+    int OneTimePreKeys, int KemPreKeys, bool HasIdentityKey, bool HasSignedPreKey, bool HasLastResortKemPreKey, bool HasCipherSuites);
 
-/// <summary>Answer of <c>GET /v1/keys</c>: how many of our one-time prekeys the server still holds.</summary>
-internal sealed class KeyCountResponse
-{
-    [JsonPropertyName("oneTimePreKeys")]
-    public int OneTimePreKeys { get; init; }
-
-    [JsonPropertyName("kemPreKeys")]
-    public int KemPreKeys { get; init; }
-}
+/// <summary>Answer of <c>GET /v1/keys/{username}</c>: a serialized <c>PreKeyBundle</c>.</summary>
+internal sealed record PreKeyBundleResponse(string Bundle);

@@ -31,6 +31,48 @@ internal static class SrpLogin
     /// <summary>Logs in and returns the bearer token once the server's proof checked out.</summary>
     public static async Task<string> LoginAsync(ServerApi api, string user, string password, CancellationToken cancellationToken)
     {
+        var (loginId, a, m1, session) = await ProveAsync(api, user, password, cancellationToken).ConfigureAwait(false);
+        using (session)
+        {
+            LoginFinishResponse finish;
+            try
+            {
+                finish = await api.PostAsync<LoginFinishResponse>(Routes.LoginFinish, new LoginFinishRequest(loginId, a, m1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParleyClientException e) when (e.Kind is ClientErrorKind.NotLoggedIn or ClientErrorKind.Refused or ClientErrorKind.NotAContact)
+            {
+                throw new ParleyClientException(ClientErrorKind.WrongPassword, e);
+            }
+
+            CheckServerProof(session, finish.M2);
+            return finish.Token;
+        }
+    }
+
+    /// <summary>Deletes the logged-in account, proving the password again (SRP) as the server requires.</summary>
+    public static async Task DeleteAccountAsync(ServerApi api, string user, string password, CancellationToken cancellationToken)
+    {
+        var (loginId, a, m1, session) = await ProveAsync(api, user, password, cancellationToken).ConfigureAwait(false);
+        using (session)
+        {
+            AccountDeleteResponse response;
+            try
+            {
+                response = await api.PostAsync<AccountDeleteResponse>(Routes.DeleteAccount, new AccountDeleteRequest(loginId, a, m1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParleyClientException e) when (e.Kind is ClientErrorKind.Refused or ClientErrorKind.NotAContact)
+            {
+                throw new ParleyClientException(ClientErrorKind.WrongPassword, e);
+            }
+
+            CheckServerProof(session, response.M2);
+        }
+    }
+
+    /// <summary>Round one of SRP: fetch salt and B, stretch the password, compute A and M1.</summary>
+    private static async Task<(string LoginId, string A, string M1, SrpClientSession Session)> ProveAsync(
+        ServerApi api, string user, string password, CancellationToken cancellationToken)
+    {
         LoginStartResponse start;
         try
         {
@@ -50,34 +92,25 @@ internal static class SrpLogin
         }
 
         using var stretched = StretchedPassword.Derive(password, Decode(start.ArgonSalt), argon);
-        using var session = new SrpClientSession(user, stretched, Decode(start.SrpSalt));
-        byte[] m1;
+        var session = new SrpClientSession(user, stretched, Decode(start.SrpSalt));
         try
         {
-            m1 = session.ComputeProof(Decode(start.B));
+            var m1 = session.ComputeProof(Decode(start.B));
+            return (start.LoginId, Convert.ToBase64String(session.PublicA), Convert.ToBase64String(m1), session);
         }
         catch (SrpException e)
         {
+            session.Dispose();
             throw new ParleyClientException(ClientErrorKind.ProtocolViolation, e);
         }
+    }
 
-        LoginFinishResponse finish;
-        try
-        {
-            var request = new LoginFinishRequest(start.LoginId, Convert.ToBase64String(session.PublicA), Convert.ToBase64String(m1));
-            finish = await api.PostAsync<LoginFinishResponse>(Routes.LoginFinish, request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ParleyClientException e) when (e.Kind is ClientErrorKind.NotLoggedIn or ClientErrorKind.Refused or ClientErrorKind.NotAContact)
-        {
-            throw new ParleyClientException(ClientErrorKind.WrongPassword, e);
-        }
-
-        if (!session.VerifyServerProof(Decode(finish.M2)))
+    private static void CheckServerProof(SrpClientSession session, string? m2)
+    {
+        if (!session.VerifyServerProof(Decode(m2)))
         {
             throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
         }
-
-        return finish.Token;
     }
 
     private static async Task<PowSolution> SolveChallengeAsync(ServerApi api, CancellationToken cancellationToken)
