@@ -33,7 +33,7 @@ public sealed partial class AccountService(
         {
             throw new ProblemException(StatusCodes.Status403Forbidden, "registration-closed", "Registration is closed on this server");
         }
-        var username = RequestDecoding.Username(request.Username);
+        var username = RequestDecoding.NewUsername(request.Username);
         var credentials = RequestDecoding.Credentials(request.SrpSalt, request.Verifier, request.ArgonSalt, request.Argon2, o);
         byte[]? inviteHash = null;
         if (o.RegistrationPolicy == RegistrationPolicy.Invite)
@@ -62,6 +62,10 @@ public sealed partial class AccountService(
     /// <summary>Creates an account directly (administrator, closed policy); false when the name is taken.</summary>
     public async Task<bool> CreateByAdminAsync(string username, SrpRegistration credentials, CancellationToken cancellationToken)
     {
+        if (RequestDecoding.ReservedUsernames.Contains(username))
+        {
+            return false;
+        }
         var (outcome, _) = await accounts.CreateAsync(username, credentials, time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
         return outcome == CreateAccountOutcome.Created;
     }

@@ -28,6 +28,18 @@ public static class RequestDecoding
             ? normalized
             : throw ProblemException.BadRequest("Username must be 3-32 characters of a-z, 0-9, '_', '.', '-'");
 
+    /// <summary>Names that would collide with fixed routes (<c>GET /v1/keys/count</c>); refused at registration.</summary>
+    public static IReadOnlySet<string> ReservedUsernames { get; } = new HashSet<string>(StringComparer.Ordinal) { "count" };
+
+    /// <summary>Normalizes a username for registration, refusing reserved names.</summary>
+    public static string NewUsername(string? value)
+    {
+        var name = Username(value);
+        return ReservedUsernames.Contains(name)
+            ? throw new ProblemException(StatusCodes.Status400BadRequest, "username-reserved", "This username is reserved")
+            : name;
+    }
+
     /// <summary>Decodes a client's new credentials, enforcing the server's minimum Argon2 cost.</summary>
     public static SrpRegistration Credentials(
         string? srpSalt, string? verifier, string? argonSalt, Argon2ParametersDto? argon2, AccountOptions options)

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Parley.Crypto.Auth;
 using Parley.Server.Accounts;
+using Parley.Server.Authentication;
+using Parley.Server.Keys;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
 
@@ -49,7 +51,9 @@ public static class AdminCommands
 
         var builder = ParleyHost.CreateBuilder([.. rest]);
         builder.Services.AddStorage();
+        builder.Services.AddTokenAuthentication();
         builder.Services.AddAccounts();
+        builder.Services.AddKeys();
         await using var app = builder.Build();
         switch (command, sub)
         {
