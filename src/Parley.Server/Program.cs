@@ -2,7 +2,10 @@ using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
 using Parley.Server.Hosting;
+<<<<<<< HEAD
 using Parley.Server.Keys;
+=======
+>>>>>>> wt-relay
 using Parley.Server.Metrics;
 using Parley.Server.Relay;
 using Parley.Server.Storage;
@@ -25,8 +28,8 @@ app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
 app.MapKeys();
-app.MapParleyMetrics();
 app.MapRelay();
+app.MapParleyMetrics();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
 

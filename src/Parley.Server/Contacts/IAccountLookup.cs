@@ -1,36 +1,32 @@
-using Parley.Server.Storage;
+using Parley.Crypto.Auth;
+using Parley.Server.Accounts;
 
 namespace Parley.Server.Contacts;
 
-/// <summary>Finds accounts by username for the contact feature (read-only view of the accounts table).</summary>
+/// <summary>Finds accounts by username for the contact feature.</summary>
 public interface IAccountLookup
 {
-    /// <summary>The account with this (normalized) username, or null.</summary>
+    /// <summary>The account with this username (normalized first), or null.</summary>
     Task<ContactRef?> FindAsync(string username, CancellationToken cancellationToken);
 }
 
-/// <summary><see cref="IAccountLookup"/> reading the server's <c>accounts</c> table.</summary>
-public sealed class SqlAccountLookup : IAccountLookup
+/// <summary><see cref="IAccountLookup"/> over the server's account store.</summary>
+public sealed class AccountStoreLookup : IAccountLookup
 {
-    private const int MaxUsernameLength = 64;
-    private readonly IDatabase _database;
+    private readonly IAccountStore _accounts;
 
     /// <summary>Creates the lookup.</summary>
-    public SqlAccountLookup(IDatabase database) => _database = database;
+    public AccountStoreLookup(IAccountStore accounts) => _accounts = accounts;
 
     /// <inheritdoc />
     public async Task<ContactRef?> FindAsync(string username, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(username);
-        if (username.Length is 0 or > MaxUsernameLength)
+        if (!Usernames.TryNormalize(username, out var normalized))
         {
             return null;
         }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand("SELECT id, username FROM accounts WHERE username = @u")
-            .With("u", username.ToLowerInvariant());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new ContactRef(reader.GetInt64Value(0), reader.GetString(1)) : null;
+        var account = await _accounts.FindByUsernameAsync(normalized, cancellationToken);
+        return account is null ? null : new ContactRef(account.Id.Value, account.Username);
     }
 }

@@ -1,3 +1,5 @@
+using Parley.Server.Metrics;
+
 namespace Parley.Server.Relay;
 
 /// <summary>
@@ -13,8 +15,27 @@ public sealed class RelayMetrics
     private long _batches;
     private long _batchedOps;
 
-    /// <summary>Creates the metrics over the shared queue depths.</summary>
-    public RelayMetrics(QueueDepths depths) => _depths = depths;
+    /// <summary>Creates the metrics over the shared queue depths and exports them in the server's registry.</summary>
+    public RelayMetrics(QueueDepths depths, ParleyMetrics server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        _depths = depths;
+        var connected = server.Factory.CreateGauge("parley_relay_connected_clients", "WebSocket clients connected now.");
+        var accepted = server.Factory.CreateCounter("parley_relay_messages_accepted_total", "Messages accepted by the relay (durable or already delivered).");
+        var delivered = server.Factory.CreateCounter("parley_relay_messages_delivered_total", "Messages acknowledged by their recipients.");
+        var depth = server.Factory.CreateGauge("parley_relay_queue_depth", "Messages queued for all recipients together.");
+        var batches = server.Factory.CreateCounter("parley_relay_batches_committed_total", "Group commits of the relay queue.");
+        var operations = server.Factory.CreateCounter("parley_relay_batched_operations_total", "Inserts and deletes in relay group commits.");
+        server.Registry.AddBeforeCollectCallback(() =>
+        {
+            connected.Set(ConnectedClients);
+            accepted.IncTo(MessagesAccepted);
+            delivered.IncTo(MessagesDelivered);
+            depth.Set(QueueDepthTotal);
+            batches.IncTo(BatchesCommitted);
+            operations.IncTo(BatchedOperations);
+        });
+    }
 
     /// <summary>Clients connected right now.</summary>
     public long ConnectedClients => Interlocked.Read(ref _connected);
@@ -46,32 +67,5 @@ public sealed class RelayMetrics
     {
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _batchedOps, operations);
-    }
-
-    /// <summary>Writes the aggregates in Prometheus text exposition format.</summary>
-    public void WritePrometheus(TextWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        Write(writer, "parley_relay_connected_clients", "gauge", "WebSocket clients connected now", ConnectedClients);
-        Write(writer, "parley_relay_messages_accepted_total", "counter", "Messages accepted by the relay", MessagesAccepted);
-        Write(writer, "parley_relay_messages_delivered_total", "counter", "Messages acknowledged by recipients", MessagesDelivered);
-        Write(writer, "parley_relay_queue_depth", "gauge", "Messages queued for all recipients", QueueDepthTotal);
-        Write(writer, "parley_relay_batches_committed_total", "counter", "Group commits", BatchesCommitted);
-        Write(writer, "parley_relay_batched_operations_total", "counter", "Inserts and deletes in group commits", BatchedOperations);
-    }
-
-    private static void Write(TextWriter writer, string name, string type, string help, long value)
-    {
-        writer.Write("# HELP ");
-        writer.Write(name);
-        writer.Write(' ');
-        writer.WriteLine(help);
-        writer.Write("# TYPE ");
-        writer.Write(name);
-        writer.Write(' ');
-        writer.WriteLine(type);
-        writer.Write(name);
-        writer.Write(' ');
-        writer.WriteLine(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

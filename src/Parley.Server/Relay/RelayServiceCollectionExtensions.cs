@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Parley.Server.Accounts;
 using Parley.Server.Contacts;
 using Parley.Server.Presence;
 using Parley.Server.Relay.Storage;
@@ -18,7 +19,8 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<IMessageQueueStore>(sp =>
             new SqlMessageQueueStore(sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<IOptions<RelayOptions>>().Value.SqliteFullSync));
         services.AddSingleton<IContactStore, SqlContactStore>();
-        services.AddSingleton<IAccountLookup, SqlAccountLookup>();
+        services.AddSingleton<IAccountLookup, AccountStoreLookup>();
+        services.AddSingleton<IAccountDeletionListener, RelayAccountDeletion>();
         services.AddSingleton<QueueDepths>();
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<GroupCommitWriter>();
