@@ -13,6 +13,7 @@ public class RatchetBenchmarks
     private readonly byte[] _plaintext = RandomNumberGenerator.GetBytes(100);
     private DoubleRatchet _alice = null!;
     private DoubleRatchet _bob = null!;
+    private readonly X25519KeyPair _spare = X25519KeyPair.Generate();
 
     [GlobalSetup]
     public void Setup()
@@ -50,6 +51,22 @@ public class RatchetBenchmarks
         Check(_bob.TryDecrypt(_alice.Encrypt(Prefix, _plaintext), Prefix.Length, out _));
         Check(_alice.TryDecrypt(_bob.Encrypt(Prefix, _plaintext), Prefix.Length, out byte[]? plaintext));
         return plaintext;
+    }
+
+    /// <summary>Component of a DH step: one X25519 key generation (libsodium via NSec).</summary>
+    [Benchmark]
+    public int X25519Generate()
+    {
+        using var pair = X25519KeyPair.Generate();
+        return pair.PublicKey[0];
+    }
+
+    /// <summary>Component of a DH step: one X25519 agreement (a DH step does two).</summary>
+    [Benchmark]
+    public bool X25519Agree()
+    {
+        Span<byte> shared = stackalloc byte[32];
+        return _spare.TryAgree(_bob.SendingRatchetKey, shared);
     }
 
     /// <summary>State serialization, as the session layer does after every message.</summary>

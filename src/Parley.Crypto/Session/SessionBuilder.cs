@@ -79,12 +79,23 @@ public sealed class SessionBuilder
             return false;
         }
 
+        SessionState state;
         using (agreement)
         using (RootKey root = RootKey.FromBytes(agreement.RootKey))
-        using (var ratchet = DoubleRatchet.CreateInitiator(root, CipherSuites.AeadOf(suite.Value), agreement.SignedPreKeyPublic,
-                   agreement.AssociatedData))
-        using (var record = new SessionRecord(suite.Value, bundle.IdentityKey, agreement.Header.EphemeralKey.ToArray(),
-                   agreement.Header.Serialize(), ratchet))
+        {
+            state = new SessionState(suite.Value, bundle.IdentityKey, agreement.Header.EphemeralKey.ToArray(), agreement.Header.Serialize(),
+                DoubleRatchet.CreateInitiator(root, CipherSuites.AeadOf(suite.Value), agreement.SignedPreKeyPublic, agreement.AssociatedData));
+        }
+
+        // The new session becomes current; earlier ones stay so messages still in flight decrypt.
+        byte[]? existing = _sessions.LoadSession(_remoteAccountId);
+        SessionRecord? record = null;
+        if (existing is not null && SessionRecord.TryParse(existing, out record))
+        {
+            record.Promote(state);
+        }
+
+        using (record ??= SessionRecord.Create(state))
         {
             _sessions.StoreSession(_remoteAccountId, record.Serialize());
         }

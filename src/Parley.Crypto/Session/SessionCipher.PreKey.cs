@@ -19,12 +19,11 @@ public sealed partial class SessionCipher
 
         // A later message of a session we already built from this header: ordinary ratchet decryption,
         // which also recognises replays of the first message as duplicates.
-        using (SessionRecord? existing = LoadRecord())
+        SessionRecord? existing = LoadRecord();
+        SessionState[] sameBaseKey = existing is null ? [] : [.. existing.States.Where(s => header.EphemeralKey.SequenceEqual(s.BaseKey))];
+        if (sameBaseKey.Length > 0)
         {
-            if (existing is not null && header.EphemeralKey.SequenceEqual(existing.BaseKey))
-            {
-                return DecryptWithRecord(existing, message, envelope, out plaintext);
-            }
+            return DecryptWithRecord(existing!, sameBaseKey, message, envelope, out plaintext);
         }
 
         if (_preKeys.IsBaseKeyUsed(header.EphemeralKey))
@@ -62,36 +61,51 @@ public sealed partial class SessionCipher
             return SessionError.InvalidMessage;
         }
 
+        SessionState state;
         using (agreement)
         using (RootKey root = RootKey.FromBytes(agreement.RootKey))
-        using (var record = new SessionRecord(header.Suite, header.InitiatorIdentity, header.EphemeralKey.ToArray(), null,
-                   DoubleRatchet.CreateResponder(root, CipherSuites.AeadOf(header.Suite), signed.KeyPair, agreement.AssociatedData)))
         {
-            RatchetError result = record.Ratchet.TryDecrypt(message, envelope.PrefixLength, out plaintext);
-            if (result != RatchetError.None)
-            {
-                return Map(result);
-            }
-
-            // Authenticated: only now consume the one-time keys, remember the base key and trust the identity.
-            if (oneTime is not null)
-            {
-                _preKeys.RemoveOneTimePreKey(oneTime.Id);
-            }
-
-            if (!kem.IsLastResort)
-            {
-                _preKeys.RemoveKemPreKey(kem.Id);
-            }
-
-            _preKeys.MarkBaseKeyUsed(header.EphemeralKey);
-            if (_identities.GetRemoteIdentity(_remoteAccountId) is null)
-            {
-                _identities.SaveRemoteIdentity(_remoteAccountId, header.InitiatorIdentity);
-            }
-
-            _sessions.StoreSession(_remoteAccountId, record.Serialize());
-            return SessionError.None;
+            state = new SessionState(header.Suite, header.InitiatorIdentity, header.EphemeralKey.ToArray(), null,
+                DoubleRatchet.CreateResponder(root, CipherSuites.AeadOf(header.Suite), signed.KeyPair, agreement.AssociatedData));
         }
+
+        RatchetError result = state.Ratchet.TryDecrypt(message, envelope.PrefixLength, out plaintext);
+        if (result != RatchetError.None)
+        {
+            state.Dispose();
+            return Map(result);
+        }
+
+        // Authenticated: only now consume the one-time keys, remember the base key and trust the identity.
+        if (oneTime is not null)
+        {
+            _preKeys.RemoveOneTimePreKey(oneTime.Id);
+        }
+
+        if (!kem.IsLastResort)
+        {
+            _preKeys.RemoveKemPreKey(kem.Id);
+        }
+
+        _preKeys.MarkBaseKeyUsed(header.EphemeralKey);
+        if (_identities.GetRemoteIdentity(_remoteAccountId) is null)
+        {
+            _identities.SaveRemoteIdentity(_remoteAccountId, header.InitiatorIdentity);
+        }
+
+        // The new session becomes current; the earlier ones stay for messages still in flight.
+        SessionRecord? record = LoadRecord();
+        InvalidateCache();
+        if (record is null)
+        {
+            record = SessionRecord.Create(state);
+        }
+        else
+        {
+            record.Promote(state);
+        }
+
+        Commit(record);
+        return SessionError.None;
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Parley.Crypto.Keys;
 using Parley.Crypto.Ratchet;
 
@@ -6,14 +7,17 @@ namespace Parley.Crypto.Session;
 /// <summary>
 /// Encrypts and decrypts the messages of one conversation (ours with <c>remoteAccountId</c>). State
 /// lives in the stores and is written only after success, so a refused message changes nothing.
-/// Not thread-safe: use one cipher per conversation at a time.
+/// Not thread-safe: use one cipher per conversation at a time. Keep the cipher for the conversation:
+/// it caches the parsed session while the store still holds exactly the bytes it last wrote.
 /// </summary>
-public sealed partial class SessionCipher
+public sealed partial class SessionCipher : IDisposable
 {
     private readonly IIdentityStore _identities;
     private readonly IPreKeyStore _preKeys;
     private readonly ISessionStore _sessions;
     private readonly string _remoteAccountId;
+    private SessionRecord? _cachedRecord;
+    private byte[]? _cachedBytes;
 
     /// <summary>Creates the cipher for the conversation with <paramref name="remoteAccountId"/>.</summary>
     /// <param name="identities">Our identity and trusted contacts.</param>
@@ -51,22 +55,24 @@ public sealed partial class SessionCipher
             throw new ArgumentException("The plaintext is too long.", nameof(plaintext));
         }
 
-        using SessionRecord record = LoadRecord() ?? throw new SessionException(SessionError.NoSession);
+        SessionRecord record = LoadRecord() ?? throw new SessionException(SessionError.NoSession);
+        SessionState state = record.Current;
         IdentityKey? trusted = _identities.GetRemoteIdentity(_remoteAccountId);
-        if (trusted is null || !trusted.Equals(record.RemoteIdentity))
+        if (trusted is null || !trusted.Equals(state.RemoteIdentity))
         {
             throw new SessionException(SessionError.UntrustedIdentity);
         }
 
-        if (!record.Ratchet.CanEncrypt)
+        if (!state.Ratchet.CanEncrypt)
         {
             throw new SessionException(SessionError.NoSession);
         }
 
-        byte[] prefix = MessageFormat.Prefix(record.Suite, record.PendingHeader);
-        byte[] message = record.Ratchet.Encrypt(prefix, plaintext);
-        _sessions.StoreSession(_remoteAccountId, record.Serialize());
-        return new CiphertextMessage(record.PendingHeader is null ? CiphertextMessageType.Ratchet : CiphertextMessageType.PreKey, message);
+        byte[] prefix = MessageFormat.Prefix(state.Suite, state.PendingHeader);
+        InvalidateCache();
+        byte[] message = state.Ratchet.Encrypt(prefix, plaintext);
+        Commit(record);
+        return new CiphertextMessage(state.PendingHeader is null ? CiphertextMessageType.Ratchet : CiphertextMessageType.PreKey, message);
     }
 
     /// <summary>
@@ -95,54 +101,109 @@ public sealed partial class SessionCipher
     private SessionError DecryptRatchetMessage(ReadOnlySpan<byte> message, MessageFormat.Envelope envelope, out byte[]? plaintext)
     {
         plaintext = null;
-        using SessionRecord? record = LoadRecord();
+        SessionRecord? record = LoadRecord();
         if (record is null)
         {
             return SessionError.NoSession;
         }
 
-        return DecryptWithRecord(record, message, envelope, out plaintext);
+        return DecryptWithRecord(record, [.. record.States], message, envelope, out plaintext);
     }
 
-    /// <summary>Decrypts with an existing record; on success the responder has answered, so PreKey headers stop.</summary>
-    private SessionError DecryptWithRecord(SessionRecord record, ReadOnlySpan<byte> message, MessageFormat.Envelope envelope,
-        out byte[]? plaintext)
+    /// <summary>
+    /// Tries <paramref name="candidates"/> (current state first); the state that decrypts becomes current
+    /// and, having heard from the contact, stops sending PreKey messages. Nothing changes on failure.
+    /// </summary>
+    private SessionError DecryptWithRecord(SessionRecord record, SessionState[] candidates, ReadOnlySpan<byte> message,
+        MessageFormat.Envelope envelope, out byte[]? plaintext)
     {
         plaintext = null;
-        if (envelope.Suite != record.Suite)
+        SessionError error = SessionError.InvalidMessage;
+        foreach (SessionState state in candidates)
         {
-            return SessionError.InvalidMessage;
+            if (envelope.Suite != state.Suite)
+            {
+                continue;
+            }
+
+            RatchetError result = state.Ratchet.TryDecrypt(message, envelope.PrefixLength, out plaintext);
+            if (result == RatchetError.None)
+            {
+                InvalidateCache();
+                state.PendingHeader = null;
+                record.Promote(state);
+                Commit(record);
+                return SessionError.None;
+            }
+
+            if (error == SessionError.InvalidMessage)
+            {
+                error = Map(result);
+            }
         }
 
-        RatchetError result = record.Ratchet.TryDecrypt(message, envelope.PrefixLength, out plaintext);
-        if (result != RatchetError.None)
-        {
-            return Map(result);
-        }
-
-        record.PendingHeader = null;
-        _sessions.StoreSession(_remoteAccountId, record.Serialize());
-        return SessionError.None;
+        return error;
     }
 
+    /// <summary>The current session, from the cache when the store still holds the bytes we last wrote. Owned by this cipher.</summary>
     private SessionRecord? LoadRecord()
     {
         byte[]? bytes = _sessions.LoadSession(_remoteAccountId);
         if (bytes is null)
         {
+            InvalidateCache();
             return null;
         }
 
-        try
+        if (_cachedRecord is not null && _cachedBytes is not null && _cachedBytes.AsSpan().SequenceEqual(bytes))
         {
-            return SessionRecord.TryParse(bytes, out SessionRecord? record)
-                ? record
-                : throw new InvalidOperationException("The stored session is corrupt.");
+            CryptographicOperations.ZeroMemory(bytes);
+            return _cachedRecord;
         }
-        finally
+
+        InvalidateCache();
+        if (!SessionRecord.TryParse(bytes, out SessionRecord? record))
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+            CryptographicOperations.ZeroMemory(bytes);
+            throw new InvalidOperationException("The stored session is corrupt.");
         }
+
+        _cachedRecord = record;
+        _cachedBytes = bytes;
+        return record;
+    }
+
+    /// <summary>Stores <paramref name="record"/> and caches it with the bytes written. The cipher takes ownership.</summary>
+    private void Commit(SessionRecord record)
+    {
+        byte[] bytes = record.Serialize();
+        if (!ReferenceEquals(record, _cachedRecord))
+        {
+            InvalidateCache();
+            _cachedRecord?.Dispose();
+            _cachedRecord = record;
+        }
+
+        _sessions.StoreSession(_remoteAccountId, bytes);
+        _cachedBytes = bytes;
+    }
+
+    /// <summary>Forgets the cached bytes so the next load re-parses from the store (used before any in-memory change).</summary>
+    private void InvalidateCache()
+    {
+        if (_cachedBytes is not null)
+        {
+            CryptographicOperations.ZeroMemory(_cachedBytes);
+            _cachedBytes = null;
+        }
+    }
+
+    /// <summary>Wipes the cached session.</summary>
+    public void Dispose()
+    {
+        InvalidateCache();
+        _cachedRecord?.Dispose();
+        _cachedRecord = null;
     }
 
     private static SessionError Map(RatchetError error) => error switch

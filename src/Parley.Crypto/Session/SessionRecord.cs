@@ -1,61 +1,57 @@
 using System.Diagnostics.CodeAnalysis;
-using Parley.Crypto.Bundles;
-using Parley.Crypto.Keys;
 using Parley.Crypto.Ratchet;
 
 namespace Parley.Crypto.Session;
 
 /// <summary>
-/// The state of one session as stored (docs/PROTOCOL.md section 6.4): version (u8) || suite (u8) ||
-/// flags (u8; bit 0 = still sending PreKey messages) || remote identity key (130) || base key (32) ||
-/// [pending agreement header: length (u16) || bytes] || ratchet state length (u32) || ratchet state.
+/// Everything stored for one contact (docs/PROTOCOL.md section 6.4): the current session state and
+/// up to <see cref="MaxPreviousStates"/> earlier ones, newest first. Earlier states let messages still
+/// in flight from a replaced session decrypt, and resolve both sides starting a session at once:
+/// whichever state decrypts a message becomes current.
+/// Layout: version (u8 = 1) || count (u8) || count × (state length (u32) || state).
 /// </summary>
 internal sealed class SessionRecord : IDisposable
 {
     internal const byte Version = 1;
-    private const byte PendingFlag = 1;
-    private const int BaseKeyLength = 32;
 
-    internal SessionRecord(CipherSuite suite, IdentityKey remoteIdentity, byte[] baseKey, byte[]? pendingHeader, DoubleRatchet ratchet)
+    /// <summary>Earlier session states kept per contact.</summary>
+    internal const int MaxPreviousStates = SessionLimits.MaxPreviousSessionStates;
+
+    private readonly List<SessionState> _states;
+
+    private SessionRecord(List<SessionState> states) => _states = states;
+
+    internal SessionState Current => _states[0];
+
+    internal IReadOnlyList<SessionState> States => _states;
+
+    internal static SessionRecord Create(SessionState state) => new([state]);
+
+    /// <summary>Makes <paramref name="state"/> current, keeping the others as earlier states (oldest dropped).</summary>
+    internal void Promote(SessionState state)
     {
-        Suite = suite;
-        RemoteIdentity = remoteIdentity;
-        BaseKey = baseKey;
-        PendingHeader = pendingHeader;
-        Ratchet = ratchet;
+        _states.Remove(state);
+        _states.Insert(0, state);
+        while (_states.Count > MaxPreviousStates + 1)
+        {
+            _states[^1].Dispose();
+            _states.RemoveAt(_states.Count - 1);
+        }
     }
-
-    internal CipherSuite Suite { get; }
-
-    internal IdentityKey RemoteIdentity { get; }
-
-    /// <summary>The initiator's ephemeral key of the agreement that created this session.</summary>
-    internal byte[] BaseKey { get; }
-
-    /// <summary>The agreement header to repeat in every message until the responder answers; null afterwards.</summary>
-    internal byte[]? PendingHeader { get; set; }
-
-    internal DoubleRatchet Ratchet { get; }
 
     internal byte[] Serialize()
     {
-        byte[] identity = RemoteIdentity.Serialize();
-        byte[] ratchet = Ratchet.Serialize();
         using var writer = new StateWriter();
         writer.Byte(Version);
-        writer.Byte((byte)Suite);
-        writer.Byte(PendingHeader is null ? (byte)0 : PendingFlag);
-        writer.Bytes(identity);
-        writer.Bytes(BaseKey);
-        if (PendingHeader is not null)
+        writer.Byte((byte)_states.Count);
+        foreach (SessionState state in _states)
         {
-            writer.UInt16((ushort)PendingHeader.Length);
-            writer.Bytes(PendingHeader);
+            byte[] bytes = state.Serialize();
+            writer.UInt32((uint)bytes.Length);
+            writer.Bytes(bytes);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
         }
 
-        writer.UInt32((uint)ratchet.Length);
-        writer.Bytes(ratchet);
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(ratchet);
         return writer.ToArray();
     }
 
@@ -64,42 +60,40 @@ internal sealed class SessionRecord : IDisposable
         record = null;
         var reader = new StateReader(bytes);
         if (!reader.Byte(out byte version) || version != Version ||
-            !reader.Byte(out byte suite) || !CipherSuites.IsKnown((CipherSuite)suite) ||
-            !reader.Byte(out byte flags) || (flags & ~PendingFlag) != 0 ||
-            !reader.Bytes(IdentityKey.SerializedSize, out ReadOnlySpan<byte> identityBytes) ||
-            !IdentityKey.TryParse(identityBytes, out IdentityKey? identity) ||
-            !reader.Bytes(BaseKeyLength, out ReadOnlySpan<byte> baseKey))
+            !reader.Byte(out byte count) || count == 0 || count > MaxPreviousStates + 1)
         {
             return false;
         }
 
-        byte[]? pending = null;
-        if ((flags & PendingFlag) != 0)
+        var states = new List<SessionState>(count);
+        for (int i = 0; i < count; i++)
         {
-            if (!reader.UInt16(out ushort length) || !reader.Bytes(length, out ReadOnlySpan<byte> header))
+            if (!reader.UInt32(out uint length) || length > int.MaxValue || !reader.Bytes((int)length, out ReadOnlySpan<byte> stateBytes) ||
+                !SessionState.TryParse(stateBytes, out SessionState? state))
             {
+                states.ForEach(s => s.Dispose());
                 return false;
             }
 
-            pending = header.ToArray();
+            states.Add(state);
         }
 
-        if (!reader.UInt32(out uint ratchetLength) || ratchetLength > int.MaxValue ||
-            !reader.Bytes((int)ratchetLength, out ReadOnlySpan<byte> ratchetBytes) || !reader.AtEnd ||
-            !DoubleRatchet.TryDeserialize(ratchetBytes, out DoubleRatchet? ratchet))
+        if (!reader.AtEnd)
         {
+            states.ForEach(s => s.Dispose());
             return false;
         }
 
-        if (ratchet.Algorithm != CipherSuites.AeadOf((CipherSuite)suite))
-        {
-            ratchet.Dispose();
-            return false;
-        }
-
-        record = new SessionRecord((CipherSuite)suite, identity, baseKey.ToArray(), pending, ratchet);
+        record = new SessionRecord(states);
         return true;
     }
 
-    public void Dispose() => Ratchet.Dispose();
+    public void Dispose() => _states.ForEach(s => s.Dispose());
+}
+
+/// <summary>Named bounds of the session layer (docs/PROTOCOL.md sections 6 and 11).</summary>
+public static class SessionLimits
+{
+    /// <summary>Earlier session states kept per contact besides the current one.</summary>
+    public const int MaxPreviousSessionStates = 5;
 }

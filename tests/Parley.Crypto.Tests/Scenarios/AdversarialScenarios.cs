@@ -69,6 +69,21 @@ public sealed class AdversarialScenarios : IDisposable
     }
 
     [Fact]
+    public void Messages_reflected_back_to_their_sender_are_refused()
+    {
+        _alice.StartSessionWith(_bob);
+        byte[] first = _alice.Send(_bob, "hello").ToArray();
+        _bob.Receive(_alice, first);
+        _alice.Receive(_bob, _bob.Send(_alice, "hi"));
+        byte[] later = _alice.Send(_bob, "later").ToArray();
+        var before = Snapshot(_alice, _bob);
+        Assert.NotEqual(SessionError.None, _alice.Refuse(_bob, first));
+        Assert.NotEqual(SessionError.None, _alice.Refuse(_bob, later));
+        Assert.Equal(before, Snapshot(_alice, _bob));
+        Assert.Equal("later", _bob.Receive(_alice, later));
+    }
+
+    [Fact]
     public void A_replayed_initial_message_after_a_newer_session_creates_nothing()
     {
         _alice.StartSessionWith(_bob, oneTimePreKey: false, oneTimeKemPreKey: false);
@@ -114,8 +129,17 @@ public sealed class AdversarialScenarios : IDisposable
             Assert.Equal(bobBefore, Snapshot(_bob, _alice));
         }
 
+        // Half from the live cipher, half after a restart from the stored bytes alone.
+        int index = 0;
         foreach ((byte[] bytes, string text) in genuine.AsEnumerable().Reverse())
         {
+            if (index++ == genuine.Count / 2)
+            {
+                byte[] stored = _bob.SessionBytes(_alice)!;
+                _bob.Sessions = new InMemorySessionStore();
+                _bob.Sessions.StoreSession("alice", stored);
+            }
+
             Assert.Equal(text, _bob.Receive(_alice, bytes));
         }
     }

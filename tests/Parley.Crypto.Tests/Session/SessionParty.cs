@@ -8,6 +8,8 @@ namespace Parley.Crypto.Tests.Session;
 /// <summary>One person with real keys and in-memory stores, as the client SDK would wire them.</summary>
 internal sealed class SessionParty : IDisposable
 {
+    private readonly Dictionary<string, SessionCipher> _ciphers = new(StringComparer.Ordinal);
+    private InMemorySessionStore _sessions = new();
     private uint _nextId = 1;
 
     public SessionParty(string accountId, IReadOnlyList<CipherSuite>? suites = null)
@@ -28,7 +30,16 @@ internal sealed class SessionParty : IDisposable
 
     public InMemoryPreKeyStore PreKeys { get; } = new();
 
-    public InMemorySessionStore Sessions { get; set; } = new();
+    /// <summary>The session store; replacing it (a "restart") also drops the ciphers and their caches.</summary>
+    public InMemorySessionStore Sessions
+    {
+        get => _sessions;
+        set
+        {
+            DropCiphers();
+            _sessions = value;
+        }
+    }
 
     public SignedPreKeyRecord SignedPreKey { get; }
 
@@ -60,7 +71,27 @@ internal sealed class SessionParty : IDisposable
         return new PreKeyBundle(AccountId, IdentityKey, SignedPreKey.PublicPreKey, oneTime, kem, Suites);
     }
 
-    public SessionCipher CipherWith(SessionParty other) => new(Identities, PreKeys, Sessions, other.AccountId);
+    /// <summary>One cipher per contact, kept like the client SDK keeps it (so its cache is exercised).</summary>
+    public SessionCipher CipherWith(SessionParty other)
+    {
+        if (!_ciphers.TryGetValue(other.AccountId, out SessionCipher? cipher))
+        {
+            cipher = new SessionCipher(Identities, PreKeys, Sessions, other.AccountId);
+            _ciphers[other.AccountId] = cipher;
+        }
+
+        return cipher;
+    }
+
+    private void DropCiphers()
+    {
+        foreach (SessionCipher cipher in _ciphers.Values)
+        {
+            cipher.Dispose();
+        }
+
+        _ciphers.Clear();
+    }
 
     public void StartSessionWith(SessionParty other, bool oneTimePreKey = true, bool oneTimeKemPreKey = true)
     {
@@ -92,6 +123,7 @@ internal sealed class SessionParty : IDisposable
 
     public void Dispose()
     {
+        DropCiphers();
         PreKeys.Dispose();
         Identities.Dispose();
     }
