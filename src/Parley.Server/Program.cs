@@ -2,10 +2,7 @@ using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
 using Parley.Server.Hosting;
-<<<<<<< HEAD
 using Parley.Server.Keys;
-=======
->>>>>>> wt-relay
 using Parley.Server.Metrics;
 using Parley.Server.Relay;
 using Parley.Server.Storage;
