@@ -5,8 +5,8 @@ using Parley.Client.Storage;
 namespace Parley.Benchmarks;
 
 /// <summary>
-/// The client's encrypted store: what one received message costs to seal and commit (SQLite, journal
-/// mode DELETE, synchronous FULL — an fsync per commit, as the CLI runs it), reading a page of history,
+/// The client's encrypted store: what one received message costs to seal and commit (SQLite in WAL
+/// mode, synchronous FULL — one fsync per commit, as the CLI runs it), reading a page of history,
 /// and a session-record round trip (seal, upsert, read, open).
 /// </summary>
 [MemoryDiagnoser]
