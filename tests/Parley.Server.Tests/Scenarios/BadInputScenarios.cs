@@ -53,7 +53,7 @@ public abstract class BadInputScenarios : IDisposable
             "\"signedPreKey\":\"AAAA\",\"preKeys\":[\"AAAA\",null,5],\"kemPreKey\":\"AAAA\",\"suites\":\"AAAA\"}",
         "{\"username\":\"" + new string('a', 5000) + "\",\"loginId\":\"" + new string('A', 5000) + "\",\"preKeys\":[" +
             string.Join(',', Enumerable.Repeat("\"AAAA\"", 500)) + "]}",
-        "{\"username\":\"alice\",\"loginId\":\"" + new string('!', 43) + "\",\"a\":\"AA==\",\"m1\":\"AA==\"}",
+        "{\"username\":\"!\",\"loginId\":\"" + new string('!', 43) + "\",\"a\":\"AA==\",\"m1\":\"AA==\"}",
         "{\"username\":\"alice\"" + new string(' ', 10) + ",\"username\":{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}",
     ];
 
