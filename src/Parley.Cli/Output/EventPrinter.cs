@@ -84,13 +84,13 @@ internal sealed class EventPrinter
         ArgumentNullException.ThrowIfNull(m);
         if (_output.IsJson)
         {
+            var incoming = m.Direction == MessageDirection.Incoming;
             CliOutput.JsonLine(new JsonObject
             {
                 ["type"] = "message",
                 ["id"] = m.Id.ToString(),
-                ["from"] = m.Direction == MessageDirection.Incoming ? m.Peer : null,
-                ["to"] = m.Direction == MessageDirection.Outgoing ? m.Peer : null,
-                ["direction"] = m.Direction == MessageDirection.Incoming ? "in" : "out",
+                [incoming ? "from" : "to"] = m.Peer,
+                ["direction"] = incoming ? "in" : "out",
                 ["text"] = m.Text,
                 ["sentAt"] = m.SentAt.ToString("O", CultureInfo.InvariantCulture),
                 ["state"] = m.State.ToString().ToLowerInvariant(),
