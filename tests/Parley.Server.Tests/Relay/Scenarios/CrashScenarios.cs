@@ -19,7 +19,7 @@ namespace Parley.Server.Tests.Relay.Scenarios;
 /// </summary>
 public sealed class CrashScenarios : IDisposable
 {
-    private const int FloodSize = 20_000;
+    private const int FloodSize = 500_000; // never reached: the kill ends the flood
     private const int KillAfterAccepted = 2_000;
     private readonly TempDirectory _data = new();
 
@@ -86,8 +86,9 @@ public sealed class CrashScenarios : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    // The flood is faster than a person types: lift the per-sender rate limit for this server.
-    private string[] ServerArgs => ["--data", _data.Path, "--Relay:SendRatePerSecond=1000000", "--Relay:SendBurst=1000000"];
+    // The flood is faster than a person types: lift the per-sender rate limit and the queue cap for this server.
+    private string[] ServerArgs =>
+        ["--data", _data.Path, "--Relay:SendRatePerSecond=1000000", "--Relay:SendBurst=1000000", "--Relay:QueueCapPerRecipient=1000000"];
 
     private async Task<(TestUser Alice, TestUser Bob)> SeedUsersAsync()
     {
