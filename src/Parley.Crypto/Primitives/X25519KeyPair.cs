@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using Sodium = NSec.Cryptography;
+
+namespace Parley.Crypto.Primitives;
+
+/// <summary>
+/// An X25519 key pair held by libsodium (through NSec). The private key is exportable so that
+/// session state and key records can be serialized; it is wiped when the pair is disposed.
+/// </summary>
+public sealed class X25519KeyPair : IDisposable
+{
+    private static readonly Sodium.KeyAgreementAlgorithm Algorithm = Sodium.KeyAgreementAlgorithm.X25519;
+    private readonly Sodium.Key _key;
+    private readonly byte[] _publicKey;
+    private bool _disposed;
+
+    private X25519KeyPair(Sodium.Key key)
+    {
+        _key = key;
+        _publicKey = key.PublicKey.Export(Sodium.KeyBlobFormat.RawPublicKey);
+    }
+
+    /// <summary>The 32-byte public key.</summary>
+    public ReadOnlySpan<byte> PublicKey
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _publicKey;
+        }
+    }
+
+    /// <summary>Creates a fresh key pair from the system's random number generator.</summary>
+    public static X25519KeyPair Generate()
+    {
+        var parameters = ExportableParameters();
+        return new X25519KeyPair(Sodium.Key.Create(Algorithm, in parameters));
+    }
+
+    /// <summary>Re-creates a key pair from a 32-byte private key.</summary>
+    /// <param name="privateKey">The raw private scalar, as written by <see cref="ExportPrivateKey"/>.</param>
+    /// <exception cref="ArgumentException">The key is not 32 bytes.</exception>
+    public static X25519KeyPair FromPrivateKey(ReadOnlySpan<byte> privateKey)
+    {
+        if (privateKey.Length != X25519.PrivateKeySize)
+        {
+            throw new ArgumentException("An X25519 private key is 32 bytes.", nameof(privateKey));
+        }
+
+        var parameters = ExportableParameters();
+        var key = Sodium.Key.Import(Algorithm, privateKey, Sodium.KeyBlobFormat.RawPrivateKey, in parameters);
+        return new X25519KeyPair(key);
+    }
+
+    /// <summary>Writes the 32-byte private key into <paramref name="destination"/>.</summary>
+    /// <param name="destination">At least 32 bytes; the caller is responsible for wiping it.</param>
+    public void ExportPrivateKey(Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (destination.Length < X25519.PrivateKeySize)
+        {
+            throw new ArgumentException("The destination must hold 32 bytes.", nameof(destination));
+        }
+
+        if (!_key.TryExport(Sodium.KeyBlobFormat.RawPrivateKey, destination, out var written) ||
+            written != X25519.PrivateKeySize)
+        {
+            throw new CryptographicException("The private key could not be exported.");
+        }
+    }
+
+    /// <summary>
+    /// Computes X25519(private, peer) into <paramref name="sharedSecret32"/>. Returns false (and
+    /// writes zeros) when the peer key is not 32 bytes or the result is all zero (a low-order point).
+    /// </summary>
+    /// <param name="peerPublicKey">The other party's untrusted public key.</param>
+    /// <param name="sharedSecret32">Receives the 32-byte shared secret.</param>
+    public bool TryAgree(ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret32)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (sharedSecret32.Length != X25519.SharedSecretSize)
+        {
+            throw new ArgumentException("The shared secret buffer must be 32 bytes.", nameof(sharedSecret32));
+        }
+
+        sharedSecret32.Clear();
+        if (peerPublicKey.Length != X25519.PublicKeySize ||
+            !Sodium.PublicKey.TryImport(Algorithm, peerPublicKey, Sodium.KeyBlobFormat.RawPublicKey, out var peer) ||
+            peer is null)
+        {
+            return false;
+        }
+
+        var parameters = new Sodium.SharedSecretCreationParameters
+        {
+            ExportPolicy = Sodium.KeyExportPolicies.AllowPlaintextExport,
+        };
+        using var secret = Algorithm.Agree(_key, peer, in parameters);
+        if (secret is null ||
+            !secret.TryExport(Sodium.SharedSecretBlobFormat.RawSharedSecret, sharedSecret32, out var written) ||
+            written != X25519.SharedSecretSize)
+        {
+            sharedSecret32.Clear();
+            return false;
+        }
+
+        // libsodium already refuses an all-zero result; check again so the contract does not depend on it.
+        if (CryptographicOperations.FixedTimeEquals(sharedSecret32, stackalloc byte[X25519.SharedSecretSize]))
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Wipes the private key.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _key.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => nameof(X25519KeyPair);
+
+    private static Sodium.KeyCreationParameters ExportableParameters() =>
+        new() { ExportPolicy = Sodium.KeyExportPolicies.AllowPlaintextExport };
+}
