@@ -1,4 +1,26 @@
-var builder = WebApplication.CreateBuilder(args);
+using Parley.Server.Accounts;
+using Parley.Server.Admin;
+using Parley.Server.Authentication;
+using Parley.Server.Hosting;
+using Parley.Server.Storage;
+
+// Admin commands (fingerprint, users add, invites create) run and exit without serving.
+if (AdminCommands.IsAdminCommand(args))
+{
+    return await AdminCommands.RunAsync(args).ConfigureAwait(false);
+}
+
+var builder = ParleyHost.CreateBuilder(args);
+builder.Services.AddStorage();
+builder.Services.AddTokenAuthentication();
+builder.Services.AddAccounts();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+app.UseParleyPipeline();
+app.MapHealth();
+app.MapAccounts();
+await app.RunAsync().ConfigureAwait(false);
+return 0;
+
+/// <summary>The entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

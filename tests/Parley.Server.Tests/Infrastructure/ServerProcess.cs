@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Parley.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real <c>parley-server</c> as a child process (the build output copied beside the tests),
+/// listening on a free port on 127.0.0.1. Start waits for the "listening" line.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private ServerProcess(Process process, int port)
+    {
+        this.process = process;
+        Port = port;
+    }
+
+    /// <summary>The port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Runs <c>parley-server ARGS</c> to completion (admin commands); returns exit code and stdout.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("no process");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(StartTimeout);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Starts the server with HTTPS on a free port and extra arguments; waits until it listens.</summary>
+    public static async Task<ServerProcess> StartAsync(params string[] args)
+    {
+        var port = FreePort.Next();
+        var process = Process.Start(StartInfo([.. args, "--urls", $"https://127.0.0.1:{port}"]))
+            ?? throw new InvalidOperationException("no process");
+        var server = new ServerProcess(process, port);
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data, listening);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data, null);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(listening.Task, exited).WaitAsync(StartTimeout);
+        if (first == exited)
+        {
+            throw new InvalidOperationException("parley-server exited during start-up:\n" + server.Output);
+        }
+        return server;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(StartTimeout);
+        }
+        process.Dispose();
+    }
+
+    private void Append(string? line, TaskCompletionSource? listening)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+        if (listening is not null && line.StartsWith("Parley server listening on ", StringComparison.Ordinal))
+        {
+            listening.TrySetResult();
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "parley-server.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return start;
+    }
+}
