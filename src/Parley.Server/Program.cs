@@ -1,6 +1,7 @@
 using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
+using Parley.Server.Files;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
 
@@ -14,11 +15,13 @@ var builder = ParleyHost.CreateBuilder(args);
 builder.Services.AddStorage();
 builder.Services.AddTokenAuthentication();
 builder.Services.AddAccounts();
+builder.Services.AddFiles();
 
 var app = builder.Build();
 app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
+app.MapFiles();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
 

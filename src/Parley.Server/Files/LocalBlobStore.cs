@@ -113,7 +113,7 @@ public sealed class LocalBlobStore : IBlobStore
             BufferSize = StreamBufferBytes,
             Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
         };
-        if (!OperatingSystem.IsWindows())
+        if (mode != FileMode.Open && !OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
