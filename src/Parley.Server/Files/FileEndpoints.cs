@@ -21,7 +21,7 @@ public static class FileEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         var files = app.MapGroup(BasePath);
-        files.MapMethods("", [HttpMethods.Options], Options);
+        files.MapMethods("", [HttpMethods.Options], Options).AllowAnonymous();
         files.MapPost("", CreateAsync).RequireAuthorization();
         files.MapMethods("/{id}", [HttpMethods.Head], HeadAsync).RequireAuthorization();
         files.MapPatch("/{id}", PatchAsync).RequireAuthorization()
@@ -88,12 +88,12 @@ public static class FileEndpoints
         BlobId blob = ParseId(id);
         long offset = ParseHeader(request, TusProtocol.OffsetHeader);
         var status = await service.GetStatusAsync(Caller(context), blob, context.RequestAborted);
-        if (status.Value is { } current && request.ContentLength > current.Length - offset)
+        if (status.Value is { } current && current.Offset == offset && request.ContentLength > current.Length - offset)
         {
             throw FileProblems.For(FileError.BodyTooLong);
         }
 
-        LimitBody(context, status.Value, offset);
+        LimitBody(context, status.Value);
         var appended = await service.AppendAsync(Caller(context), blob, offset, request.Body, context.RequestAborted);
         FileRecord record = appended.Value ?? throw FileProblems.For(appended.Error);
         WriteTusHeaders(context.Response, record);
@@ -121,13 +121,13 @@ public static class FileEndpoints
         return Results.Stream(stream, "application/octet-stream", enableRangeProcessing: true);
     }
 
-    private static void LimitBody(HttpContext context, FileRecord? record, long offset)
+    private static void LimitBody(HttpContext context, FileRecord? record)
     {
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (record is not null && feature is { IsReadOnly: false } && offset <= record.Length)
+        if (record is not null && feature is { IsReadOnly: false })
         {
             // Kestrel then refuses any byte past the declared length while streaming.
-            feature.MaxRequestBodySize = Math.Max(1, record.Length - offset);
+            feature.MaxRequestBodySize = Math.Max(1, record.Length - record.Offset);
         }
     }
 
