@@ -56,6 +56,9 @@ public sealed class TusClient
         ArgumentNullException.ThrowIfNull(content);
         using var request = Tus(HttpMethod.Patch, Path(id));
         request.Headers.Add("Upload-Offset", Format(offset));
+        // The body follows only once the server has accepted the offset, so a refused PATCH (offset
+        // moved, upload busy after a dropped connection) costs one round trip, not a resent body.
+        request.Headers.ExpectContinue = true;
         content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
         request.Content = content;
         using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken);

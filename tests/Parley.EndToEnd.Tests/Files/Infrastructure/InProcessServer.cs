@@ -18,10 +18,21 @@ public sealed class InProcessServer : WebApplicationFactory<Program>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    public InProcessServer()
+    private readonly int? port;
+
+    /// <summary>Creates the server; with <paramref name="realSockets"/> it listens on a free loopback port (plain HTTP, Kestrel) so connections can really break.</summary>
+    public InProcessServer(bool realSockets = false)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "parley-files-e2e-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         Directory.CreateDirectory(DataDirectory);
+        if (realSockets)
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            UseKestrel();
+        }
     }
 
     /// <summary>The server's data directory (database, blobs, certificate).</summary>
@@ -33,8 +44,7 @@ public sealed class InProcessServer : WebApplicationFactory<Program>
     /// <summary>Creates an account and a session; returns a client authenticated as it.</summary>
     public async Task<HttpClient> CreateUserAsync(DelegatingHandler? fault = null)
     {
-        HttpClient client = fault is null ? CreateClient() : CreateDefaultClient(fault);
-        client.Timeout = Timeout.InfiniteTimeSpan;
+        HttpClient client = NewClient(fault);
         var database = Services.GetRequiredService<IDatabase>();
         AccountId account;
         await using (var connection = await database.OpenAsync(CancellationToken.None).AsTask().WaitAsync(Wait))
@@ -53,6 +63,39 @@ public sealed class InProcessServer : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A second client with the same account as <paramref name="authenticated"/> (a restarted client).</summary>
+    public HttpClient CreateClientLike(HttpClient authenticated, DelegatingHandler? fault = null)
+    {
+        ArgumentNullException.ThrowIfNull(authenticated);
+        HttpClient client = NewClient(fault);
+        client.DefaultRequestHeaders.Authorization = authenticated.DefaultRequestHeaders.Authorization;
+        return client;
+    }
+
+    private HttpClient NewClient(DelegatingHandler? fault)
+    {
+        HttpClient client;
+        if (port is null)
+        {
+            client = fault is null ? CreateClient() : CreateDefaultClient(fault);
+        }
+        else
+        {
+            StartServer();
+            HttpMessageHandler handler = new SocketsHttpHandler();
+            if (fault is not null)
+            {
+                fault.InnerHandler = handler;
+                handler = fault;
+            }
+
+            client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        }
+
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        return client;
+    }
+
     /// <summary>The committed blob file of <paramref name="blobId"/> on the server's disk.</summary>
     public string BlobPath(string blobId) => Path.Combine(BlobDirectory, blobId[..2], blobId);
 
@@ -61,6 +104,11 @@ public sealed class InProcessServer : WebApplicationFactory<Program>
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseSetting("Parley:DataDirectory", DataDirectory);
         builder.UseSetting("Storage:Provider", "sqlite");
+        if (port is not null)
+        {
+            builder.UseSetting("Parley:Http", "true");
+            builder.UseSetting("urls", $"http://127.0.0.1:{port}");
+        }
     }
 
     protected override void Dispose(bool disposing)
