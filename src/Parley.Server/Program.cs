@@ -3,6 +3,8 @@ using Parley.Server.Admin;
 using Parley.Server.Authentication;
 using Parley.Server.Files;
 using Parley.Server.Hosting;
+using Parley.Server.Keys;
+using Parley.Server.Metrics;
 using Parley.Server.Storage;
 
 // Admin commands (fingerprint, users add, invites create) run and exit without serving.
@@ -15,12 +17,15 @@ var builder = ParleyHost.CreateBuilder(args);
 builder.Services.AddStorage();
 builder.Services.AddTokenAuthentication();
 builder.Services.AddAccounts();
+builder.Services.AddKeys();
 builder.Services.AddFiles();
 
 var app = builder.Build();
 app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
+app.MapKeys();
+app.MapParleyMetrics();
 app.MapFiles();
 await app.RunAsync().ConfigureAwait(false);
 return 0;

@@ -35,6 +35,7 @@ public sealed class AccountMigrations : IMigrationSource
                 CREATE INDEX sessions_account ON sessions(account_id);
                 CREATE TABLE srp_pending_logins (
                     login_id_hash BLOB PRIMARY KEY,
+                    username TEXT NOT NULL,
                     account_id INTEGER NULL,
                     private_b BLOB NOT NULL,
                     public_b BLOB NOT NULL,
@@ -66,6 +67,7 @@ public sealed class AccountMigrations : IMigrationSource
                 CREATE INDEX sessions_account ON sessions(account_id);
                 CREATE TABLE srp_pending_logins (
                     login_id_hash BYTEA PRIMARY KEY,
+                    username TEXT NOT NULL,
                     account_id BIGINT NULL,
                     private_b BYTEA NOT NULL,
                     public_b BYTEA NOT NULL,

@@ -1,4 +1,3 @@
-using Parley.Server.Authentication;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Accounts;
@@ -6,21 +5,22 @@ namespace Parley.Server.Accounts;
 /// <summary>Registration and routes of the accounts feature.</summary>
 public static class AccountsExtensions
 {
-    /// <summary>Adds account storage, services and schema.</summary>
+    /// <summary>Adds account storage, services, schema and the expiry sweeper.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName);
         services.AddSingleton<IMigrationSource, AccountMigrations>();
+        services.AddSingleton<IAccountStore, SqlAccountStore>();
+        services.AddSingleton<LoginChallengeStore>();
+        services.AddSingleton<FakeCredentials>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ProofOfWorkService>();
+        services.AddSingleton<LoginService>();
+        services.AddSingleton<AccountService>();
+        services.AddHostedService<ExpirySweeper>();
         return services;
     }
 
     /// <summary>Maps the account endpoints under <c>/v1</c>.</summary>
-    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapPost("/v1/auth/logout", async (HttpContext context, ISessionTokenStore sessions) =>
-        {
-            await sessions.RevokeAsync(context.GetSession().TokenHash, context.RequestAborted).ConfigureAwait(false);
-            return Results.NoContent();
-        });
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder endpoints) => endpoints.MapAccountEndpoints();
 }

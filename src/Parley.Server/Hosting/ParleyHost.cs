@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Parley.Server.Metrics;
 
 namespace Parley.Server.Hosting;
 
@@ -42,6 +43,7 @@ public static class ParleyHost
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddHostedService<StartupBanner>();
+        services.AddParleyMetrics();
         builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureKestrel(context.Configuration, kestrel));
         return builder;
     }
@@ -50,9 +52,11 @@ public static class ParleyHost
     public static WebApplication UseParleyPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseRouteCapture();
         app.UseBodyLimit();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -10,7 +10,7 @@ namespace Parley.Server.Tests.Infrastructure;
 public static class TestDatabases
 {
     /// <summary>The server's own schema (what the relay adds goes in its own list).</summary>
-    public static IReadOnlyList<IMigrationSource> ServerSchema { get; } = [new AccountMigrations()];
+    public static IReadOnlyList<IMigrationSource> ServerSchema { get; } = [new AccountMigrations(), new Parley.Server.Keys.KeyMigrations()];
 
     /// <summary>A SQLite database file in <paramref name="directory"/>.</summary>
     public static SqliteDatabase Sqlite(TempDirectory directory) =>

@@ -1,0 +1,62 @@
+using Parley.Crypto.Auth;
+
+namespace Parley.Server.Accounts;
+
+/// <summary>Who may register.</summary>
+public enum RegistrationPolicy
+{
+    /// <summary>Anyone who solves the proof of work (default).</summary>
+    Open,
+
+    /// <summary>Only with an invite code from <c>parley-server invites create</c>.</summary>
+    Invite,
+
+    /// <summary>Only the administrator, with <c>parley-server users add NAME</c>.</summary>
+    Closed,
+}
+
+/// <summary>Configuration section <c>Accounts</c>. Every limit is named here with its default.</summary>
+public sealed class AccountOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Accounts";
+
+    /// <summary>Registration policy; default open.</summary>
+    public RegistrationPolicy RegistrationPolicy { get; set; } = RegistrationPolicy.Open;
+
+    /// <summary>Lowest Argon2id memory (KiB) a registration may use; default 64 MiB. Tests lower it explicitly.</summary>
+    public int MinArgon2MemoryKiB { get; set; } = Argon2Parameters.Default.MemoryKiB;
+
+    /// <summary>Lowest Argon2id iteration count; default 3.</summary>
+    public int MinArgon2Iterations { get; set; } = Argon2Parameters.Default.Iterations;
+
+    /// <summary>Session token lifetime; fixed from login (not sliding). Default 30 days.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Base proof-of-work difficulty in bits; default 20 (about a million hashes, well under a second).</summary>
+    public int PowDifficulty { get; set; } = 20;
+
+    /// <summary>Bits added to the difficulty while registrations exceed <see cref="RegistrationsPerMinuteThreshold"/>.</summary>
+    public int PowDifficultyIncreaseUnderLoad { get; set; } = 4;
+
+    /// <summary>Registrations per minute (on this node) above which the difficulty rises.</summary>
+    public int RegistrationsPerMinuteThreshold { get; set; } = 30;
+
+    /// <summary>How long a proof-of-work challenge may be solved and used.</summary>
+    public TimeSpan PowChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a login id (server ephemeral) lives between start and finish.</summary>
+    public TimeSpan LoginLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Failed logins (per username or per address) after which a proof of work is required.</summary>
+    public int LoginFailuresBeforePow { get; set; } = 3;
+
+    /// <summary>Failed logins (per username or per address) after which logins are refused with 429.</summary>
+    public int LoginFailuresBeforeLockout { get; set; } = 10;
+
+    /// <summary>The window over which failures count; a lockout lasts until the window passes.</summary>
+    public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Login and registration requests per address per minute (success or not).</summary>
+    public int AuthRequestsPerAddressPerMinute { get; set; } = 60;
+}
