@@ -26,6 +26,7 @@ public static class FilesServiceCollectionExtensions
             return new LocalBlobStore(root);
         });
         services.AddSingleton<FileService>();
+        services.AddSingleton<Accounts.IAccountDeletionListener, FileAccountDeletionListener>();
         services.AddHostedService<FileCleanupService>();
         return services;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Files;
 using Parley.Server.Storage;
 using Parley.Server.Tests.Infrastructure;
@@ -207,6 +208,19 @@ public abstract class UploadScenarios : IDisposable
 
         using var head = await alice.SendAsync(Head(location)).WaitAsync(Wait);
         Assert.Equal(0, Offset(head));
+    }
+
+    [Fact]
+    public async Task Deleting_an_account_deletes_its_files_through_the_deletion_hook()
+    {
+        var (alice, account) = await UserAsync();
+        string location = await CreateAsync(alice, 10);
+        (await PatchAsync(alice, location, 0, new byte[10])).Dispose();
+        var listeners = factory.Services.GetServices<Parley.Server.Accounts.IAccountDeletionListener>();
+        var files = Assert.Single(listeners.OfType<FileAccountDeletionListener>());
+        await files.OnAccountDeletingAsync(account, CancellationToken.None).WaitAsync(Wait);
+        using var get = await alice.GetAsync(location).WaitAsync(Wait);
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
     [Fact]
