@@ -10,6 +10,8 @@ namespace Parley.Benchmarks;
 /// key operations around it: verifying a fetched bundle and generating a signed KEM prekey.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class AgreementBenchmarks
 {
     private IdentityKeyPair _alice = null!;

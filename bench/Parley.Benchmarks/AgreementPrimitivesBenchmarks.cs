@@ -8,6 +8,8 @@ namespace Parley.Benchmarks;
 /// Ed25519 verification, ML-KEM-1024 encapsulation and decapsulation.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class AgreementPrimitivesBenchmarks
 {
     private readonly byte[] _shared = new byte[32];

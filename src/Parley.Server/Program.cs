@@ -5,6 +5,7 @@ using Parley.Server.Files;
 using Parley.Server.Hosting;
 using Parley.Server.Keys;
 using Parley.Server.Metrics;
+using Parley.Server.Relay;
 using Parley.Server.Storage;
 
 // Admin commands (fingerprint, users add, invites create) run and exit without serving.
@@ -18,6 +19,7 @@ builder.Services.AddStorage();
 builder.Services.AddTokenAuthentication();
 builder.Services.AddAccounts();
 builder.Services.AddKeys();
+builder.Services.AddRelay();
 builder.Services.AddFiles();
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ app.UseParleyPipeline();
 app.MapHealth();
 app.MapAccounts();
 app.MapKeys();
+app.MapRelay();
 app.MapParleyMetrics();
 app.MapFiles();
 await app.RunAsync().ConfigureAwait(false);

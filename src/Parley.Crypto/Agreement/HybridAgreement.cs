@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Org.BouncyCastle.Security;
 using Parley.Crypto.Bundles;
 using Parley.Crypto.Keys;
 using Parley.Crypto.Primitives;
@@ -36,6 +37,19 @@ public static class HybridAgreement
     /// <exception cref="AgreementException">The bundle does not verify, the suite is not allowed, or a key is unacceptable.</exception>
     public static AgreementResult Initiate(IdentityKeyPair ours, string ourAccountId, PreKeyBundle theirs, CipherSuite suite)
     {
+        using var ephemeral = X25519KeyPair.Generate();
+        return Initiate(ours, ourAccountId, theirs, suite, ephemeral, MlKem1024.Random);
+    }
+
+    /// <summary>The initiator with its ephemeral key and KEM randomness given (known-answer tests only).</summary>
+    internal static AgreementResult Initiate(
+        IdentityKeyPair ours,
+        string ourAccountId,
+        PreKeyBundle theirs,
+        CipherSuite suite,
+        X25519KeyPair ephemeral,
+        SecureRandom kemRandom)
+    {
         ArgumentNullException.ThrowIfNull(ours);
         ArgumentNullException.ThrowIfNull(theirs);
         var associatedData = AgreementKdf.AssociatedData(ourAccountId, ours.PublicKey, theirs.AccountId, theirs.IdentityKey);
@@ -52,14 +66,13 @@ public static class HybridAgreement
         var hasOneTime = theirs.OneTimePreKey is not null;
         var dh = new byte[AgreementKdf.DhSize * (hasOneTime ? 4 : 3)];
         var kemSecret = new byte[MlKem1024.SharedSecretSize];
-        using var ephemeral = X25519KeyPair.Generate();
         try
         {
             var ok = ours.AgreementKeyPair.TryAgree(theirs.SignedPreKey.PublicKey, Slot(dh, 0)) &&
                      ephemeral.TryAgree(theirs.IdentityKey.AgreementKey, Slot(dh, 1)) &&
                      ephemeral.TryAgree(theirs.SignedPreKey.PublicKey, Slot(dh, 2)) &&
                      (!hasOneTime || ephemeral.TryAgree(theirs.OneTimePreKey!.PublicKey, Slot(dh, 3)));
-            if (!ok || !MlKem1024.TryEncapsulate(theirs.KemPreKey.PublicKey, out var ciphertext, kemSecret))
+            if (!ok || !MlKem1024.TryEncapsulate(theirs.KemPreKey.PublicKey, out var ciphertext, kemSecret, kemRandom))
             {
                 throw new AgreementException(AgreementFailure.InvalidPublicKey);
             }

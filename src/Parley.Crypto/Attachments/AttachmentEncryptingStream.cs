@@ -7,7 +7,9 @@ namespace Parley.Crypto.Attachments;
 /// A read-only stream that yields the encrypted attachment while it reads the plaintext, one chunk
 /// at a time, in constant memory. Hand it to an upload (e.g. as HTTP content) to encrypt while
 /// uploading. When it has been read to the end, <see cref="GetCiphertextSha256"/> gives the digest
-/// for the file pointer.
+/// for the file pointer. To resume an interrupted upload, create a new stream with the same key over
+/// the same, unchanged plaintext and skip the bytes already uploaded: the output is identical. If the
+/// file may have changed, use a fresh key (never the same key and nonce over different plaintext).
 /// </summary>
 public sealed class AttachmentEncryptingStream : Stream
 {

@@ -1,4 +1,5 @@
 using System.Text;
+using Parley.Crypto.Keys;
 
 namespace Parley.Crypto.Fingerprint;
 
@@ -46,6 +47,15 @@ public sealed class FingerprintIdentity
         _accountId = id;
         _ed25519 = ed25519PublicKey.ToArray();
         _x25519 = x25519PublicKey.ToArray();
+    }
+
+    /// <summary>The identity of <paramref name="accountId"/> from its published identity key.</summary>
+    /// <param name="accountId">The account id the key belongs to.</param>
+    /// <param name="identityKey">The account's identity key (signing and agreement public keys).</param>
+    public static FingerprintIdentity From(string accountId, IdentityKey identityKey)
+    {
+        ArgumentNullException.ThrowIfNull(identityKey);
+        return new FingerprintIdentity(accountId, identityKey.SigningKey, identityKey.AgreementKey);
     }
 
     /// <summary>The account id.</summary>

@@ -65,7 +65,11 @@ public static class MlKem1024
     /// <param name="publicKey">The recipient's untrusted encapsulation key.</param>
     /// <param name="ciphertext">Receives the 1568-byte ciphertext to send.</param>
     /// <param name="sharedSecret32">Receives the 32-byte shared secret.</param>
-    public static bool TryEncapsulate(ReadOnlySpan<byte> publicKey, out byte[] ciphertext, Span<byte> sharedSecret32)
+    public static bool TryEncapsulate(ReadOnlySpan<byte> publicKey, out byte[] ciphertext, Span<byte> sharedSecret32) =>
+        TryEncapsulate(publicKey, out ciphertext, sharedSecret32, Random);
+
+    /// <summary>Encapsulation with a given source of FIPS 203's 32-byte message m (known-answer tests only).</summary>
+    internal static bool TryEncapsulate(ReadOnlySpan<byte> publicKey, out byte[] ciphertext, Span<byte> sharedSecret32, SecureRandom random)
     {
         if (sharedSecret32.Length != SharedSecretSize)
         {
@@ -81,7 +85,7 @@ public static class MlKem1024
 
         var key = MLKemPublicKeyParameters.FromEncoding(Parameters, publicKey.ToArray());
         var encapsulator = new MLKemEncapsulator(Parameters);
-        encapsulator.Init(new ParametersWithRandom(key, Random));
+        encapsulator.Init(new ParametersWithRandom(key, random));
         var output = new byte[CiphertextSize];
         encapsulator.Encapsulate(output, sharedSecret32);
         ciphertext = output;

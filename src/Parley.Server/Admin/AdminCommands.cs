@@ -26,7 +26,7 @@ public static class AdminCommands
 
     /// <summary>True when the first argument names an admin command.</summary>
     public static bool IsAdminCommand(string[] args) =>
-        args is { Length: > 0 } && args[0] is "fingerprint" or "users" or "invites";
+        args is { Length: > 0 } && args[0] is "fingerprint" or "users" or "invites" or "stats";
 
     /// <summary>Runs the command; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -34,6 +34,11 @@ public static class AdminCommands
         ArgumentNullException.ThrowIfNull(args);
         var command = args[0];
         var rest = args[1..].ToList();
+        if (command == "stats")
+        {
+            return await Relay.StatsCommand.RunAsync(rest).ConfigureAwait(false);
+        }
+
         var sub = command != "fingerprint" && rest.Count > 0 ? rest[0] : null;
         if (sub is not null)
         {

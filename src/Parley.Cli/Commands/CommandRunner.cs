@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Parley.Cli.Input;
+using Parley.Cli.Output;
+using Parley.Client;
+using Parley.Client.Errors;
+using Parley.Client.Profiles;
+
+namespace Parley.Cli.Commands;
+
+/// <summary>
+/// Runs a command's body and turns every expected failure into one sentence on stderr and a
+/// non-zero exit code. Unexpected exceptions are bugs: they print a generic sentence (never the
+/// exception's text, which might hold data) and exit 1.
+/// </summary>
+internal static class CommandRunner
+{
+    public static void SetAction(this Command command, Func<CommandContext, CancellationToken, Task<int>> body)
+    {
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = new CommandContext(parse);
+            try
+            {
+                return await body(context, ct).ConfigureAwait(false);
+            }
+            catch (ParleyClientException e)
+            {
+                return Fail(ErrorSentences.For(e.Kind), ErrorSentences.ExitCode(e.Kind));
+            }
+            catch (CliException e)
+            {
+                return Fail(e.Message, ErrorSentences.GeneralFailure);
+            }
+            catch (OperationCanceledException)
+            {
+                return Fail("Interrupted.", 130);
+            }
+            catch (IOException)
+            {
+                return Fail("A local file could not be read or written; check the home directory's permissions and free space.", ErrorSentences.GeneralFailure);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return Fail("A local file could not be read or written; check the home directory's permissions.", ErrorSentences.GeneralFailure);
+            }
+#pragma warning disable CA1031 // The last line of defence: a bug must still end in one sentence, without data from the exception.
+            catch (Exception e)
+            {
+                var detail = Environment.GetEnvironmentVariable("PARLEY_DEBUG") == "1" ? " (" + e.GetType().Name + ")" : string.Empty;
+                return Fail("An unexpected internal error stopped the command" + detail + ".", ErrorSentences.GeneralFailure);
+            }
+#pragma warning restore CA1031
+        });
+    }
+
+    private static int Fail(string sentence, int code)
+    {
+        Console.Error.WriteLine("parley: " + sentence);
+        return code;
+    }
+}
+
+/// <summary>What a command body needs: the parse result, the home, the output, options for the SDK.</summary>
+internal sealed class CommandContext
+{
+    public CommandContext(ParseResult parse)
+    {
+        Parse = parse;
+        Output = new CliOutput(parse.GetValue(GlobalOptions.Json));
+    }
+
+    public ParseResult Parse { get; }
+
+    public CliOutput Output { get; }
+
+    public bool Json => Output.IsJson;
+
+    public ParleyHome Home => new(ParleyHome.ResolveRoot(Parse.GetValue(GlobalOptions.Home)));
+
+    public ClientOptions Options { get; } = ClientOptions.Default;
+
+    public T? Get<T>(Option<T> option) => Parse.GetValue(option);
+
+    public T Get<T>(Argument<T> argument) => Parse.GetValue(argument)!;
+
+    /// <summary>Opens the logged-in client for the selected profile (<c>--as</c>) or the current one.</summary>
+    public ParleyClient Resume() => ParleyClient.Resume(Home, Parse.GetValue(GlobalOptions.Profile), Options);
+}

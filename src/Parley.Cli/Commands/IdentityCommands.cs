@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Parley.Cli.Output;
+using QRCoder;
+using Spectre.Console;
+
+namespace Parley.Cli.Commands;
+
+/// <summary><c>verify</c> (safety number and QR code) and <c>trust</c> (accept a changed key).</summary>
+internal static class IdentityCommands
+{
+    private static readonly Option<bool> Confirm = new("--confirm")
+    {
+        Description = "Mark the contact as verified after you compared the numbers in person or over a trusted channel.",
+    };
+
+    public static Command Verify()
+    {
+        var user = CommandTree.UserArgument("The contact to verify.");
+        var command = new Command("verify", "Show the safety number (12 groups of 5 digits) and a QR code to compare with a contact.") { user, Confirm };
+        command.SetAction(async (ctx, ct) =>
+        {
+            await using var client = ctx.Resume();
+            var who = ctx.Get(user);
+            var number = await client.GetSafetyNumberAsync(who, ct).ConfigureAwait(false);
+            var confirm = ctx.Get(Confirm);
+            if (confirm)
+            {
+                client.ConfirmVerified(who);
+            }
+
+            if (ctx.Json)
+            {
+                CliOutput.JsonLine(new JsonObject
+                {
+                    ["user"] = who,
+                    ["safetyNumber"] = number.ToDisplayString(),
+                    ["qr"] = Convert.ToBase64String(number.ToQrPayload()),
+                    ["verified"] = confirm || client.IsVerified(who),
+                });
+                return 0;
+            }
+
+            ctx.Output.Line($"Safety number with {who}:");
+            var groups = number.Groups;
+            for (var row = 0; row < groups.Count; row += 4)
+            {
+                ctx.Output.Line("  " + string.Join("  ", groups.Skip(row).Take(4)));
+            }
+
+            ctx.Output.Line(string.Empty);
+            ctx.Output.Line(RenderQr(number.ToQrPayload()));
+            ctx.Output.Line(confirm
+                ? $"{who} is now marked as verified."
+                : $"If {who} sees the same numbers, run 'parley verify {who} --confirm'.");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Trust()
+    {
+        var user = CommandTree.UserArgument("The contact whose new identity key you accept.");
+        var command = new Command("trust", "Accept a contact's changed identity key after verifying it, so you can message them again.") { user };
+        command.SetAction((ctx, _) =>
+        {
+            using var client = ctx.Resume();
+            var who = ctx.Get(user);
+            var changed = client.TrustChangedKey(who);
+            AccountCommands.Print(
+                ctx,
+                new JsonObject { ["user"] = who, ["trusted"] = true, ["changed"] = changed },
+                changed ? $"Accepted {who}'s new identity key; compare safety numbers with 'parley verify {who}'." : $"{who}'s identity key has not changed; nothing to do.");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>Renders the QR payload with QRCoder's compact ASCII renderer (two rows per text line).</summary>
+    internal static string RenderQr(byte[] payload)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M);
+        using var ascii = new AsciiQRCode(data);
+        return ascii.GetGraphicSmall();
+    }
+}

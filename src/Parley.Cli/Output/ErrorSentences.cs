@@ -1,0 +1,54 @@
+using Parley.Client.Errors;
+
+namespace Parley.Cli.Output;
+
+/// <summary>
+/// The one place where typed client errors become what users read: one clear sentence each, and a
+/// distinct exit code so scripts can tell failures apart without parsing text.
+/// </summary>
+internal static class ErrorSentences
+{
+    /// <summary>The exit code for failures without a specific code.</summary>
+    public const int GeneralFailure = 1;
+
+    /// <summary>The sentence for <paramref name="kind"/>.</summary>
+    /// <param name="kind">The error.</param>
+    /// <returns>One sentence, ending with a full stop.</returns>
+    public static string For(ClientErrorKind kind) => kind switch
+    {
+        ClientErrorKind.ServerUnreachable => "The server cannot be reached; check the address and that the server is running.",
+        ClientErrorKind.WrongPassword => "The password is wrong.",
+        ClientErrorKind.NotAContact => "That user is not one of your contacts; send a request with 'parley contacts request USER' first.",
+        ClientErrorKind.Blocked => "Messages to that user are blocked.",
+        ClientErrorKind.KeyChanged => "That contact's identity key has changed; compare safety numbers with 'parley verify USER', then accept the new key with 'parley trust USER'.",
+        ClientErrorKind.NotLoggedIn => "You are not logged in; run 'parley login USER --server URL' first.",
+        ClientErrorKind.UserDoesNotExist => "That user does not exist on the server.",
+        ClientErrorKind.CertificateChanged => "The server's certificate does not match the one you trusted, so the connection was refused (someone may be intercepting it).",
+        ClientErrorKind.CertificateNotTrusted => "The server's certificate is not trusted yet; check the fingerprint the server prints and pass it with --trust-server SHA256:HEX.",
+        ClientErrorKind.UserExists => "That user name is already taken.",
+        ClientErrorKind.WeakPassword => "The password is too weak.",
+        ClientErrorKind.Refused => "The server refused the request; try again later.",
+        ClientErrorKind.ProtocolViolation => "The server sent an answer that does not make sense, so the operation was stopped.",
+        ClientErrorKind.StoreCorrupt => "The local store is damaged or was modified, so it was not used.",
+        ClientErrorKind.ProfileExists => "A profile for that user already exists in this home; use 'parley login' instead.",
+        ClientErrorKind.InvalidInput => "The input is not valid.",
+        _ => "The operation failed.",
+    };
+
+    /// <summary>The exit code for <paramref name="kind"/> (documented in <c>parley --help</c>).</summary>
+    /// <param name="kind">The error.</param>
+    /// <returns>A code from 2 to 20.</returns>
+    public static int ExitCode(ClientErrorKind kind) => kind switch
+    {
+        ClientErrorKind.ServerUnreachable => 3,
+        ClientErrorKind.WrongPassword => 4,
+        ClientErrorKind.NotAContact => 5,
+        ClientErrorKind.Blocked => 6,
+        ClientErrorKind.KeyChanged => 7,
+        ClientErrorKind.NotLoggedIn => 8,
+        ClientErrorKind.UserDoesNotExist => 9,
+        ClientErrorKind.CertificateChanged => 10,
+        ClientErrorKind.CertificateNotTrusted => 11,
+        _ => GeneralFailure,
+    };
+}

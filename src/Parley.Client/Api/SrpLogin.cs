@@ -1,0 +1,145 @@
+using Parley.Client.Errors;
+using Parley.Crypto.Auth;
+using Parley.Wire.Rest;
+
+namespace Parley.Client.Api;
+
+/// <summary>
+/// The client side of registration and SRP-6a login (the shared helpers in Parley.Crypto.Auth):
+/// Argon2id-stretch the password with the server's salt and parameters (checked against local
+/// bounds first, so a hostile server cannot make us burn unbounded memory), prove knowledge of it,
+/// and check the server's proof M2 before trusting the token.
+/// </summary>
+internal static class SrpLogin
+{
+    /// <summary>Registers <paramref name="user"/> with a fresh verifier.</summary>
+    public static async Task RegisterAsync(ServerApi api, string user, string password, CancellationToken cancellationToken)
+    {
+        var registration = SrpRegistration.Create(user, password, Argon2Parameters.Default);
+        var pow = await SolveChallengeAsync(api, cancellationToken).ConfigureAwait(false);
+        var request = new RegisterRequest(
+            user,
+            Convert.ToBase64String(registration.SrpSalt),
+            Convert.ToBase64String(registration.Verifier),
+            Convert.ToBase64String(registration.ArgonSalt),
+            new Argon2ParametersDto(registration.Argon2.MemoryKiB, registration.Argon2.Iterations, registration.Argon2.Parallelism),
+            pow,
+            null);
+        await api.PostAsync<RegisterResponse>(Routes.Register, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Logs in and returns the bearer token once the server's proof checked out.</summary>
+    public static async Task<string> LoginAsync(ServerApi api, string user, string password, CancellationToken cancellationToken)
+    {
+        var (loginId, a, m1, session) = await ProveAsync(api, user, password, cancellationToken).ConfigureAwait(false);
+        using (session)
+        {
+            LoginFinishResponse finish;
+            try
+            {
+                finish = await api.PostAsync<LoginFinishResponse>(Routes.LoginFinish, new LoginFinishRequest(loginId, a, m1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParleyClientException e) when (e.Kind is ClientErrorKind.NotLoggedIn or ClientErrorKind.Refused or ClientErrorKind.NotAContact)
+            {
+                throw new ParleyClientException(ClientErrorKind.WrongPassword, e);
+            }
+
+            CheckServerProof(session, finish.M2);
+            return finish.Token;
+        }
+    }
+
+    /// <summary>Deletes the logged-in account, proving the password again (SRP) as the server requires.</summary>
+    public static async Task DeleteAccountAsync(ServerApi api, string user, string password, CancellationToken cancellationToken)
+    {
+        var (loginId, a, m1, session) = await ProveAsync(api, user, password, cancellationToken).ConfigureAwait(false);
+        using (session)
+        {
+            AccountDeleteResponse response;
+            try
+            {
+                response = await api.PostAsync<AccountDeleteResponse>(Routes.DeleteAccount, new AccountDeleteRequest(loginId, a, m1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParleyClientException e) when (e.Kind is ClientErrorKind.Refused or ClientErrorKind.NotAContact)
+            {
+                throw new ParleyClientException(ClientErrorKind.WrongPassword, e);
+            }
+
+            CheckServerProof(session, response.M2);
+        }
+    }
+
+    /// <summary>Round one of SRP: fetch salt and B, stretch the password, compute A and M1.</summary>
+    private static async Task<(string LoginId, string A, string M1, SrpClientSession Session)> ProveAsync(
+        ServerApi api, string user, string password, CancellationToken cancellationToken)
+    {
+        LoginStartResponse start;
+        try
+        {
+            start = await api.PostAsync<LoginStartResponse>(Routes.LoginStart, new LoginStartRequest(user, null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParleyClientException e) when (e.Kind == ClientErrorKind.Refused)
+        {
+            // After repeated failures the server asks for proof of work before another attempt.
+            var pow = await SolveChallengeAsync(api, cancellationToken).ConfigureAwait(false);
+            start = await api.PostAsync<LoginStartResponse>(Routes.LoginStart, new LoginStartRequest(user, pow), cancellationToken).ConfigureAwait(false);
+        }
+
+        var argon = new Argon2Parameters(start.Argon2.MemoryKiB, start.Argon2.Iterations, start.Argon2.Parallelism);
+        if (!argon.IsWithinBounds)
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+
+        using var stretched = StretchedPassword.Derive(password, Decode(start.ArgonSalt), argon);
+        var session = new SrpClientSession(user, stretched, Decode(start.SrpSalt));
+        try
+        {
+            var m1 = session.ComputeProof(Decode(start.B));
+            return (start.LoginId, Convert.ToBase64String(session.PublicA), Convert.ToBase64String(m1), session);
+        }
+        catch (SrpException e)
+        {
+            session.Dispose();
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation, e);
+        }
+    }
+
+    private static void CheckServerProof(SrpClientSession session, string? m2)
+    {
+        if (!session.VerifyServerProof(Decode(m2)))
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+    }
+
+    private static async Task<PowSolution> SolveChallengeAsync(ServerApi api, CancellationToken cancellationToken)
+    {
+        var challenge = await api.PostAsync<PowChallengeResponse>(Routes.PowChallenge, null, cancellationToken).ConfigureAwait(false);
+        if (challenge.Difficulty is < 0 or > ProofOfWork.MaxDifficulty || challenge.Challenge is null || challenge.Challenge.Length > ProofOfWork.MaxChallengeLength * 2)
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+
+        var bytes = Decode(challenge.Challenge);
+        var counter = await Task.Run(() => ProofOfWork.Solve(bytes, challenge.Difficulty, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new PowSolution(challenge.Challenge, (long)counter);
+    }
+
+    private static byte[] Decode(string? base64)
+    {
+        if (base64 is null || base64.Length > 8192)
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+
+        try
+        {
+            return Convert.FromBase64String(base64);
+        }
+        catch (FormatException e)
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation, e);
+        }
+    }
+}

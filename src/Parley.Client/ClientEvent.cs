@@ -1,0 +1,71 @@
+using Parley.Client.Messaging;
+
+namespace Parley.Client;
+
+/// <summary>What kind of thing happened.</summary>
+public enum ClientEventKind
+{
+    /// <summary>A message arrived (see <see cref="ClientEvent.Message"/>).</summary>
+    Message,
+
+    /// <summary>Someone asked to become a contact.</summary>
+    ContactRequest,
+
+    /// <summary>Our request was accepted.</summary>
+    ContactAccepted,
+
+    /// <summary>Our request was declined.</summary>
+    ContactDeclined,
+
+    /// <summary>The contact removed us, or cancelled their request.</summary>
+    ContactRemoved,
+
+    /// <summary>The peer's device stored our messages (<see cref="ClientEvent.MessageIds"/>).</summary>
+    Delivered,
+
+    /// <summary>The peer displayed our messages (<see cref="ClientEvent.MessageIds"/>).</summary>
+    Read,
+
+    /// <summary>The peer started or stopped typing (<see cref="ClientEvent.Typing"/>).</summary>
+    Typing,
+
+    /// <summary>The peer's identity key changed; sending is blocked until trusted.</summary>
+    KeyChanged,
+
+    /// <summary>A message could not be decrypted and was dropped.</summary>
+    Undecryptable,
+
+    /// <summary>A contact came online or went offline (<see cref="ClientEvent.Online"/>).</summary>
+    Presence,
+}
+
+/// <summary>One thing that happened, as reported by receive and chat.</summary>
+public sealed class ClientEvent
+{
+    /// <summary>What happened.</summary>
+    public required ClientEventKind Kind { get; init; }
+
+    /// <summary>The other user concerned.</summary>
+    public required string Peer { get; init; }
+
+    /// <summary>The message, for <see cref="ClientEventKind.Message"/>.</summary>
+    public StoredMessage? Message { get; init; }
+
+    /// <summary>The note of a contact request.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The messages a receipt refers to.</summary>
+    public IReadOnlyList<MessageId> MessageIds { get; init; } = [];
+
+    /// <summary>For <see cref="ClientEventKind.Typing"/>: whether the peer is typing now.</summary>
+    public bool Typing { get; init; }
+
+    /// <summary>For <see cref="ClientEventKind.Presence"/>: whether the peer is online.</summary>
+    public bool Online { get; init; }
+}
+
+/// <summary>A snapshot for <c>parley status</c>.</summary>
+/// <param name="Connected">Whether the relay connection could be opened.</param>
+/// <param name="PendingOutgoing">Messages stored locally and not yet acknowledged by the server.</param>
+/// <param name="OnlineContacts">Contacts the server reports online.</param>
+public sealed record ClientStatus(bool Connected, int PendingOutgoing, IReadOnlyList<string> OnlineContacts);

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using Parley.Client.Session;
+using Parley.Client.Storage;
+using Parley.Crypto.Bundles;
+using Parley.Crypto.Keys;
+
+namespace Parley.Client.Identity;
+
+/// <summary>
+/// Creates and keeps this device's private keys in the store: the identity key pair, the signed
+/// prekey, one-time X25519 prekeys and ML-KEM-1024 prekeys (one last-resort plus one-time ones).
+/// Ids are allocated from counters kept in the store so a replenished batch never reuses an id.
+/// </summary>
+public static class LocalKeys
+{
+    private const string CounterSpace = "counter";
+
+    /// <summary>The public keys to publish after creating or replenishing.</summary>
+    /// <param name="Identity">Our identity key (public).</param>
+    /// <param name="SignedPreKey">The signed prekey (public), when a new one was made.</param>
+    /// <param name="LastResortKemPreKey">The last-resort ML-KEM prekey (public), when a new one was made.</param>
+    /// <param name="OneTimePreKeys">New one-time X25519 prekeys.</param>
+    /// <param name="KemPreKeys">New one-time ML-KEM prekeys.</param>
+    /// <param name="Suites">The cipher suites we support, signed by the identity key.</param>
+    public sealed record PublicKeys(
+        IdentityKey Identity,
+        SignedSuiteList Suites,
+        SignedPreKey? SignedPreKey,
+        KemPreKey? LastResortKemPreKey,
+        IReadOnlyList<OneTimePreKey> OneTimePreKeys,
+        IReadOnlyList<KemPreKey> KemPreKeys);
+
+    /// <summary>Creates a fresh identity with a signed prekey, a last-resort KEM prekey and <paramref name="batch"/> one-time keys of each kind.</summary>
+    /// <param name="store">The profile's (new) store.</param>
+    /// <param name="batch">How many one-time prekeys of each kind.</param>
+    /// <param name="now">The signed prekey's timestamp.</param>
+    /// <returns>What to publish.</returns>
+    public static PublicKeys CreateIdentity(ClientStore store, int batch, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        using var identity = IdentityKeyPair.Generate();
+        Put(store, ClientKeyStores.IdentitySpace, "self", identity.SerializePrivate());
+        using var signed = SignedPreKeyRecord.Generate(identity, new SignedPreKeyId(NextId(store, "spk", 1)), now);
+        Put(store, ClientKeyStores.SignedPreKeySpace, signed.Id.ToString(), signed.SerializePrivate());
+        using var lastResort = KemPreKeyRecord.Generate(identity, new KemPreKeyId(NextId(store, "kem", 1)), isLastResort: true);
+        Put(store, ClientKeyStores.KemPreKeySpace, lastResort.Id.ToString(), lastResort.SerializePrivate());
+        var (oneTime, kem) = CreateOneTime(store, identity, batch);
+        return new PublicKeys(identity.PublicKey, SignedSuiteList.Create(identity, CipherSuites.All), signed.PublicPreKey, lastResort.PublicPreKey, oneTime, kem);
+    }
+
+    /// <summary>Creates <paramref name="count"/> more one-time prekeys of each kind.</summary>
+    /// <param name="store">The profile's store.</param>
+    /// <param name="identity">Our identity (signs the KEM prekeys).</param>
+    /// <param name="count">How many of each kind.</param>
+    /// <returns>What to publish.</returns>
+    public static PublicKeys Replenish(ClientStore store, IdentityKeyPair identity, int count)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(identity);
+        var (oneTime, kem) = CreateOneTime(store, identity, count);
+        return new PublicKeys(identity.PublicKey, SignedSuiteList.Create(identity, CipherSuites.All), null, null, oneTime, kem);
+    }
+
+    private static (List<OneTimePreKey>, List<KemPreKey>) CreateOneTime(ClientStore store, IdentityKeyPair identity, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 1000);
+        var oneTime = new List<OneTimePreKey>(count);
+        var kem = new List<KemPreKey>(count);
+        store.InTransaction(() =>
+        {
+            var firstOneTime = NextId(store, "otpk", count);
+            var firstKem = NextId(store, "kem", count);
+            for (var i = 0; i < count; i++)
+            {
+                using var record = OneTimePreKeyRecord.Generate(new PreKeyId(firstOneTime + (uint)i));
+                Put(store, ClientKeyStores.OneTimePreKeySpace, record.Id.ToString(), record.SerializePrivate());
+                oneTime.Add(record.PublicPreKey);
+                using var kemRecord = KemPreKeyRecord.Generate(identity, new KemPreKeyId(firstKem + (uint)i), isLastResort: false);
+                Put(store, ClientKeyStores.KemPreKeySpace, kemRecord.Id.ToString(), kemRecord.SerializePrivate());
+                kem.Add(kemRecord.PublicPreKey);
+            }
+        });
+        return (oneTime, kem);
+    }
+
+    /// <summary>Reserves <paramref name="count"/> ids and returns the first (ids start at 1).</summary>
+    private static uint NextId(ClientStore store, string counter, int count)
+    {
+        var raw = store.GetSecret(CounterSpace, counter);
+        var next = raw is { Length: 4 } ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(raw) : 1u;
+        var after = checked(next + (uint)count);
+        var bytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, after);
+        store.PutSecret(CounterSpace, counter, bytes);
+        return next;
+    }
+
+    private static void Put(ClientStore store, string space, string name, byte[] secret)
+    {
+        try
+        {
+            store.PutSecret(space, name, secret);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+}

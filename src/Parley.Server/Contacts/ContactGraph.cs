@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+
+namespace Parley.Server.Contacts;
+
+/// <summary>
+/// In-memory cache of each account's mutual contacts, so the relay can check every send without a
+/// database read. Loaded on first use (typically at connect); any change to a relation invalidates
+/// both parties, and the next use reloads. Single-node: a multi-node deployment must broadcast
+/// invalidations (see docs/PROTOCOL.md §10).
+/// </summary>
+public sealed class ContactGraph
+{
+    private readonly ConcurrentDictionary<long, ContactSet> _sets = new();
+    private readonly IContactStore _store;
+
+    /// <summary>Creates the cache over the contact store.</summary>
+    public ContactGraph(IContactStore store) => _store = store;
+
+    /// <summary>The account's mutual contacts, from the cache or the store.</summary>
+    public ValueTask<ContactSet> GetAsync(long accountId, CancellationToken cancellationToken)
+    {
+        return _sets.TryGetValue(accountId, out var set) ? ValueTask.FromResult(set) : LoadAsync(accountId, cancellationToken);
+    }
+
+    /// <summary>Forgets cached sets so the next use re-reads the store.</summary>
+    public void Invalidate(long accountId) => _sets.TryRemove(accountId, out _);
+
+    private async ValueTask<ContactSet> LoadAsync(long accountId, CancellationToken cancellationToken)
+    {
+        var rows = await _store.ListMutualAsync(accountId, cancellationToken);
+        var set = new ContactSet(rows);
+        _sets[accountId] = set;
+        return set;
+    }
+}
+
+/// <summary>An immutable snapshot of one account's mutual contacts.</summary>
+public sealed class ContactSet
+{
+    private readonly FrozenDictionary<string, long> _byName;
+    private readonly FrozenSet<long> _ids;
+
+    /// <summary>Builds the snapshot.</summary>
+    public ContactSet(IReadOnlyList<ContactRef> contacts)
+    {
+        ArgumentNullException.ThrowIfNull(contacts);
+        Contacts = contacts;
+        _byName = contacts.ToFrozenDictionary(c => c.Name, c => c.Id, StringComparer.Ordinal);
+        _ids = contacts.Select(c => c.Id).ToFrozenSet();
+    }
+
+    /// <summary>All mutual contacts.</summary>
+    public IReadOnlyList<ContactRef> Contacts { get; }
+
+    /// <summary>Finds a mutual contact by username.</summary>
+    public bool TryGetId(string username, out long accountId) => _byName.TryGetValue(username, out accountId);
+
+    /// <summary>Whether the account is a mutual contact.</summary>
+    public bool Contains(long accountId) => _ids.Contains(accountId);
+}

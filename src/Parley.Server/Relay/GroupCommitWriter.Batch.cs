@@ -1,0 +1,207 @@
+using System.Threading.Channels;
+using Parley.Wire;
+
+namespace Parley.Server.Relay;
+
+public sealed partial class GroupCommitWriter
+{
+    private void Collect(ChannelReader<WriterOp> reader, PendingBatch batch)
+    {
+        while (batch.Size < _options.MaxBatchSize && reader.TryRead(out var op))
+        {
+            switch (op.Kind)
+            {
+                case WriterOpKind.Send:
+                    CollectSend(op.Message!, op.Completion!, batch);
+                    break;
+                case WriterOpKind.Ack:
+                    CollectAck(op.Delete, batch);
+                    break;
+                case WriterOpKind.Barrier:
+                    batch.Signals.Add(op.Signal!);
+                    break;
+                case WriterOpKind.Maintenance:
+                    batch.Maintenance.Add((op.Maintenance!, op.Signal!));
+                    break;
+            }
+        }
+    }
+
+    private void CollectSend(QueuedMessage message, ISendCompletion completion, PendingBatch batch)
+    {
+        if (_collecting.ContainsKey(message.Key))
+        {
+            batch.Duplicates.Add((message, completion));
+            return;
+        }
+
+        message.Sequence = ++_sequence;
+        _collecting[message.Key] = message;
+        batch.Sends.Add((message, completion));
+    }
+
+    private void CollectAck(QueueDelete delete, PendingBatch batch)
+    {
+        if (_collecting.TryGetValue(delete.Key, out var pending) && pending.RecipientId == delete.RecipientId)
+        {
+            // Acknowledged before its batch committed: it never needs to reach the disk.
+            _collecting.Remove(delete.Key);
+            batch.Dropped.Add(pending);
+            return;
+        }
+
+        batch.Deletes.Add(delete);
+    }
+
+    private async Task CommitAsync(PendingBatch batch)
+    {
+        var commit = new QueueBatch();
+        foreach (var (message, _) in batch.Sends)
+        {
+            if (!batch.Dropped.Contains(message))
+            {
+                commit.Inserts.Add(message);
+            }
+        }
+
+        commit.Deletes.AddRange(_carriedDeletes);
+        commit.Deletes.AddRange(batch.Deletes);
+        _carriedDeletes.Clear();
+        var ok = commit.Inserts.Count == 0 && commit.Deletes.Count == 0 || await TryCommitAsync(commit);
+        Finish(batch, commit, ok);
+    }
+
+    private async Task<bool> TryCommitAsync(QueueBatch commit)
+    {
+        try
+        {
+            await _store.CommitAsync(commit, CancellationToken.None);
+            _metrics.BatchCommitted(commit.Inserts.Count + commit.Deletes.Count);
+            return true;
+        }
+#pragma warning disable CA1031 // A storage failure must not kill the writer; senders are told to retry.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogCommitFailed(_logger, commit.Inserts.Count, commit.Deletes.Count, exception);
+            _carriedDeletes.AddRange(commit.Deletes);
+            return false;
+        }
+    }
+
+    private void Finish(PendingBatch batch, QueueBatch commit, bool ok)
+    {
+        var inserted = 0;
+        foreach (var (message, completion) in batch.Sends)
+        {
+            _collecting.Remove(message.Key);
+            SendStatus status;
+            if (batch.Dropped.Contains(message))
+            {
+                status = SendStatus.Accepted;
+                _depths.Release(message.RecipientId, 1);
+                _metrics.Delivered(1);
+            }
+            else if (!ok)
+            {
+                status = SendStatus.TryAgain;
+                _depths.Release(message.RecipientId, 1);
+            }
+            else if (commit.Inserted[inserted++])
+            {
+                status = SendStatus.Accepted;
+            }
+            else
+            {
+                status = SendStatus.DuplicateAccepted;
+                _depths.Release(message.RecipientId, 1);
+            }
+
+            if (status == SendStatus.Accepted)
+            {
+                _metrics.Accepted(1);
+            }
+
+            completion.Complete(message, status);
+        }
+
+        FinishDuplicates(batch, ok);
+        if (ok)
+        {
+            for (var i = 0; i < commit.Deletes.Count; i++)
+            {
+                _depths.Release(commit.Deletes[i].RecipientId, commit.Deleted[i]);
+                _metrics.Delivered(commit.Deleted[i]);
+            }
+        }
+
+        foreach (var signal in batch.Signals)
+        {
+            signal.TrySetResult();
+        }
+    }
+
+    private void FinishDuplicates(PendingBatch batch, bool ok)
+    {
+        foreach (var (message, completion) in batch.Duplicates)
+        {
+            _depths.Release(message.RecipientId, 1);
+            completion.Complete(message, ok ? SendStatus.DuplicateAccepted : SendStatus.TryAgain);
+        }
+    }
+
+    private async Task RunMaintenanceAsync(PendingBatch batch)
+    {
+        if (batch.Maintenance.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (action, signal) in batch.Maintenance)
+        {
+            try
+            {
+                await action(_store, CancellationToken.None);
+                signal.TrySetResult();
+            }
+#pragma warning disable CA1031 // The failure goes to the caller that asked for the maintenance.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                signal.TrySetException(exception);
+            }
+        }
+
+        try
+        {
+            _depths.Reset(await _store.CountByRecipientAsync(CancellationToken.None));
+        }
+#pragma warning disable CA1031 // Depths stay as they were; the next maintenance re-reads them.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogCommitFailed(_logger, 0, 0, exception);
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+        Message = "Relay batch commit failed ({Inserts} inserts, {Deletes} deletes); senders told to retry")]
+    private static partial void LogCommitFailed(ILogger logger, int inserts, int deletes, Exception exception);
+
+    private sealed class PendingBatch
+    {
+        public List<(QueuedMessage Message, ISendCompletion Completion)> Sends { get; } = [];
+
+        public List<(QueuedMessage Message, ISendCompletion Completion)> Duplicates { get; } = [];
+
+        public HashSet<QueuedMessage> Dropped { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public List<QueueDelete> Deletes { get; } = [];
+
+        public List<TaskCompletionSource> Signals { get; } = [];
+
+        public List<(Func<IMessageQueueStore, CancellationToken, Task> Action, TaskCompletionSource Signal)> Maintenance { get; } = [];
+
+        public int Size => Sends.Count + Duplicates.Count + Deletes.Count + Signals.Count;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Parley.Wire;
+
+namespace Parley.Server.Relay;
+
+/// <summary>
+/// The single writer of the message queues. Sends and acknowledgements from every connection go into
+/// one channel; the writer takes whatever has arrived, commits it as ONE transaction and only then
+/// tells each sender its message is accepted. A message whose recipient acknowledged it before its
+/// batch committed is dropped from the batch and never touches the disk. An idle writer commits at
+/// once; a busy one waits up to <see cref="RelayOptions.GroupCommitWindow"/> to gather a larger batch.
+/// </summary>
+public sealed partial class GroupCommitWriter : IAsyncDisposable
+{
+    private readonly Channel<WriterOp> _ops = Channel.CreateUnbounded<WriterOp>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<MessageKey, QueuedMessage> _collecting = [];
+    private readonly List<QueueDelete> _carriedDeletes = [];
+    private readonly IMessageQueueStore _store;
+    private readonly QueueDepths _depths;
+    private readonly RelayMetrics _metrics;
+    private readonly RelayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<GroupCommitWriter> _logger;
+    private long _sequence;
+    private Task? _loop;
+
+    /// <summary>Creates the writer; <see cref="StartAsync"/> loads the queue state and starts it.</summary>
+    public GroupCommitWriter(IMessageQueueStore store, QueueDepths depths, RelayMetrics metrics, IOptions<RelayOptions> options,
+        TimeProvider time, ILogger<GroupCommitWriter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _depths = depths;
+        _metrics = metrics;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Reads the highest sequence and the queue depths, then starts the commit loop.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        _sequence = await _store.GetMaxSequenceAsync(cancellationToken);
+        _depths.Reset(await _store.CountByRecipientAsync(cancellationToken));
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+    }
+
+    /// <summary>Queues a message; the completion is told after its batch commits (or it is refused).</summary>
+    public void Submit(QueuedMessage message, ISendCompletion completion)
+    {
+        if (!_ops.Writer.TryWrite(WriterOp.Send(message, completion)))
+        {
+            completion.Complete(message, SendStatus.TryAgain);
+        }
+    }
+
+    /// <summary>Queues an acknowledgement (deletion) from a recipient.</summary>
+    public void Acknowledge(QueueDelete delete) => _ops.Writer.TryWrite(WriterOp.Ack(delete));
+
+    /// <summary>
+    /// Completes once everything submitted before this call has been committed (or refused). A
+    /// connecting client waits for this before reading its queue, so nothing submitted while it was
+    /// offline is missed.
+    /// </summary>
+    public Task BarrierAsync()
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_ops.Writer.TryWrite(WriterOp.Barrier(signal)))
+        {
+            signal.TrySetResult();
+        }
+
+        return signal.Task;
+    }
+
+    /// <summary>Runs a store operation between batches (expiry, account deletion), then re-reads the depths.</summary>
+    public Task MaintainAsync(Func<IMessageQueueStore, CancellationToken, Task> action)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_ops.Writer.TryWrite(WriterOp.Maintain(action, signal)))
+        {
+            signal.TrySetException(new ObjectDisposedException(nameof(GroupCommitWriter)));
+        }
+
+        return signal.Task;
+    }
+
+    /// <summary>Stops taking work, commits what is pending and waits for the loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _ops.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _ops.Reader;
+        var busy = false;
+        while (await reader.WaitToReadAsync())
+        {
+            var batch = new PendingBatch();
+            Collect(reader, batch);
+            if (busy && batch.Size < _options.MaxBatchSize && _options.GroupCommitWindow > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.GroupCommitWindow, _time);
+                Collect(reader, batch);
+            }
+
+            busy = batch.Size > 1;
+            await CommitAsync(batch);
+            await RunMaintenanceAsync(batch);
+        }
+    }
+}

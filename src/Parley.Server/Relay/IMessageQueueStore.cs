@@ -1,0 +1,52 @@
+namespace Parley.Server.Relay;
+
+/// <summary>
+/// Durable per-recipient message queues. Only <see cref="GroupCommitWriter"/> writes (one batch per
+/// transaction); reads come from connections draining their queue. Implementations: SQLite and
+/// PostgreSQL through the server's shared storage infrastructure.
+/// </summary>
+public interface IMessageQueueStore
+{
+    /// <summary>The highest sequence number in the store (0 when empty).</summary>
+    Task<long> GetMaxSequenceAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many messages each recipient has queued.</summary>
+    Task<IReadOnlyDictionary<long, int>> CountByRecipientAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts and deletes in ONE transaction, durable when the task completes. Fills
+    /// <see cref="QueueBatch.Inserted"/> (false where (sender, id) already existed) and
+    /// <see cref="QueueBatch.Deleted"/> (rows removed per delete).
+    /// </summary>
+    Task CommitAsync(QueueBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> messages for a recipient with sequence above <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<QueuedMessage>> ReadAsync(long recipientId, long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes messages accepted before <paramref name="createdBeforeMs"/>; returns how many.</summary>
+    Task<int> ExpireAsync(long createdBeforeMs, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an account's queue and every message it sent that is still queued; returns how many.</summary>
+    Task<int> DeleteAccountAsync(long accountId, CancellationToken cancellationToken);
+}
+
+/// <summary>An acknowledgement to apply: the recipient's copy of a message leaves its queue.</summary>
+/// <param name="RecipientId">The queue owner (only the recipient can delete).</param>
+/// <param name="Key">The message's idempotency key.</param>
+public readonly record struct QueueDelete(long RecipientId, MessageKey Key);
+
+/// <summary>One group commit: what to insert and delete, and (filled by the store) what happened.</summary>
+public sealed class QueueBatch
+{
+    /// <summary>Messages to insert, in sequence order.</summary>
+    public List<QueuedMessage> Inserts { get; } = [];
+
+    /// <summary>Acknowledged messages to delete.</summary>
+    public List<QueueDelete> Deletes { get; } = [];
+
+    /// <summary>Per insert: true when a row was created, false when (sender, id) already existed.</summary>
+    public bool[] Inserted { get; set; } = [];
+
+    /// <summary>Per delete: rows removed (0 or 1).</summary>
+    public int[] Deleted { get; set; } = [];
+}

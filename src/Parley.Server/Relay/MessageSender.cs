@@ -1,0 +1,110 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using Parley.Server.Contacts;
+using Parley.Wire;
+
+namespace Parley.Server.Relay;
+
+/// <summary>
+/// Accepts envelopes from connected clients: checks shape, size, rate, the contact relation and the
+/// recipient's queue cap (each refusal is a typed <see cref="SendStatus"/> and changes nothing), then
+/// routes the message. The sender hears ACCEPTED only after the message's batch commits.
+/// </summary>
+public sealed class MessageSender
+{
+    private readonly ConnectionRegistry _registry;
+    private readonly ContactGraph _contacts;
+    private readonly QueueDepths _depths;
+    private readonly SenderRateLimiter _rateLimiter;
+    private readonly RelayOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the sender service.</summary>
+    public MessageSender(ConnectionRegistry registry, ContactGraph contacts, QueueDepths depths, SenderRateLimiter rateLimiter,
+        IOptions<RelayOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _registry = registry;
+        _contacts = contacts;
+        _depths = depths;
+        _rateLimiter = rateLimiter;
+        _options = options.Value;
+        _time = time;
+    }
+
+    /// <summary>Handles one Send frame of <paramref name="connection"/>; the result is sent on the connection.</summary>
+    public async ValueTask SendAsync(RelayConnection connection, Send send, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(send);
+        var (status, retryAfter, message) = await ValidateAsync(connection, send, cancellationToken);
+        if (message is null)
+        {
+            connection.Enqueue(Result(send.MessageId, status, retryAfter));
+            return;
+        }
+
+        await connection.InFlight.WaitAsync(cancellationToken);
+        _registry.Route(message, connection);
+    }
+
+    /// <summary>Queues a server-originated entry (contact event) and waits until it is durable.</summary>
+    public Task<SendStatus> SubmitServerMessageAsync(QueuedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!_depths.TryReserve(message.RecipientId, _options.QueueCapPerRecipient))
+        {
+            return Task.FromResult(SendStatus.QueueFull);
+        }
+
+        var completion = new AwaitableCompletion();
+        _registry.Route(message, completion);
+        return completion.Task;
+    }
+
+    private async ValueTask<(SendStatus Status, TimeSpan RetryAfter, QueuedMessage? Message)> ValidateAsync(
+        RelayConnection connection, Send send, CancellationToken cancellationToken)
+    {
+        if (!MessageId.TryRead(send.MessageId.Span, out var id) || send.Type == EnvelopeType.Unspecified
+            || !Enum.IsDefined(send.Type) || send.Recipient.Length is 0 or > 64)
+        {
+            return (SendStatus.Invalid, TimeSpan.Zero, null);
+        }
+
+        if (send.Ciphertext.Length > RelayLimits.MaxCiphertextBytes)
+        {
+            return (SendStatus.TooLarge, TimeSpan.Zero, null);
+        }
+
+        if (!_rateLimiter.TryTake(connection.AccountId, out var retryAfter))
+        {
+            return (SendStatus.RateLimited, retryAfter, null);
+        }
+
+        var contacts = await _contacts.GetAsync(connection.AccountId, cancellationToken);
+        if (!contacts.TryGetId(send.Recipient, out var recipientId))
+        {
+            // Unknown users, non-contacts and blocks all look alike to the sender.
+            return (SendStatus.NotAContact, TimeSpan.Zero, null);
+        }
+
+        if (!_depths.TryReserve(recipientId, _options.QueueCapPerRecipient))
+        {
+            return (SendStatus.QueueFull, TimeSpan.FromMinutes(1), null);
+        }
+
+        var message = new QueuedMessage(recipientId, connection.AccountId, connection.Username, id, QueuedKind.Envelope,
+            (int)send.Type, send.Ciphertext.ToByteArray(), _time.GetUtcNow().ToUnixTimeMilliseconds());
+        return (SendStatus.Accepted, TimeSpan.Zero, message);
+    }
+
+    private static ServerFrame Result(ByteString id, SendStatus status, TimeSpan retryAfter) => new()
+    {
+        SendResult = new SendResult
+        {
+            MessageId = id.Length <= RelayLimits.MessageIdBytes ? id : ByteString.Empty,
+            Status = status,
+            RetryAfterMs = (uint)Math.Min(uint.MaxValue, Math.Ceiling(retryAfter.TotalMilliseconds)),
+        },
+    };
+}

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Parley.Wire;
+
+namespace Parley.Server.Relay;
+
+/// <summary>
+/// One authenticated client socket. Outgoing frames go through an unbounded channel drained by one
+/// send loop; frames are serialized into pooled buffers only while they are being sent, so an idle
+/// connection holds no buffers. While the connection drains its stored queue, live messages are held
+/// back and sent afterwards, so per-sender order is kept and nothing is sent twice.
+/// </summary>
+public sealed class RelayConnection : ISendCompletion
+{
+    private readonly Channel<ServerFrame> _outbound = Channel.CreateUnbounded<ServerFrame>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<MessageId, long> _unacked = [];
+    private readonly Lock _gate = new();
+    private List<QueuedMessage>? _held = [];
+
+    /// <summary>Wraps an accepted socket of an authenticated account.</summary>
+    public RelayConnection(WebSocket socket, long accountId, string username)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(username);
+        Socket = socket;
+        AccountId = accountId;
+        Username = username;
+    }
+
+    /// <summary>The socket.</summary>
+    public WebSocket Socket { get; }
+
+    /// <summary>The authenticated account.</summary>
+    public long AccountId { get; }
+
+    /// <summary>The authenticated username.</summary>
+    public string Username { get; }
+
+    /// <summary>Bounds the sends of this connection waiting for their commit (read back-pressure).</summary>
+    internal SemaphoreSlim InFlight { get; } = new(RelayLimits.MaxInFlightSendsPerConnection);
+
+    /// <summary>Set when a newer connection of the same account replaced this one.</summary>
+    internal bool Replaced { get; private set; }
+
+    /// <summary>Queues a frame for sending; frames after the socket closed are dropped.</summary>
+    public void Enqueue(ServerFrame frame) => _outbound.Writer.TryWrite(frame);
+
+    /// <inheritdoc />
+    public void Complete(QueuedMessage message, SendStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        InFlight.Release();
+        Enqueue(new ServerFrame { SendResult = new SendResult { MessageId = ByteString.CopyFrom(message.Id.ToBytes()), Status = status } });
+    }
+
+    /// <summary>A live message for this account: sent now, or held while the stored queue drains.</summary>
+    internal void PushLive(QueuedMessage message)
+    {
+        lock (_gate)
+        {
+            if (_held is not null)
+            {
+                _held.Add(message);
+                return;
+            }
+
+            SendLocked(message);
+        }
+    }
+
+    /// <summary>A message read from the store while draining.</summary>
+    internal void PushStored(QueuedMessage message)
+    {
+        lock (_gate)
+        {
+            SendLocked(message);
+        }
+    }
+
+    /// <summary>Ends draining: sends the held live messages not already sent, then QueueEmpty.</summary>
+    internal void FinishDrain()
+    {
+        lock (_gate)
+        {
+            foreach (var message in _held ?? [])
+            {
+                SendLocked(message);
+            }
+
+            _held = null;
+            Enqueue(new ServerFrame { QueueEmpty = new QueueEmpty() });
+        }
+    }
+
+    /// <summary>Resolves an acknowledged id to the message's key; false if this connection never delivered it.</summary>
+    internal bool TryTakeDelivered(MessageId id, out MessageKey key)
+    {
+        lock (_gate)
+        {
+            if (_unacked.Remove(id, out var sender))
+            {
+                key = new MessageKey(sender, id);
+                return true;
+            }
+        }
+
+        key = default;
+        return false;
+    }
+
+    /// <summary>Marks the connection as superseded and closes its outbound side.</summary>
+    internal void MarkReplaced()
+    {
+        Replaced = true;
+        _outbound.Writer.TryComplete();
+    }
+
+    /// <summary>Sends queued frames until the socket closes or <see cref="StopSending"/> is called.</summary>
+    internal async Task RunSendLoopAsync(CancellationToken cancellationToken)
+    {
+        var reader = _outbound.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (reader.TryRead(out var frame))
+            {
+                await SendFrameAsync(frame, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Stops the send loop after the frames already queued.</summary>
+    internal void StopSending() => _outbound.Writer.TryComplete();
+
+    private void SendLocked(QueuedMessage message)
+    {
+        if (!_unacked.TryAdd(message.Id, message.SenderId))
+        {
+            return;
+        }
+
+        Enqueue(RelayFrames.ToFrame(message));
+    }
+
+    private async Task SendFrameAsync(ServerFrame frame, CancellationToken cancellationToken)
+    {
+        var size = frame.CalculateSize();
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            frame.WriteTo(buffer.AsSpan(0, size));
+            await Socket.SendAsync(buffer.AsMemory(0, size), WebSocketMessageType.Binary, true, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

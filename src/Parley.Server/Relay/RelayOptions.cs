@@ -1,0 +1,50 @@
+namespace Parley.Server.Relay;
+
+/// <summary>Configuration section <c>Relay</c>: queue lifetime and caps, rate limits, group commit tuning.</summary>
+public sealed class RelayOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Relay";
+
+    /// <summary>How long an undelivered message waits in a queue before it expires (default 30 days).</summary>
+    public TimeSpan QueueTtl { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the background expiry runs.</summary>
+    public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Most messages one recipient's queue may hold; further sends get QUEUE_FULL.</summary>
+    public int QueueCapPerRecipient { get; set; } = 10_000;
+
+    /// <summary>Sustained sends per second one account may make.</summary>
+    public double SendRatePerSecond { get; set; } = 200;
+
+    /// <summary>Burst of sends one account may make above the sustained rate.</summary>
+    public int SendBurst { get; set; } = 1_000;
+
+    /// <summary>Most messages and acks committed in one transaction.</summary>
+    public int MaxBatchSize { get; set; } = 4_096;
+
+    /// <summary>
+    /// How long the writer waits for more work before committing while it is busy. An idle writer
+    /// commits at once, so a lone message never waits for the window.
+    /// </summary>
+    public TimeSpan GroupCommitWindow { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// SQLite only: fsync every group commit (<c>synchronous=FULL</c>), so accepted messages survive
+    /// power loss, not just a killed process. On by default.
+    /// </summary>
+    public bool SqliteFullSync { get; set; } = true;
+
+    /// <summary>Interval of WebSocket keep-alive pings sent by the server.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A connection that sends nothing (no frame, no pong) for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Browser origins allowed to open the socket besides the server's own. Native clients send no
+    /// Origin and are allowed; any other Origin is refused with 403.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+}

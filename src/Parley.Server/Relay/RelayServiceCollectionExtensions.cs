@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using Parley.Server.Accounts;
+using Parley.Server.Contacts;
+using Parley.Server.Presence;
+using Parley.Server.Relay.Storage;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Relay;
+
+/// <summary>Registration of the relay, contacts and presence features.</summary>
+public static class RelayServiceCollectionExtensions
+{
+    /// <summary>Adds the relay's services, schema and background work (after <c>AddStorage</c>).</summary>
+    public static IServiceCollection AddRelay(this IServiceCollection services)
+    {
+        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
+        services.AddSingleton<IMigrationSource, RelayMigrations>();
+        services.AddSingleton<IMigrationSource, ContactMigrations>();
+        services.AddSingleton<IMessageQueueStore>(sp =>
+            new SqlMessageQueueStore(sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<IOptions<RelayOptions>>().Value.SqliteFullSync));
+        services.AddSingleton<IContactStore, SqlContactStore>();
+        services.AddSingleton<IAccountLookup, AccountStoreLookup>();
+        services.AddSingleton<IAccountDeletionListener, RelayAccountDeletion>();
+        services.AddSingleton<QueueDepths>();
+        services.AddSingleton<RelayMetrics>();
+        services.AddSingleton<GroupCommitWriter>();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<SenderRateLimiter>();
+        services.AddSingleton<ContactGraph>();
+        services.AddSingleton<MessageSender>();
+        services.AddSingleton<MessageDelivery>();
+        services.AddSingleton<PresenceService>();
+        services.AddSingleton<ContactService>();
+        services.AddSingleton<QueueExpiryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueExpiryService>());
+        return services;
+    }
+
+    /// <summary>Maps <c>/v1/ws</c> and <c>/v1/contacts</c>.</summary>
+    public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRelaySocket();
+        endpoints.MapContacts();
+        return endpoints;
+    }
+}

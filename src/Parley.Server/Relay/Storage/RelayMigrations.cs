@@ -1,0 +1,47 @@
+using Parley.Server.Storage;
+
+namespace Parley.Server.Relay.Storage;
+
+/// <summary>
+/// Schema of the relay's queue. The row id is the writer-assigned sequence, so a recipient's drain is
+/// an index range scan in acceptance order; (sender, id) is unique, which makes retries idempotent.
+/// </summary>
+public sealed class RelayMigrations : IMigrationSource
+{
+    /// <inheritdoc />
+    public string Component => "relay";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "message queue",
+            """
+            CREATE TABLE relay_queue (
+                seq INTEGER PRIMARY KEY,
+                recipient_id INTEGER NOT NULL,
+                sender_id INTEGER NOT NULL,
+                sender_name TEXT NOT NULL,
+                message_id BLOB NOT NULL,
+                kind INTEGER NOT NULL,
+                subtype INTEGER NOT NULL,
+                body BLOB NOT NULL,
+                created_ms INTEGER NOT NULL);
+            CREATE UNIQUE INDEX relay_queue_sender_message ON relay_queue (sender_id, message_id);
+            CREATE INDEX relay_queue_recipient_seq ON relay_queue (recipient_id, seq);
+            """,
+            """
+            CREATE TABLE relay_queue (
+                seq BIGINT PRIMARY KEY,
+                recipient_id BIGINT NOT NULL,
+                sender_id BIGINT NOT NULL,
+                sender_name TEXT NOT NULL,
+                message_id BYTEA NOT NULL,
+                kind INTEGER NOT NULL,
+                subtype INTEGER NOT NULL,
+                body BYTEA NOT NULL,
+                created_ms BIGINT NOT NULL);
+            CREATE UNIQUE INDEX relay_queue_sender_message ON relay_queue (sender_id, message_id);
+            CREATE INDEX relay_queue_recipient_seq ON relay_queue (recipient_id, seq);
+            """),
+    ];
+}

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Relay.Storage;
+
+/// <summary>
+/// <see cref="IMessageQueueStore"/> on the shared <see cref="IDatabase"/> (SQLite or PostgreSQL; the
+/// SQL is common to both). A batch is one write transaction; on PostgreSQL its statements go in one
+/// round trip (<see cref="DbBatch"/>), on SQLite a prepared statement is re-executed per row.
+/// </summary>
+public sealed class SqlMessageQueueStore : IMessageQueueStore
+{
+    private const string InsertSql =
+        "INSERT INTO relay_queue (seq, recipient_id, sender_id, sender_name, message_id, kind, subtype, body, created_ms) " +
+        "VALUES (@seq, @r, @s, @n, @m, @k, @t, @b, @c) ON CONFLICT (sender_id, message_id) DO NOTHING";
+
+    private const string DeleteSql = "DELETE FROM relay_queue WHERE sender_id = @s AND message_id = @m AND recipient_id = @r";
+
+    private const string SelectColumns = "seq, recipient_id, sender_id, sender_name, message_id, kind, subtype, body, created_ms";
+
+    private readonly IDatabase _database;
+    private readonly bool _fullSync;
+
+    /// <summary>
+    /// Creates the store. With <paramref name="fullSync"/> a SQLite commit is fsynced (durable across
+    /// power loss); without it a commit survives a process kill but not an OS crash.
+    /// </summary>
+    public SqlMessageQueueStore(IDatabase database, bool fullSync = true)
+    {
+        _database = database;
+        _fullSync = fullSync;
+    }
+
+    /// <inheritdoc />
+    public async Task<long> GetMaxSequenceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT COALESCE(MAX(seq), 0) FROM relay_queue");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<long, int>> CountByRecipientAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT recipient_id, COUNT(*) FROM relay_queue GROUP BY recipient_id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<long, int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetInt64Value(0)] = (int)reader.GetInt64Value(1);
+        }
+
+        return counts;
+    }
+
+    /// <inheritdoc />
+    public async Task CommitAsync(QueueBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        if (_fullSync && _database.Kind == DatabaseKind.Sqlite)
+        {
+            await using var pragma = connection.CreateCommand("PRAGMA synchronous=FULL");
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        if (connection.CanCreateBatch)
+        {
+            await QueueBatchWriter.WriteBatchedAsync(connection, transaction, batch, InsertSql, DeleteSql, cancellationToken);
+        }
+        else
+        {
+            await QueueBatchWriter.WriteRowByRowAsync(connection, transaction, batch, InsertSql, DeleteSql, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<QueuedMessage>> ReadAsync(long recipientId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+            $"SELECT {SelectColumns} FROM relay_queue WHERE recipient_id = @r AND seq > @a ORDER BY seq LIMIT @l")
+            .With("r", recipientId).With("a", afterSequence).With("l", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var messages = new List<QueuedMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(ReadMessage(reader));
+        }
+
+        return messages;
+    }
+
+    /// <inheritdoc />
+    public Task<int> ExpireAsync(long createdBeforeMs, CancellationToken cancellationToken) =>
+        ExecuteWriteAsync("DELETE FROM relay_queue WHERE created_ms < @c", "c", createdBeforeMs, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> DeleteAccountAsync(long accountId, CancellationToken cancellationToken) =>
+        ExecuteWriteAsync("DELETE FROM relay_queue WHERE recipient_id = @a OR sender_id = @a", "a", accountId, cancellationToken);
+
+    private async Task<int> ExecuteWriteAsync(string sql, string name, long value, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        await using var command = connection.CreateCommand(sql, transaction).With(name, value);
+        var count = await command.ExecuteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    private static QueuedMessage ReadMessage(DbDataReader reader)
+    {
+        var idBytes = reader.GetBytes(4);
+        if (!MessageId.TryRead(idBytes, out var id))
+        {
+            throw new InvalidDataException("Stored message id has the wrong length.");
+        }
+
+        return new QueuedMessage(reader.GetInt64Value(1), reader.GetInt64Value(2), reader.GetString(3), id,
+            (QueuedKind)reader.GetInt64Value(5), (int)reader.GetInt64Value(6), reader.GetBytes(7), reader.GetInt64Value(8))
+        {
+            Sequence = reader.GetInt64Value(0),
+        };
+    }
+}

@@ -1,0 +1,83 @@
+using Parley.EndToEnd.Tests.Infrastructure;
+
+namespace Parley.EndToEnd.Tests.Scenarios;
+
+/// <summary>Alice and Bob, each with their own home, talk through the real server and the real CLI.</summary>
+public sealed class ConversationTests
+{
+    [Fact]
+    public async Task Register_befriend_and_talk_both_ways_with_receipts()
+    {
+        await using var world = await World.StartAsync();
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+        await User.BefriendAsync(alice, bob);
+
+        var id = await alice.SendAsync(bob, "Hello Bob, lunch at noon?");
+        var atBob = await bob.ReceiveAsync();
+        var message = Assert.Single(atBob, e => e.GetProperty("type").GetString() == "message");
+        Assert.Equal("Hello Bob, lunch at noon?", message.GetProperty("text").GetString());
+        Assert.Equal("alice", message.GetProperty("from").GetString());
+        Assert.Equal(id, message.GetProperty("id").GetString());
+
+        await bob.SendAsync(alice, "Noon works. See you there!");
+        var atAlice = await alice.ReceiveAsync();
+        Assert.Equal(["Noon works. See you there!"], User.Texts(atAlice));
+        Assert.Contains(atAlice, e => e.GetProperty("type").GetString() == "read" && e.GetProperty("user").GetString() == "bob");
+
+        // Nothing is shown twice: a second receive on either side is empty of messages.
+        Assert.Empty(User.Texts(await bob.ReceiveAsync()));
+        Assert.Empty(User.Texts(await alice.ReceiveAsync()));
+
+        var history = (await alice.OkAsync("history", "bob", "--json")).JsonLines;
+        Assert.Equal(["Hello Bob, lunch at noon?", "Noon works. See you there!"], history.Select(m => m.GetProperty("text").GetString()));
+        Assert.Equal("read", history[0].GetProperty("state").GetString());
+        Assert.Equal("in", history[1].GetProperty("direction").GetString());
+    }
+
+    [Fact]
+    public async Task Safety_numbers_match_on_both_sides_and_verification_is_recorded()
+    {
+        await using var world = await World.StartAsync();
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+        await User.BefriendAsync(alice, bob);
+        await alice.SendAsync(bob, "pinning keys both ways");
+        await bob.ReceiveAsync();
+
+        var atAlice = Assert.Single((await alice.OkAsync("verify", "bob", "--json")).JsonLines);
+        var atBob = Assert.Single((await bob.OkAsync("verify", "alice", "--json")).JsonLines);
+        var number = atAlice.GetProperty("safetyNumber").GetString()!;
+        Assert.Equal(number, atBob.GetProperty("safetyNumber").GetString());
+        Assert.Matches("^([0-9]{5} ){11}[0-9]{5}$", number);
+        Assert.False(atAlice.GetProperty("verified").GetBoolean());
+
+        var human = await alice.OkAsync("verify", "bob", "--confirm");
+        Assert.Contains(number[..11], human.Stdout, StringComparison.Ordinal);
+        Assert.Contains("█", human.Stdout, StringComparison.Ordinal); // the QR code
+        var contacts = (await alice.OkAsync("contacts", "list", "--json")).JsonLines;
+        Assert.True(Assert.Single(contacts, c => c.GetProperty("user").GetString() == "bob").GetProperty("verified").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Only_contacts_can_message_and_unknown_users_are_named_as_such()
+    {
+        await using var world = await World.StartAsync();
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+
+        var notContact = await alice.RunAsync("send", "bob", "hi stranger");
+        Assert.Equal(5, notContact.ExitCode);
+        Assert.Contains("not one of your contacts", notContact.Stderr, StringComparison.Ordinal);
+
+        var nobody = await alice.RunAsync("contacts", "request", "nobody_here");
+        Assert.Equal(9, nobody.ExitCode);
+        Assert.Contains("does not exist", nobody.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,40 @@
+using Parley.EndToEnd.Tests.Infrastructure;
+
+namespace Parley.EndToEnd.Tests.Scenarios;
+
+/// <summary>A contact deletes the account and registers again: a new identity key, a loud warning, no sending until trusted.</summary>
+public sealed class KeyChangeTests
+{
+    [Fact]
+    public async Task A_re_registered_contact_triggers_the_key_change_warning_and_blocks_sending_until_trust()
+    {
+        await using var world = await World.StartAsync();
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+        await User.BefriendAsync(alice, bob);
+        await alice.SendAsync(bob, "hello old bob");
+        await bob.ReceiveAsync();
+        var before = Assert.Single((await alice.OkAsync("verify", "bob", "--json")).JsonLines).GetProperty("safetyNumber").GetString();
+
+        var deleted = await bob.RunWithInputAsync(bob.Password + "\n", "account", "delete", "--password-stdin");
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        await bob.RegisterAsync();
+        await User.BefriendAsync(bob, alice);
+
+        var events = await alice.ReceiveAsync();
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "key-changed" && e.GetProperty("user").GetString() == "bob");
+        var refused = await alice.RunAsync("send", "bob", "is that really you?");
+        Assert.Equal(7, refused.ExitCode);
+        Assert.Contains("identity key has changed", refused.Stderr, StringComparison.Ordinal);
+
+        var after = Assert.Single((await alice.OkAsync("verify", "bob", "--json")).JsonLines).GetProperty("safetyNumber").GetString();
+        Assert.NotEqual(before, after);
+        Assert.Equal(after, Assert.Single((await bob.OkAsync("verify", "alice", "--json")).JsonLines).GetProperty("safetyNumber").GetString());
+
+        await alice.OkAsync("trust", "bob");
+        await alice.SendAsync(bob, "welcome back, new bob");
+        Assert.Equal(["welcome back, new bob"], User.Texts(await bob.ReceiveAsync()));
+    }
+}
