@@ -71,6 +71,7 @@ internal sealed class EventPrinter
     public void PrintMessage(StoredMessage m)
     {
         ArgumentNullException.ThrowIfNull(m);
+        var text = Parley.Client.Transfers.FileMessageText.ForDisplay(m.Text, m.Id.ToString()); // files: a file line, never the pointer's key
         if (_output.IsJson)
         {
             CliOutput.JsonLine(new JsonObject
@@ -80,7 +81,7 @@ internal sealed class EventPrinter
                 ["from"] = m.Direction == MessageDirection.Incoming ? m.Peer : null,
                 ["to"] = m.Direction == MessageDirection.Outgoing ? m.Peer : null,
                 ["direction"] = m.Direction == MessageDirection.Incoming ? "in" : "out",
-                ["text"] = m.Text,
+                ["text"] = text,
                 ["sentAt"] = m.SentAt.ToString("O", CultureInfo.InvariantCulture),
                 ["state"] = m.State.ToString().ToLowerInvariant(),
             });
@@ -90,11 +91,11 @@ internal sealed class EventPrinter
         var time = m.SentAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         if (m.Direction == MessageDirection.Incoming)
         {
-            _output.Console.MarkupLine($"[grey]{time}[/] [bold blue]{Markup.Escape(m.Peer)}[/]: {Markup.Escape(m.Text)}");
+            _output.Console.MarkupLine($"[grey]{time}[/] [bold blue]{Markup.Escape(m.Peer)}[/]: {Markup.Escape(text)}");
         }
         else
         {
-            _output.Console.MarkupLine($"[grey]{time}[/] [bold green]me[/] → {Markup.Escape(m.Peer)}: {Markup.Escape(m.Text)} [grey]({StateMark(m.State)})[/]");
+            _output.Console.MarkupLine($"[grey]{time}[/] [bold green]me[/] → {Markup.Escape(m.Peer)}: {Markup.Escape(text)} [grey]({StateMark(m.State)})[/]");
         }
     }
 

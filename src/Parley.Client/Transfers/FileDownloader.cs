@@ -24,10 +24,13 @@ public sealed class FileDownloader
     private readonly TusClient _tus;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a downloader over the SDK's authenticated, pinned <paramref name="http"/> client.</summary>
-    public FileDownloader(HttpClient http, TimeProvider? time = null)
+    /// <summary>Creates a downloader over the SDK's pinned <paramref name="http"/> client.</summary>
+    /// <param name="http">Bound to the server.</param>
+    /// <param name="bearerToken">The session token, or null when <paramref name="http"/> adds it.</param>
+    /// <param name="time">The clock for rates and retry delays.</param>
+    public FileDownloader(HttpClient http, string? bearerToken = null, TimeProvider? time = null)
     {
-        _tus = new TusClient(http);
+        _tus = new TusClient(http, bearerToken);
         _time = time ?? TimeProvider.System;
     }
 

@@ -15,6 +15,12 @@ public sealed class FileUploader
     /// <summary>Consecutive failed attempts without progress before giving up with <see cref="TransferError.Interrupted"/>.</summary>
     public const int MaxAttemptsWithoutProgress = 5;
 
+    /// <summary>
+    /// Most bytes sent in one PATCH. Bounded requests finish well inside an HTTP timeout and bound
+    /// what a dropped connection can cost; the server records each one durably.
+    /// </summary>
+    public const long MaxPatchBytes = 64L * 1024 * 1024;
+
     /// <summary>First retry delay; doubled after each consecutive failure.</summary>
     public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
 
@@ -22,10 +28,13 @@ public sealed class FileUploader
     private readonly TusClient _tus;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates an uploader over the SDK's authenticated, pinned <paramref name="http"/> client.</summary>
-    public FileUploader(HttpClient http, TimeProvider? time = null)
+    /// <summary>Creates an uploader over the SDK's pinned <paramref name="http"/> client.</summary>
+    /// <param name="http">Bound to the server.</param>
+    /// <param name="bearerToken">The session token, or null when <paramref name="http"/> adds it.</param>
+    /// <param name="time">The clock for rates and retry delays.</param>
+    public FileUploader(HttpClient http, string? bearerToken = null, TimeProvider? time = null)
     {
-        _tus = new TusClient(http);
+        _tus = new TusClient(http, bearerToken);
         _time = time ?? TimeProvider.System;
     }
 
@@ -74,18 +83,27 @@ public sealed class FileUploader
             await SkipAsync(ciphertext, offset, cancellationToken);
             if (offset < total)
             {
-                long start = offset;
                 try
                 {
-                    using var content = new UploadContent(ciphertext, total - start, sent => meter.Update(start + sent));
-                    offset = await _tus.PatchAsync(handle.BlobId, start, content, cancellationToken);
-                    failures = 0;
+                    while (offset < total)
+                    {
+                        long from = offset;
+                        using var content = new UploadContent(ciphertext, Math.Min(MaxPatchBytes, total - from), sent => meter.Update(from + sent));
+                        offset = await _tus.PatchAsync(handle.BlobId, from, content, cancellationToken);
+                        failures = 0;
+                        if (offset != from + content.Headers.ContentLength)
+                        {
+                            // The server holds a different amount than sent: re-synchronise from its offset.
+                            break;
+                        }
+                    }
                 }
                 catch (Exception e) when (IsTransient(e, cancellationToken))
                 {
+                    long before = offset;
                     failures = await BackOffAsync(failures, e, cancellationToken);
                     offset = await GetOffsetWithRetryAsync(handle.BlobId, cancellationToken);
-                    failures = offset > start ? 0 : failures;
+                    failures = offset > before ? 0 : failures;
                     continue;
                 }
             }

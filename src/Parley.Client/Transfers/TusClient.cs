@@ -16,12 +16,16 @@ public sealed class TusClient
 
     private const string TusVersion = "1.0.0";
     private readonly HttpClient _http;
+    private readonly string? _bearerToken;
 
     /// <summary>Creates the client over <paramref name="http"/> (not disposed by this class).</summary>
-    public TusClient(HttpClient http)
+    /// <param name="http">Bound to the server (base address, pinned TLS).</param>
+    /// <param name="bearerToken">The session token sent with every request, or null when the client adds it.</param>
+    public TusClient(HttpClient http, string? bearerToken = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         _http = http;
+        _bearerToken = bearerToken;
     }
 
     /// <summary>Creates an upload of <paramref name="length"/> bytes; returns the blob id.</summary>
@@ -83,7 +87,7 @@ public sealed class TusClient
     /// </summary>
     public async Task<HttpResponseMessage> OpenDownloadAsync(string id, long from, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Path(id));
+        using var request = Authorize(new HttpRequestMessage(HttpMethod.Get, Path(id)));
         if (from > 0)
         {
             request.Headers.Range = new RangeHeaderValue(from, null);
@@ -145,10 +149,20 @@ public sealed class TusClient
         return long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
-    private static HttpRequestMessage Tus(HttpMethod method, string path)
+    private HttpRequestMessage Tus(HttpMethod method, string path)
     {
-        var request = new HttpRequestMessage(method, path);
+        var request = Authorize(new HttpRequestMessage(method, path));
         request.Headers.Add("Tus-Resumable", TusVersion);
+        return request;
+    }
+
+    private HttpRequestMessage Authorize(HttpRequestMessage request)
+    {
+        if (_bearerToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _bearerToken);
+        }
+
         return request;
     }
 
