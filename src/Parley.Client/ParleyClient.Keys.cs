@@ -1,6 +1,7 @@
 using Parley.Client.Api;
 using Parley.Client.Errors;
 using Parley.Client.Identity;
+using Parley.Wire.Rest;
 
 namespace Parley.Client;
 
@@ -30,12 +31,12 @@ public sealed partial class ParleyClient
 
         foreach (var chunk in keys.OneTimePreKeys.Chunk(OneTimePreKeysPerRequest))
         {
-            await _api.PostAsync<PreKeysUploadResponse>(Routes.Keys + "/one-time-prekeys", new PreKeysUpload(chunk.Select(k => B64(k.Serialize())).ToList()), cancellationToken).ConfigureAwait(false);
+            await _api.PostAsync<PreKeysUploadResponse>(Routes.Keys + "/one-time-prekeys", new OneTimePreKeysUpload(chunk.Select(k => B64(k.Serialize())).ToList()), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var chunk in keys.KemPreKeys.Chunk(KemPreKeysPerRequest))
         {
-            await _api.PostAsync<PreKeysUploadResponse>(Routes.Keys + "/kem-prekeys", new PreKeysUpload(chunk.Select(k => B64(k.Serialize())).ToList()), cancellationToken).ConfigureAwait(false);
+            await _api.PostAsync<PreKeysUploadResponse>(Routes.Keys + "/kem-prekeys", new KemPreKeysUpload(chunk.Select(k => B64(k.Serialize())).ToList()), cancellationToken).ConfigureAwait(false);
         }
     }
 

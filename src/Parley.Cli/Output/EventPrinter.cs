@@ -30,6 +30,16 @@ internal sealed class EventPrinter
                 json["note"] = e.Note;
             }
 
+            if (e.Kind == ClientEventKind.Presence)
+            {
+                json["online"] = e.Online;
+            }
+
+            if (e.Kind == ClientEventKind.Typing)
+            {
+                json["typing"] = e.Typing;
+            }
+
             if (e.MessageIds.Count > 0)
             {
                 json["ids"] = new JsonArray(e.MessageIds.Select(id => (JsonNode)id.ToString()).ToArray());
@@ -63,6 +73,7 @@ internal sealed class EventPrinter
             case ClientEventKind.Delivered:
             case ClientEventKind.Read:
             case ClientEventKind.Typing:
+            case ClientEventKind.Presence:
                 // Receipts and typing update the store; chat shows them, a one-shot receive stays quiet.
                 break;
         }
@@ -118,6 +129,7 @@ internal sealed class EventPrinter
         ClientEventKind.Delivered => "delivered",
         ClientEventKind.Read => "read",
         ClientEventKind.Typing => "typing",
+        ClientEventKind.Presence => "presence",
         _ => "message",
     };
 }

@@ -35,11 +35,12 @@ public sealed class Contact
     public bool BlockedByMe { get; set; }
 
     /// <summary>The identity key pinned on first use (the serialized public identity), or null before any.</summary>
-    [JsonInclude]
     public byte[]? IdentityKey { get; set; }
 
-    /// <summary>A different identity key seen after pinning, waiting for <c>parley trust</c>.</summary>
-    [JsonInclude]
+    /// <summary>
+    /// A different identity key seen after pinning, waiting for <c>parley trust</c>; empty when a
+    /// message arrived under an unknown key that the server's directory did not show.
+    /// </summary>
     public byte[]? ChangedIdentityKey { get; set; }
 
     /// <summary>Whether the user compared safety numbers and confirmed them for the pinned key.</summary>
@@ -49,10 +50,52 @@ public sealed class Contact
     public string? Note { get; set; }
 
     /// <summary>Whether the identity key changed and is not yet trusted again.</summary>
-    [JsonIgnore]
     public bool KeyChanged => ChangedIdentityKey is not null;
 }
 
+/// <summary>
+/// The sealed JSON form of a <see cref="Contact"/>: keys as base64 strings, so "no key" (null) and
+/// "unknown changed key" (empty) stay distinct through serialization.
+/// </summary>
+internal sealed class ContactRecord
+{
+    public required string UserName { get; init; }
+
+    public ContactState State { get; init; }
+
+    public bool BlockedByMe { get; init; }
+
+    public string? IdentityKey { get; init; }
+
+    public string? ChangedIdentityKey { get; init; }
+
+    public bool Verified { get; init; }
+
+    public string? Note { get; init; }
+
+    public static ContactRecord From(Contact c) => new()
+    {
+        UserName = c.UserName,
+        State = c.State,
+        BlockedByMe = c.BlockedByMe,
+        IdentityKey = c.IdentityKey is null ? null : Convert.ToBase64String(c.IdentityKey),
+        ChangedIdentityKey = c.ChangedIdentityKey is null ? null : Convert.ToBase64String(c.ChangedIdentityKey),
+        Verified = c.Verified,
+        Note = c.Note,
+    };
+
+    public Contact ToContact() => new()
+    {
+        UserName = UserName,
+        State = State,
+        BlockedByMe = BlockedByMe,
+        IdentityKey = IdentityKey is null ? null : Convert.FromBase64String(IdentityKey),
+        ChangedIdentityKey = ChangedIdentityKey is null ? null : Convert.FromBase64String(ChangedIdentityKey),
+        Verified = Verified,
+        Note = Note,
+    };
+}
+
 /// <summary>Source-generated JSON metadata for sealed contact records.</summary>
-[JsonSerializable(typeof(Contact))]
+[JsonSerializable(typeof(ContactRecord))]
 internal sealed partial class ContactJsonContext : JsonSerializerContext;

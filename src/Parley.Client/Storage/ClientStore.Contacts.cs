@@ -24,7 +24,7 @@ public sealed partial class ClientStore
     {
         ArgumentNullException.ThrowIfNull(contact);
         var tag = _sealer.LookupTag("contact\0" + contact.UserName);
-        var json = JsonSerializer.SerializeToUtf8Bytes(contact, ContactJsonContext.Default.Contact);
+        var json = JsonSerializer.SerializeToUtf8Bytes(ContactRecord.From(contact), ContactJsonContext.Default.ContactRecord);
         using var cmd = Command("INSERT INTO contacts (tag, record) VALUES ($tag, $r) ON CONFLICT (tag) DO UPDATE SET record = excluded.record");
         cmd.Parameters.AddWithValue("$tag", tag);
         cmd.Parameters.AddWithValue("$r", _sealer.Seal(json, ContactLocation(tag)));
@@ -50,8 +50,15 @@ public sealed partial class ClientStore
     private Contact OpenContact(byte[] sealedRecord, byte[] tag)
     {
         var json = _sealer.Open(sealedRecord, ContactLocation(tag));
-        return JsonSerializer.Deserialize(json, ContactJsonContext.Default.Contact)
-            ?? throw new Errors.ParleyClientException(Errors.ClientErrorKind.StoreCorrupt);
+        try
+        {
+            return (JsonSerializer.Deserialize(json, ContactJsonContext.Default.ContactRecord)
+                ?? throw new Errors.ParleyClientException(Errors.ClientErrorKind.StoreCorrupt)).ToContact();
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            throw new Errors.ParleyClientException(Errors.ClientErrorKind.StoreCorrupt, e);
+        }
     }
 
     private static string ContactLocation(byte[] tag) => "contacts/" + Convert.ToHexString(tag);

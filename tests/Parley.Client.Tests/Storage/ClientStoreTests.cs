@@ -70,6 +70,24 @@ public sealed class ClientStoreTests : IDisposable
     }
 
     [Fact]
+    public void Contacts_keep_null_and_empty_keys_apart()
+    {
+        using var store = ClientStore.Create(_dir.File("s.db"), _key);
+        store.PutContact(new Contact { UserName = "bob" });
+        store.PutContact(new Contact { UserName = "carol", IdentityKey = [1, 2], ChangedIdentityKey = [] });
+
+        var bob = store.GetContact("bob")!;
+        Assert.Null(bob.IdentityKey);
+        Assert.False(bob.KeyChanged);
+        var carol = store.GetContact("carol")!;
+        Assert.Equal([1, 2], carol.IdentityKey);
+        Assert.True(carol.KeyChanged);
+        Assert.Empty(carol.ChangedIdentityKey!);
+        Assert.Null(store.GetContact("dave"));
+        Assert.Equal(["bob", "carol"], store.ListContacts().Select(c => c.UserName));
+    }
+
+    [Fact]
     public void A_sealed_value_moved_to_another_row_does_not_open()
     {
         using (var store = ClientStore.Create(_dir.File("s.db"), _key))

@@ -61,7 +61,7 @@ internal sealed class User
 
     /// <summary>The texts of the messages in a receive result.</summary>
     public static IReadOnlyList<string> Texts(IEnumerable<JsonElement> events) =>
-        events.Where(e => e.GetProperty("type").GetString() == "message").Select(e => e.GetProperty("text").GetString()!).ToList();
+        events.Where(e => e.TryGetProperty("type", out var t) && t.GetString() == "message").Select(e => e.GetProperty("text").GetString()!).ToList();
 
     /// <summary>Makes two users contacts: a request, received and accepted.</summary>
     public static async Task BefriendAsync(User a, User b)

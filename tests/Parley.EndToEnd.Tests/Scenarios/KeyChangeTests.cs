@@ -21,10 +21,14 @@ public sealed class KeyChangeTests
         var deleted = await bob.RunWithInputAsync(bob.Password + "\n", "account", "delete", "--password-stdin");
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
         await bob.RegisterAsync();
-        await User.BefriendAsync(bob, alice);
+        await bob.OkAsync("contacts", "request", "alice");
 
+        // Alice hears of the returning bob and, in the same receive, of his new identity key.
         var events = await alice.ReceiveAsync();
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "contact-request" && e.GetProperty("user").GetString() == "bob");
         Assert.Contains(events, e => e.GetProperty("type").GetString() == "key-changed" && e.GetProperty("user").GetString() == "bob");
+        await alice.OkAsync("contacts", "accept", "bob");
+        await bob.ReceiveAsync();
         var refused = await alice.RunAsync("send", "bob", "is that really you?");
         Assert.Equal(7, refused.ExitCode);
         Assert.Contains("identity key has changed", refused.Stderr, StringComparison.Ordinal);
