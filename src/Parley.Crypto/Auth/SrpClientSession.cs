@@ -15,7 +15,7 @@ namespace Parley.Crypto.Auth;
 /// </summary>
 public sealed class SrpClientSession : IDisposable
 {
-    private readonly Srp6Client client = new();
+    private readonly ShortExponentClient client = new();
     private byte[]? expectedM2;
     private byte[]? sessionKey;
     private bool proofComputed;
@@ -103,4 +103,10 @@ public sealed class SrpClientSession : IDisposable
     public override string ToString() => nameof(SrpClientSession);
 
     internal static BigInteger Decode(ReadOnlySpan<byte> bytes) => SrpParameters.FromBytes(bytes);
+
+    /// <summary>BouncyCastle's client with 256-bit private ephemerals (see <see cref="SrpParameters.NewPrivateValue"/>).</summary>
+    private sealed class ShortExponentClient : Srp6Client
+    {
+        protected override BigInteger SelectPrivateValue() => SrpParameters.NewPrivateValue();
+    }
 }

@@ -20,6 +20,9 @@ public static class SrpParameters
     /// <summary>Length of the proofs M1 and M2 (SHA-256 output) in bytes.</summary>
     public const int ProofLength = 32;
 
+    /// <summary>Bits of the private ephemerals a and b (RFC 5054 2.5.4: at least 256).</summary>
+    public const int PrivateValueBits = 256;
+
     /// <summary>The group (N, g).</summary>
     public static Srp6Group Group { get; } = Srp6StandardGroups.rfc5054_4096;
 
@@ -51,6 +54,20 @@ public static class SrpParameters
         var padded = new byte[length];
         raw.CopyTo(padded, length - raw.Length);
         return padded;
+    }
+
+    /// <summary>
+    /// A fresh private ephemeral: 256 random bits with the top bit set. BouncyCastle's default draws
+    /// from [2^255, N) — a 4096-bit exponent that costs ~200 ms per exponentiation in managed code and
+    /// makes unauthenticated login starts a denial-of-service lever; 256 bits keep the discrete-log
+    /// work at 2^128 (Pollard's lambda) as RFC 5054 asks.
+    /// </summary>
+    public static BigInteger NewPrivateValue()
+    {
+        var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(PrivateValueBits / 8);
+        var value = new BigInteger(1, bytes).SetBit(PrivateValueBits - 1);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+        return value;
     }
 
     /// <summary>Decodes unsigned big-endian bytes.</summary>

@@ -9,7 +9,7 @@ namespace Parley.Crypto.Auth;
 /// <summary>
 /// The server's half of an SRP-6a login, split over two requests: <see cref="Begin"/> computes B and
 /// returns the private ephemeral b for the server to keep (once, briefly); <see cref="TryFinish"/>
-/// rebuilds BouncyCastle's <see cref="Srp6Server"/> with that b, rejects A ≡ 0 (mod N), checks M1 in
+/// restores BouncyCastle's <see cref="Srp6Server"/> with that b and B, rejects A ≡ 0 (mod N), checks M1 in
 /// constant time and only then computes M2.
 /// </summary>
 public static class SrpServerSession
@@ -27,8 +27,8 @@ public static class SrpServerSession
     /// illegal A, a malformed value or a wrong proof — all indistinguishable to the caller.
     /// </summary>
     public static bool TryFinish(
-        ReadOnlySpan<byte> verifier, ReadOnlySpan<byte> privateB, ReadOnlySpan<byte> publicA, ReadOnlySpan<byte> m1,
-        out byte[] m2)
+        ReadOnlySpan<byte> verifier, ReadOnlySpan<byte> privateB, ReadOnlySpan<byte> publicB, ReadOnlySpan<byte> publicA,
+        ReadOnlySpan<byte> m1, out byte[] m2)
     {
         m2 = [];
         if (publicA.IsEmpty || publicA.Length > SrpParameters.ElementLength || m1.IsEmpty || m1.Length > SrpParameters.ProofLength)
@@ -40,13 +40,14 @@ public static class SrpServerSession
         {
             return false;
         }
-        var server = new ResumableSrp6Server(SrpParameters.FromBytes(privateB));
-        var publicB = server.Start(SrpParameters.FromBytes(verifier));
+        var server = new ResumableSrp6Server(null);
+        var b = SrpParameters.FromBytes(publicB);
+        server.Resume(SrpParameters.FromBytes(verifier), SrpParameters.FromBytes(privateB), b);
         try
         {
             var s = server.CalculateSecret(a);
             var expected = SrpParameters.ToPaddedBytes(
-                Srp6Utilities.CalculateM1(SrpParameters.CreateDigest(), SrpParameters.N, a, publicB, s), SrpParameters.ProofLength);
+                Srp6Utilities.CalculateM1(SrpParameters.CreateDigest(), SrpParameters.N, a, b, s), SrpParameters.ProofLength);
             Span<byte> presented = stackalloc byte[SrpParameters.ProofLength];
             m1.CopyTo(presented[(SrpParameters.ProofLength - m1.Length)..]);
             if (!CryptographicOperations.FixedTimeEquals(presented, expected))
@@ -75,6 +76,14 @@ public static class SrpServerSession
             return GenerateServerCredentials();
         }
 
-        protected override BigInteger SelectPrivateValue() => fixedPrivateB ?? base.SelectPrivateValue();
+        /// <summary>Restores the state after <see cref="Start"/> without recomputing B (a 4096-bit exponentiation).</summary>
+        public void Resume(BigInteger verifier, BigInteger privateB, BigInteger publicB)
+        {
+            Init(SrpParameters.N, SrpParameters.G, verifier, SrpParameters.CreateDigest(), new SecureRandom());
+            privB = privateB;
+            pubB = publicB;
+        }
+
+        protected override BigInteger SelectPrivateValue() => fixedPrivateB ?? SrpParameters.NewPrivateValue();
     }
 }

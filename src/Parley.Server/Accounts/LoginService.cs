@@ -88,7 +88,7 @@ public sealed partial class LoginService(
             ? await accounts.FindByIdAsync(accountId, cancellationToken).ConfigureAwait(false)
             : null;
         var verifier = account?.Credentials.Verifier ?? fakes.For(pending.Username).Verifier;
-        var ok = SrpServerSession.TryFinish(verifier, pending.PrivateB, publicA, proof, out var m2);
+        var ok = SrpServerSession.TryFinish(verifier, pending.PrivateB, pending.PublicB, publicA, proof, out var m2);
         CryptographicOperations.ZeroMemory(pending.PrivateB);
         if (!ok || account is null)
         {
@@ -114,7 +114,7 @@ public sealed partial class LoginService(
     private static byte[] DecodeLoginId(string? loginId)
     {
         var buffer = new byte[LoginIdLength + 2];
-        if (loginId is null || loginId.Length != 43
+        if (loginId is null || loginId.Length != 43 || !Base64Url.IsValid(loginId, out var length) || length != LoginIdLength
             || !Base64Url.TryDecodeFromChars(loginId, buffer, out var written) || written != LoginIdLength)
         {
             throw ProblemException.BadRequest("Field 'loginId' is malformed");

@@ -30,7 +30,8 @@ public static class SessionToken
     public static bool TryHash(ReadOnlySpan<char> token, out byte[] hash)
     {
         hash = [];
-        if (token.Length != TextLength)
+        // Base64Url.TryDecodeFromChars throws on invalid characters; validate first.
+        if (token.Length != TextLength || !Base64Url.IsValid(token, out var decodedLength) || decodedLength != ByteLength)
         {
             return false;
         }

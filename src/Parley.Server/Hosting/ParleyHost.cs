@@ -1,5 +1,6 @@
 using System.Security.Authentication;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -52,6 +53,15 @@ public static class ParleyHost
     public static WebApplication UseParleyPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetRequiredService<IOptions<ParleyServerOptions>>().Value.Http)
+        {
+            // Behind a TLS-terminating proxy: take the client address (for throttling) and scheme from
+            // X-Forwarded-For/-Proto, trusting only a proxy on the loopback interface (the default list).
+            app.UseForwardedHeaders(new ForwardedHeadersOptions
+            {
+                ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+            });
+        }
         app.UseRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Tests.Infrastructure;
@@ -13,10 +15,15 @@ public sealed class ParleyServerFactory : WebApplicationFactory<Program>
 {
     private readonly TempDirectory dataDirectory = new();
     private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? configureServices;
 
     /// <summary>Creates a factory for SQLite (connection string null) or PostgreSQL.</summary>
-    public ParleyServerFactory(DatabaseKind kind, string? postgresConnectionString, IReadOnlyDictionary<string, string?>? overrides = null)
+    public ParleyServerFactory(DatabaseKind kind, string? postgresConnectionString, IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<IServiceCollection>? services = null)
     {
+        configureServices = services;
+        Kind = kind;
+        ConnectionString = postgresConnectionString;
         settings = new Dictionary<string, string?>(TestSettings.Fast)
         {
             ["Parley:DataDirectory"] = dataDirectory.Path,
@@ -36,6 +43,17 @@ public sealed class ParleyServerFactory : WebApplicationFactory<Program>
     /// <summary>The data directory this server uses.</summary>
     public string DataDirectory => dataDirectory.Path;
 
+    /// <summary>The database engine.</summary>
+    public DatabaseKind Kind { get; }
+
+    /// <summary>The PostgreSQL connection string, or null for SQLite.</summary>
+    public string? ConnectionString { get; }
+
+    /// <summary>Arguments that point an admin command (<c>parley-server users …</c>) at this server's data.</summary>
+    public string[] AdminArguments => Kind == DatabaseKind.Postgres
+        ? ["--data", DataDirectory, "--Storage:Provider=postgres", "--Storage:ConnectionString=" + ConnectionString]
+        : ["--data", DataDirectory];
+
     /// <inheritdoc />
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -46,6 +64,10 @@ public sealed class ParleyServerFactory : WebApplicationFactory<Program>
             {
                 builder.UseSetting(key, value);
             }
+        }
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
         }
     }
 

@@ -35,9 +35,19 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs <c>parley-server ARGS</c> to completion (admin commands); returns exit code and stdout.</summary>
-    public static async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args) => RunCommandWithInputAsync(null, args);
+
+    /// <summary>Runs <c>parley-server ARGS</c> with <paramref name="input"/> on standard input.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandWithInputAsync(string? input, params string[] args)
     {
-        using var process = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("no process");
+        var start = StartInfo(args);
+        start.RedirectStandardInput = true;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("no process");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input).WaitAsync(StartTimeout);
+        }
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(StartTimeout);

@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace Parley.LoadGen;
+
+/// <summary>Command-line options of the load generator (all have defaults except --url).</summary>
+internal sealed class LoadGenOptions
+{
+    public Uri Url { get; private set; } = new("http://127.0.0.1:8080");
+
+    /// <summary>Connections to open (and accounts to use); even.</summary>
+    public int Connections { get; private set; } = 100;
+
+    /// <summary>Connections that carry traffic (paired 0↔1, 2↔3, …); the rest stay idle.</summary>
+    public int Active { get; private set; } = 100;
+
+    /// <summary>Target total sends per second; 0 = flat out (each active connection keeps a window in flight).</summary>
+    public double Rate { get; private set; }
+
+    /// <summary>Traffic duration in seconds.</summary>
+    public double Duration { get; private set; } = 10;
+
+    /// <summary>Outstanding (not yet accepted) sends per active connection when running flat out.</summary>
+    public int Window { get; private set; } = 64;
+
+    /// <summary>Ciphertext bytes per message (at least 16).</summary>
+    public int Payload { get; private set; } = 64;
+
+    /// <summary>Server process id, for RSS before/after opening the connections; 0 = not measured.</summary>
+    public int ServerPid { get; private set; }
+
+    /// <summary>File caching accounts and tokens between runs (registration with SRP is the slow part).</summary>
+    public string? AccountsFile { get; private set; }
+
+    /// <summary>Username prefix for the accounts this run creates.</summary>
+    public string Prefix { get; private set; } = "lg";
+
+    /// <summary>SHA-256 fingerprint (hex) of the server certificate to pin for https/wss.</summary>
+    public string? Fingerprint { get; private set; }
+
+    /// <summary>Argon2id memory (KiB) for registration; the server's minimum must be lowered to allow it.</summary>
+    public int Argon2MemoryKiB { get; private set; } = 8;
+
+    /// <summary>Parallel registrations/logins/connects.</summary>
+    public int Parallelism { get; private set; } = 8;
+
+    public static LoadGenOptions Parse(string[] args)
+    {
+        var o = new LoadGenOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException("missing value for " + args[i]);
+            i++;
+            switch (args[i - 1])
+            {
+                case "--url": o.Url = new Uri(value); break;
+                case "--connections": o.Connections = Int(value); break;
+                case "--active": o.Active = Int(value); break;
+                case "--rate": o.Rate = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--duration": o.Duration = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--window": o.Window = Int(value); break;
+                case "--payload": o.Payload = Math.Max(16, Int(value)); break;
+                case "--server-pid": o.ServerPid = Int(value); break;
+                case "--accounts-file": o.AccountsFile = value; break;
+                case "--prefix": o.Prefix = value; break;
+                case "--fingerprint": o.Fingerprint = value.Replace(":", "", StringComparison.Ordinal); break;
+                case "--argon2-memory": o.Argon2MemoryKiB = Int(value); break;
+                case "--parallelism": o.Parallelism = Int(value); break;
+                default: throw new ArgumentException("unknown option " + args[i - 1]);
+            }
+        }
+
+        o.Connections += o.Connections % 2;
+        o.Active = Math.Min(o.Connections, o.Active + (o.Active % 2));
+        return o;
+    }
+
+    private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
+}

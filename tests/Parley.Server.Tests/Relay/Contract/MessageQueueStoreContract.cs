@@ -1,0 +1,109 @@
+using Parley.Server.Relay;
+using Parley.Server.Relay.Storage;
+using Parley.Server.Storage;
+using Parley.Server.Tests.Infrastructure;
+
+namespace Parley.Server.Tests.Relay.Contract;
+
+/// <summary>The queue store's contract, run against SQLite and PostgreSQL.</summary>
+public abstract class MessageQueueStoreContract
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static long _nextAccount = Random.Shared.NextInt64(1, long.MaxValue / 4);
+
+    protected abstract IDatabase Database { get; }
+
+    [Fact]
+    public async Task A_batch_commits_inserts_and_deletes_together_and_reads_come_back_in_sequence_order()
+    {
+        var store = await StoreAsync();
+        var (recipient, sender) = (NewAccount(), NewAccount());
+        var start = await store.GetMaxSequenceAsync(CancellationToken.None).WaitAsync(Timeout);
+        var messages = Enumerable.Range(1, 5).Select(i => Message(recipient, sender, start + i)).ToList();
+        var batch = new QueueBatch();
+        batch.Inserts.AddRange(messages.AsEnumerable().Reverse());
+        await store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
+        Assert.All(batch.Inserted, Assert.True);
+
+        var read = await store.ReadAsync(recipient, 0, 100, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(messages.Select(m => m.Sequence), read.Select(m => m.Sequence));
+        Assert.Equal(messages[2].Body, read[2].Body);
+        Assert.Equal(messages[2].Id, read[2].Id);
+        Assert.Equal(messages[2].SenderName, read[2].SenderName);
+        var page = await store.ReadAsync(recipient, read[1].Sequence, 2, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal([read[2].Sequence, read[3].Sequence], page.Select(m => m.Sequence));
+
+        var deletes = new QueueBatch();
+        deletes.Deletes.Add(new QueueDelete(recipient, messages[0].Key));
+        deletes.Deletes.Add(new QueueDelete(NewAccount(), messages[1].Key)); // not the recipient: no effect
+        await store.CommitAsync(deletes, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal([1, 0], deletes.Deleted);
+        Assert.Equal(4, (await store.CountByRecipientAsync(CancellationToken.None).WaitAsync(Timeout))[recipient]);
+    }
+
+    [Fact]
+    public async Task A_repeated_sender_and_id_is_reported_and_not_stored_twice()
+    {
+        var store = await StoreAsync();
+        var (recipient, sender) = (NewAccount(), NewAccount());
+        var max = await store.GetMaxSequenceAsync(CancellationToken.None).WaitAsync(Timeout);
+        var original = Message(recipient, sender, max + 1);
+        var first = new QueueBatch();
+        first.Inserts.Add(original);
+        await store.CommitAsync(first, CancellationToken.None).WaitAsync(Timeout);
+        var again = new QueueBatch();
+        again.Inserts.Add(new QueuedMessage(recipient, sender, "sender", original.Id, QueuedKind.Envelope, 2, [9], 1) { Sequence = max + 2 });
+        await store.CommitAsync(again, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal([false], again.Inserted);
+        Assert.Single(await store.ReadAsync(recipient, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Expiry_and_account_deletion_remove_exactly_their_rows()
+    {
+        var store = await StoreAsync();
+        var (alice, bob, carol) = (NewAccount(), NewAccount(), NewAccount());
+        var max = await store.GetMaxSequenceAsync(CancellationToken.None).WaitAsync(Timeout);
+        var batch = new QueueBatch();
+        batch.Inserts.Add(Message(bob, alice, max + 1, createdMs: 1_000));
+        batch.Inserts.Add(Message(bob, carol, max + 2, createdMs: 5_000_000_000_000));
+        batch.Inserts.Add(Message(carol, bob, max + 3, createdMs: 5_000_000_000_000));
+        batch.Inserts.Add(Message(alice, carol, max + 4, createdMs: 5_000_000_000_000));
+        await store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.True(await store.ExpireAsync(2_000, CancellationToken.None).WaitAsync(Timeout) >= 1);
+        Assert.Single(await store.ReadAsync(bob, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(2, await store.DeleteAccountAsync(bob, CancellationToken.None).WaitAsync(Timeout));
+        Assert.Empty(await store.ReadAsync(bob, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+        Assert.Empty(await store.ReadAsync(carol, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+        Assert.Single(await store.ReadAsync(alice, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+    }
+
+    private async Task<SqlMessageQueueStore> StoreAsync()
+    {
+        await TestDatabases.MigrateAsync(Database, [.. TestDatabases.ServerSchema, new RelayMigrations()]);
+        return new SqlMessageQueueStore(Database);
+    }
+
+    private static long NewAccount() => Interlocked.Increment(ref _nextAccount);
+
+    private static QueuedMessage Message(long recipient, long sender, long sequence, long createdMs = 1_700_000_000_000) =>
+        new(recipient, sender, "sender", MessageId.NewRandom(), QueuedKind.Envelope, 2, BitConverter.GetBytes(sequence), createdMs) { Sequence = sequence };
+}
+
+public sealed class MessageQueueStoreContractSqlite : MessageQueueStoreContract, IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public MessageQueueStoreContractSqlite() => Database = TestDatabases.Sqlite(_directory);
+
+    protected override IDatabase Database { get; }
+
+    public void Dispose() => _directory.Dispose();
+}
+
+public sealed class MessageQueueStoreContractPostgres(PostgresDatabaseFixture fixture)
+    : MessageQueueStoreContract, IClassFixture<PostgresDatabaseFixture>
+{
+    protected override IDatabase Database { get; } = TestDatabases.Postgres(fixture);
+}
