@@ -7,6 +7,7 @@ namespace Parley.Benchmarks;
 
 /// <summary>Attachment stream cipher throughput: 16 MiB per operation, so MB/s = 16.78 / (mean in s).</summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class AttachmentBenchmarks
 {
     private const int Size = 16 * 1024 * 1024;

@@ -7,6 +7,7 @@ namespace Parley.Benchmarks;
 
 /// <summary>Double Ratchet costs for a 100-byte message: within a chain, and with DH ratchet steps.</summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class RatchetBenchmarks
 {
     private static readonly byte[] Prefix = [1, 1, 2];

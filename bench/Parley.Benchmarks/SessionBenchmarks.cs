@@ -11,6 +11,7 @@ namespace Parley.Benchmarks;
 /// it again after success.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class SessionBenchmarks
 {
     private readonly byte[] _plaintext = RandomNumberGenerator.GetBytes(100);

@@ -18,7 +18,7 @@ public sealed class PreKeyBundle
     /// <summary>Upper bound on the encoded size, checked before parsing.</summary>
     public const int MaxSerializedSize = KeyFormat.HeaderSize + 2 + AccountIds.MaxUtf8Bytes + IdentityKey.SerializedSize +
         SignedPreKey.SerializedSize + 1 + OneTimePreKey.SerializedSize + KemPreKey.SerializedSize + 2 +
-        KeyFormat.HeaderSize + 1 + SignedSuiteList.MaxSuites + 64;
+        SignedSuiteList.MaxSerializedSize;
 
     /// <summary>Assembles a bundle from already parsed parts (the server does this from stored uploads).</summary>
     /// <param name="accountId">The owner's normalized account id.</param>
@@ -84,7 +84,7 @@ public sealed class PreKeyBundle
             (hasOneTime == 1 && (!reader.TryReadBytes(OneTimePreKey.SerializedSize, out var oneTimeBytes) ||
                                  !OneTimePreKey.TryParse(oneTimeBytes, out oneTime))) ||
             !reader.TryReadBytes(KemPreKey.SerializedSize, out var kemBytes) ||
-            !reader.TryReadLengthPrefixed(SignedSuiteList.MaxSuites + 67, out var suiteBytes) ||
+            !reader.TryReadLengthPrefixed(SignedSuiteList.MaxSerializedSize, out var suiteBytes) ||
             !reader.IsEmpty)
         {
             return false;

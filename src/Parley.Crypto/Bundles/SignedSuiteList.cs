@@ -13,6 +13,9 @@ public sealed class SignedSuiteList
     /// <summary>Most suites a list may carry.</summary>
     public const int MaxSuites = 16;
 
+    /// <summary>Largest encoding: version, tag, count, 16 suite ids, signature.</summary>
+    public const int MaxSerializedSize = KeyFormat.HeaderSize + 1 + MaxSuites + SignatureSize;
+
     private const int SignatureSize = 64;
     private readonly byte[] _suites;
     private readonly byte[] _signature;
@@ -54,7 +57,7 @@ public sealed class SignedSuiteList
     {
         list = null;
         var reader = new ByteReader(input);
-        if (input.Length > KeyFormat.HeaderSize + 1 + MaxSuites + SignatureSize ||
+        if (input.Length > MaxSerializedSize ||
             !reader.TryReadHeader(KeyTypeTag.SuiteList) || !reader.TryReadByte(out var count) ||
             !reader.TryReadBytes(count, out var suites) || !reader.TryReadBytes(SignatureSize, out var signature) ||
             !reader.IsEmpty || !IsWellFormed(suites))

@@ -78,21 +78,33 @@ public sealed partial class DoubleRatchet
         byte[] remoteKey = header.RatchetKey.ToArray();
         ChainKey? oldChainEnd = current is null ? null : Walk(current, header.PreviousChainLength, _remoteRatchetKey!, pending);
         (RootKey intermediateRoot, ChainKey receiving) = _root.Advance(dh);
-        X25519KeyPair newSendingKey = X25519KeyPair.Generate();
-        bool agreed = newSendingKey.TryAgree(header.RatchetKey, dh);
-        (RootKey newRoot, ChainKey sending) = intermediateRoot.Advance(dh);
         CryptographicOperations.ZeroMemory(dh);
-        intermediateRoot.Dispose();
         ChainKey atMessage = Walk(receiving, header.MessageNumber, remoteKey, pending);
+        X25519KeyPair? newSendingKey = null;
+        RootKey? newRoot = null;
+        ChainKey? sending = null;
         bool committed = false;
         try
         {
-            using MessageKey key = atMessage.MessageKey();
-            if (!agreed || !TryOpen(key, authenticated, ciphertext, out plaintext))
+            using (MessageKey key = atMessage.MessageKey())
             {
+                if (!TryOpen(key, authenticated, ciphertext, out plaintext))
+                {
+                    return RatchetError.InvalidMessage;
+                }
+            }
+
+            // Authenticated: only now the sending half of the step, so a forged header costs one DH, not three.
+            newSendingKey = X25519KeyPair.Generate();
+            if (!newSendingKey.TryAgree(header.RatchetKey, dh))
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                plaintext = null;
                 return RatchetError.InvalidMessage;
             }
 
+            (newRoot, sending) = intermediateRoot.Advance(dh);
+            CryptographicOperations.ZeroMemory(dh);
             pending.CommitTo(_skipped);
             RememberPreviousRemoteKey();
             _remoteRatchetKey = remoteKey;
@@ -110,6 +122,7 @@ public sealed partial class DoubleRatchet
         }
         finally
         {
+            intermediateRoot.Dispose();
             if (oldChainEnd is not null && !ReferenceEquals(oldChainEnd, current))
             {
                 oldChainEnd.Dispose();
@@ -123,9 +136,9 @@ public sealed partial class DoubleRatchet
             receiving.Dispose();
             if (!committed)
             {
-                newRoot.Dispose();
-                sending.Dispose();
-                newSendingKey.Dispose();
+                newRoot?.Dispose();
+                sending?.Dispose();
+                newSendingKey?.Dispose();
             }
         }
     }

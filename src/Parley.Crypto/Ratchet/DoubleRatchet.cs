@@ -156,6 +156,12 @@ public sealed partial class DoubleRatchet : IDisposable
             return RatchetError.InvalidMessage;
         }
 
+        // Encrypt never uses uint.MaxValue, so a receiving chain index can never wrap around.
+        if (header.MessageNumber == uint.MaxValue)
+        {
+            return RatchetError.TooManySkipped;
+        }
+
         ReadOnlySpan<byte> authenticated = message[..(prefixLength + RatchetHeader.Length)];
         ReadOnlySpan<byte> ciphertext = message[(prefixLength + RatchetHeader.Length)..];
         int skippedIndex = _skipped.IndexOf(header.RatchetKey, header.MessageNumber);

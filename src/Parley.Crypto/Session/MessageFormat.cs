@@ -40,6 +40,30 @@ public static class MessageFormat
         return prefix;
     }
 
+    /// <summary>
+    /// Reads the initiator's account id and identity key from a PreKey message without decrypting it,
+    /// e.g. to show the new safety number after <see cref="SessionError.UntrustedIdentity"/>. The values
+    /// are NOT authenticated until the message decrypts: trust the key only after the user verified it.
+    /// </summary>
+    /// <param name="message">Untrusted wire bytes.</param>
+    /// <param name="accountId">The claimed initiator account id.</param>
+    /// <param name="identityKey">The claimed initiator identity key (its self-signature is verified).</param>
+    /// <returns>False when the bytes are not a well-formed PreKey message.</returns>
+    public static bool TryReadPreKeySender(ReadOnlySpan<byte> message, [NotNullWhen(true)] out string? accountId,
+        [NotNullWhen(true)] out Parley.Crypto.Keys.IdentityKey? identityKey)
+    {
+        accountId = null;
+        identityKey = null;
+        if (!TryParse(message, out Envelope? envelope) || envelope.InitialHeader is null)
+        {
+            return false;
+        }
+
+        accountId = envelope.InitialHeader.InitiatorAccountId;
+        identityKey = envelope.InitialHeader.InitiatorIdentity;
+        return true;
+    }
+
     /// <summary>Parses the envelope of an untrusted message; never throws.</summary>
     internal static bool TryParse(ReadOnlySpan<byte> message, [NotNullWhen(true)] out Envelope? envelope)
     {

@@ -49,7 +49,8 @@ public sealed class SessionBuilder
     public bool TryProcessBundle(PreKeyBundle bundle, out SessionError error, IReadOnlyList<CipherSuite>? preference = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        if (!string.Equals(bundle.AccountId, _remoteAccountId, StringComparison.Ordinal) || !bundle.Verify())
+        // Every signature of the bundle is verified by HybridAgreement.Initiate below (once, not twice).
+        if (!string.Equals(bundle.AccountId, _remoteAccountId, StringComparison.Ordinal))
         {
             error = SessionError.InvalidPreKeyBundle;
             return false;
@@ -73,9 +74,9 @@ public sealed class SessionBuilder
         {
             agreement = HybridAgreement.Initiate(_identities.GetIdentityKeyPair(), _identities.LocalAccountId, bundle, suite.Value);
         }
-        catch (AgreementException)
+        catch (AgreementException e)
         {
-            error = SessionError.InvalidPreKeyBundle;
+            error = e.Failure == AgreementFailure.UnsupportedSuite ? SessionError.NoCommonCipherSuite : SessionError.InvalidPreKeyBundle;
             return false;
         }
 

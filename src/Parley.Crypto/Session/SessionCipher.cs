@@ -46,7 +46,9 @@ public sealed partial class SessionCipher : IDisposable
     /// <param name="plaintext">At most <see cref="MessageFormat.MaxPlaintextLength"/> bytes.</param>
     /// <exception cref="SessionException">
     /// <see cref="SessionError.NoSession"/> without a session; <see cref="SessionError.UntrustedIdentity"/> when the
-    /// contact's trusted identity key no longer matches the session's (sending is blocked until the user acts).
+    /// contact's trusted identity key no longer matches the session's (sending is blocked until the user acts;
+    /// after the user accepts the new key with <see cref="IIdentityStore.SaveRemoteIdentity"/>, build a new
+    /// session from a fresh bundle with <see cref="SessionBuilder"/>).
     /// </exception>
     public CiphertextMessage Encrypt(ReadOnlySpan<byte> plaintext)
     {
@@ -83,6 +85,7 @@ public sealed partial class SessionCipher : IDisposable
     /// <param name="plaintext">The plaintext on success, otherwise null.</param>
     /// <param name="error">Why the message was refused, or <see cref="SessionError.None"/>.</param>
     /// <returns>True when the message decrypted.</returns>
+    /// <exception cref="InvalidOperationException">The session bytes in our own store are corrupt (a store bug, not hostile input).</exception>
     public bool TryDecrypt(ReadOnlySpan<byte> message, out byte[]? plaintext, out SessionError error)
     {
         plaintext = null;

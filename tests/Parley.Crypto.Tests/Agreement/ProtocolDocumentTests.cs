@@ -32,6 +32,7 @@ public sealed class ProtocolDocumentTests
         Assert.Equal(2004, InitialMessageHeader.MaxSerializedSize);
         Assert.Equal(256, AccountIds.MaxUtf8Bytes);
         Assert.Equal(16, SignedSuiteList.MaxSuites);
+        Assert.Equal(83, SignedSuiteList.MaxSerializedSize);
         Assert.Equal(8160, Kdf.MaxHkdfOutputSize);
     }
 

@@ -15,6 +15,9 @@ public sealed class SecretHygieneTests
         using var x = X25519KeyPair.Generate();
         using var ed = Ed25519KeyPair.Generate();
         using var kem = MlKem1024KeyPair.Generate();
+        using var bob = TestParty.Create("bob");
+        using var agreement = Parley.Crypto.Agreement.HybridAgreement.Initiate(
+            party.Identity, "alice", TestBundles.For(bob), Parley.Crypto.Bundles.CipherSuites.All);
         var secrets = new (object Value, string Name, byte[] Secret)[]
         {
             (party.Identity, nameof(IdentityKeyPair), party.Identity.SerializePrivate()),
@@ -24,6 +27,7 @@ public sealed class SecretHygieneTests
             (x, nameof(X25519KeyPair), Export(x)),
             (ed, nameof(Ed25519KeyPair), Export(ed)),
             (kem, nameof(MlKem1024KeyPair), Export(kem)),
+            (agreement, nameof(Parley.Crypto.Agreement.AgreementResult), [0, 0, .. agreement.RootKey]),
         };
 
         foreach (var (value, name, secret) in secrets)

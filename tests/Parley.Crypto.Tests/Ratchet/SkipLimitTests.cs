@@ -48,6 +48,28 @@ public sealed class SkipLimitTests
         Assert.Equal(RatchetError.None, Fail(pair.Bob, sent[^2]));
     }
 
+    [Theory]
+    [InlineData(0, RatchetError.None)]
+    [InlineData(1, RatchetError.TooManySkipped)]
+    public void Skipping_the_rest_of_the_previous_chain_is_bounded_by_MaxForwardJump(int beyond, RatchetError expected)
+    {
+        using var pair = new RatchetPair();
+        byte[][] oldChain = SendMany(pair.Alice, 1 + (int)RatchetLimits.MaxForwardJump + beyond);
+        Receive(pair.Bob, oldChain[0]);
+        Receive(pair.Alice, Send(pair.Bob, "reply"));
+        byte[] newChain = Send(pair.Alice, "after the step");
+        byte[] before = pair.Bob.Serialize();
+        Assert.Equal(expected, Fail(pair.Bob, newChain));
+        if (expected != RatchetError.None)
+        {
+            Assert.Equal(before, pair.Bob.Serialize());
+            return;
+        }
+
+        Assert.Equal(RatchetLimits.MaxSkippedMessageKeys, pair.Bob.Skipped.Count);
+        Assert.Equal(RatchetError.None, Fail(pair.Bob, oldChain[^1]));
+    }
+
     [Fact]
     public void A_header_claiming_message_number_uint_max_is_rejected_quickly()
     {
@@ -61,6 +83,29 @@ public sealed class SkipLimitTests
         Assert.Equal(RatchetError.TooManySkipped, Fail(pair.Bob, forged));
         Assert.True(clock.ElapsedMilliseconds < 1000);
         Assert.Equal(before, pair.Bob.Serialize());
+    }
+
+    [Fact]
+    public void Rejecting_a_huge_jump_derives_nothing_even_with_a_fresh_ratchet_key()
+    {
+        using var pair = new RatchetPair();
+        Receive(pair.Bob, Send(pair.Alice, "x"));
+        byte[] forged = Send(pair.Alice, "y");
+        using (var fresh = Parley.Crypto.Primitives.X25519KeyPair.Generate())
+        {
+            fresh.PublicKey.CopyTo(forged.AsSpan(Prefix.Length));
+        }
+
+        foreach ((uint previous, uint number) in new[] { (1u, uint.MaxValue), (uint.MaxValue, 0u), (1u + RatchetLimits.MaxForwardJump + 1, 0u) })
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(forged.AsSpan(Prefix.Length + 32), previous);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(forged.AsSpan(Prefix.Length + 36), number);
+            byte[] before = pair.Bob.Serialize();
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Equal(RatchetError.TooManySkipped, Fail(pair.Bob, forged));
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 16 * 1024, "rejection must not derive keys");
+            Assert.Equal(before, pair.Bob.Serialize());
+        }
     }
 
     [Fact]

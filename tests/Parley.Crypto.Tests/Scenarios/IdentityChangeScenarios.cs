@@ -45,7 +45,12 @@ public sealed class IdentityChangeScenarios : IDisposable
         Assert.Equal(SessionError.UntrustedIdentity, _bob.Refuse(_alice, fromNewDevice));
         Assert.Equal(before, _bob.SessionBytes(_alice));
 
-        _bob.Identities.SaveRemoteIdentity("alice", newAlice.IdentityKey);
+        // The client shows the new safety number from the message's claimed identity; the user accepts it.
+        Assert.True(MessageFormat.TryReadPreKeySender(fromNewDevice, out string? claimedAccount, out var claimedIdentity));
+        Assert.Equal("alice", claimedAccount);
+        Assert.Equal(newAlice.IdentityKey, claimedIdentity);
+        Assert.False(MessageFormat.TryReadPreKeySender(_bob.Send(_alice, "ratchet message").ToArray(), out _, out _));
+        _bob.Identities.SaveRemoteIdentity("alice", claimedIdentity);
         Assert.Equal("I reinstalled", _bob.Receive(_alice, fromNewDevice));
     }
 

@@ -38,6 +38,23 @@ public sealed class SessionSetupScenarios : IDisposable
     }
 
     [Fact]
+    public void Messages_follow_the_documented_envelope()
+    {
+        _alice.StartSessionWith(_bob);
+        byte[] first = _alice.Send(_bob, "x").ToArray();
+        Assert.Equal(new byte[] { 1, 1, 1 }, first[..3]);
+        int headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(first.AsSpan(3));
+        Assert.True(Parley.Crypto.Agreement.InitialMessageHeader.TryParse(first.AsSpan(5, headerLength), out var header));
+        Assert.Equal("alice", header.InitiatorAccountId);
+        Assert.Equal(5 + headerLength + 40 + 1 + 16, first.Length);
+
+        _bob.Receive(_alice, first);
+        byte[] reply = _bob.Send(_alice, "yz").ToArray();
+        Assert.Equal(new byte[] { 1, 1, 2 }, reply[..3]);
+        Assert.Equal(3 + 40 + 2 + 16, reply.Length);
+    }
+
+    [Fact]
     public void Setup_without_one_time_prekeys_uses_the_last_resort_key_and_keeps_it()
     {
         _alice.StartSessionWith(_bob, oneTimePreKey: false, oneTimeKemPreKey: false);
@@ -110,6 +127,38 @@ public sealed class SessionSetupScenarios : IDisposable
 
         Assert.Null(_alice.SessionBytes(_bob));
         Assert.Null(_alice.Identities.GetRemoteIdentity("bob"));
+    }
+
+    [Fact]
+    public void A_bundle_with_any_flipped_signature_bit_never_yields_a_session()
+    {
+        PreKeyBundle original = _bob.Bundle();
+        byte[] bytes = original.Serialize();
+        byte[][] signatures =
+        [
+            original.IdentityKey.Signature.ToArray(), original.SignedPreKey.Signature.ToArray(),
+            original.KemPreKey.Signature.ToArray(), bytes[^64..],
+        ];
+        var builder = new SessionBuilder(_alice.Identities, _alice.Sessions, "bob");
+        foreach (byte[] signature in signatures)
+        {
+            int offset = bytes.AsSpan().IndexOf(signature);
+            Assert.True(offset > 0);
+            for (int bit = 0; bit < signature.Length * 8; bit++)
+            {
+                byte[] flipped = (byte[])bytes.Clone();
+                flipped[offset + (bit / 8)] ^= (byte)(1 << (bit % 8));
+                if (PreKeyBundle.TryParse(flipped, out PreKeyBundle? bundle))
+                {
+                    Assert.False(builder.TryProcessBundle(bundle, out SessionError error));
+                    Assert.Equal(SessionError.InvalidPreKeyBundle, error);
+                }
+            }
+        }
+
+        Assert.Null(_alice.SessionBytes(_bob));
+        Assert.Null(_alice.Identities.GetRemoteIdentity("bob"));
+        Assert.True(builder.TryProcessBundle(original, out _));
     }
 
     [Fact]
