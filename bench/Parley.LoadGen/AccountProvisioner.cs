@@ -37,13 +37,14 @@ internal sealed class AccountProvisioner
 
         using var http = _transport.CreateHttp();
         var pairsNeeded = (count - accounts.Count + 1) / 2;
-        var start = accounts.Count;
+        // A fresh tag per provisioning run: an interrupted run may have registered names it never saved.
+        var tag = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
         var created = new LoadAccount[pairsNeeded * 2];
         await Parallel.ForEachAsync(Enumerable.Range(0, pairsNeeded), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism },
             async (pair, ct) =>
             {
-                var a = await CreateAsync(http, $"{_options.Prefix}{start + (2 * pair)}");
-                var b = await CreateAsync(http, $"{_options.Prefix}{start + (2 * pair) + 1}");
+                var a = await CreateAsync(http, $"{_options.Prefix}{tag}_{2 * pair}");
+                var b = await CreateAsync(http, $"{_options.Prefix}{tag}_{(2 * pair) + 1}");
                 await PairAsync(http, a, b);
                 created[2 * pair] = a;
                 created[(2 * pair) + 1] = b;

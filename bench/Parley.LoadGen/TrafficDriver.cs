@@ -37,8 +37,8 @@ internal static class TrafficDriver
             await Task.Delay(50);
         }
 
-        var tallies = active.Select(c => c.Ledger.Tally()).ToList();
-        return new TrafficResult(sendSeconds, watch.Elapsed.TotalSeconds, tallies.Sum(t => t.Accepted), tallies.Sum(t => t.Delivered));
+        var final = active.Select(c => c.Ledger.Tally()).ToList();
+        return new TrafficResult(sendSeconds, watch.Elapsed.TotalSeconds, final.Sum(t => t.Accepted), final.Sum(t => t.Delivered));
     }
 
     private static async Task FlatOutAsync(LoadClient client, Stopwatch watch, TimeSpan end, int payload)
