@@ -46,8 +46,12 @@ public sealed partial class ParleyClient
                 _store.PutContact(stale);
             }
         });
-        return _store.ListContacts().Where(c => c.State != ContactState.None || c.BlockedByMe).ToList();
+        return LocalContacts();
     }
+
+    /// <summary>The contacts as last seen, from the store only (no network).</summary>
+    /// <returns>Contacts with a relation or a block, sorted by name.</returns>
+    public IReadOnlyList<Contact> LocalContacts() => _store.ListContacts().Where(c => c.State != ContactState.None || c.BlockedByMe).ToList();
 
     /// <summary>Asks <paramref name="user"/> to become a contact.</summary>
     /// <param name="user">The other user.</param>

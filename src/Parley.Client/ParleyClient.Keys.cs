@@ -57,6 +57,19 @@ public sealed partial class ParleyClient
         return true;
     }
 
+    /// <summary>Replenishes prekeys after a receive consumed some; failure only postpones it to the next receive.</summary>
+    private async Task TryReplenishAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReplenishPreKeysAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParleyClientException e) when (e.Kind is ClientErrorKind.ServerUnreachable or ClientErrorKind.Refused)
+        {
+            // Best effort: the server still holds the last-resort KEM key, so new sessions keep working.
+        }
+    }
+
     private async Task<byte[]> FetchBundleBytesAsync(string name, CancellationToken cancellationToken)
     {
         var response = await _api.GetAsync<PreKeyBundleResponse>(Routes.Bundle(name), cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,7 @@ public sealed partial class ParleyClient
             await ShowUnshownAsync(pump, null, Emit, cancellationToken).ConfigureAwait(false);
             await FlushOutboxAsync(pump, cancellationToken).ConfigureAwait(false);
             await pump.QueueEmpty.WaitAsync(_options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            await TryReplenishAsync(cancellationToken).ConfigureAwait(false);
             if (wait > TimeSpan.Zero)
             {
                 await Task.WhenAny(running, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);

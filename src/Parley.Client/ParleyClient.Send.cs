@@ -28,7 +28,17 @@ public sealed partial class ParleyClient
         ArgumentException.ThrowIfNullOrEmpty(text);
         var name = UserName.Parse(peer).Value;
         var id = await PrepareTextAsync(name, text, cancellationToken).ConfigureAwait(false);
-        await using var relay = await ConnectRelayAsync(cancellationToken).ConfigureAwait(false);
+        RelayConnection relay;
+        try
+        {
+            relay = await ConnectRelayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParleyClientException e) when (e.Kind == ClientErrorKind.ServerUnreachable)
+        {
+            throw new ParleyClientException(ClientErrorKind.ServerUnreachableMessageQueued, e);
+        }
+
+        await using var connection = relay;
         var pump = new RelayPump(relay, _ => Task.CompletedTask);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = pump.RunAsync(stop.Token);

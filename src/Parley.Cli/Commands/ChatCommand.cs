@@ -28,12 +28,8 @@ internal static class ChatCommand
         var printer = new EventPrinter(ctx.Output);
         var console = ctx.Output.Console;
         var chatEvents = new ChatEventView(console, printer);
+        console.MarkupLine($"[bold]Chat with {Markup.Escape(peer)}[/] — type and press Enter. {Markup.Escape(Help)}");
         await using var chat = await ChatSession.OpenAsync(client, peer, chatEvents.Show, ct).ConfigureAwait(false);
-        console.MarkupLine($"[bold]Chat with {Markup.Escape(chat.Peer)}[/] — type and press Enter. {Markup.Escape(Help)}");
-        foreach (var message in await chat.HistoryAsync(10, ct).ConfigureAwait(false))
-        {
-            printer.PrintMessage(message);
-        }
 
         var input = new ChatInput(typing => _ = SafeTypingAsync(chat, typing, ct));
         while (!ct.IsCancellationRequested && !chat.Completion.IsCompleted)

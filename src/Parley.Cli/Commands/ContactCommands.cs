@@ -67,7 +67,17 @@ internal static class ContactCommands
     private static async Task<int> ListAsync(CommandContext ctx, CancellationToken ct)
     {
         await using var client = ctx.Resume();
-        var contacts = await client.RefreshContactsAsync(ct).ConfigureAwait(false);
+        IReadOnlyList<Contact> contacts;
+        try
+        {
+            contacts = await client.RefreshContactsAsync(ct).ConfigureAwait(false);
+        }
+        catch (Client.Errors.ParleyClientException e) when (e.Kind == Client.Errors.ClientErrorKind.ServerUnreachable)
+        {
+            ctx.Output.Warn("The server cannot be reached; showing the contacts saved on this device.");
+            contacts = client.LocalContacts();
+        }
+
         if (ctx.Json)
         {
             foreach (var c in contacts)

@@ -31,7 +31,7 @@ internal sealed class ChatEventView
                 _console.MarkupLine($"[grey]✓✓ read by {who} ({e.MessageIds.Count})[/]");
                 break;
             case ClientEventKind.Presence:
-                _console.MarkupLine(e.Online ? $"[grey]{who} is online.[/]" : $"[grey]{who} went offline.[/]");
+                _console.MarkupLine(e.Online ? $"[grey]{who} is online.[/]" : $"[grey]{who} is offline.[/]");
                 break;
             default:
                 _printer.Print(e);

@@ -17,7 +17,8 @@ internal static class ErrorSentences
     public static string For(ClientErrorKind kind) => kind switch
     {
         ClientErrorKind.ServerUnreachable => "The server cannot be reached; check the address and that the server is running.",
-        ClientErrorKind.WrongPassword => "The password is wrong.",
+        ClientErrorKind.ServerUnreachableMessageQueued => "The server cannot be reached; the message is saved and will be sent the next time parley connects (for example with 'parley receive').",
+        ClientErrorKind.WrongPassword => "The user name or password is wrong.",
         ClientErrorKind.NotAContact => "That user is not one of your contacts; send a request with 'parley contacts request USER' first.",
         ClientErrorKind.Blocked => "Messages to that user are blocked.",
         ClientErrorKind.KeyChanged => "That contact's identity key has changed; compare safety numbers with 'parley verify USER', then accept the new key with 'parley trust USER'.",
@@ -40,7 +41,7 @@ internal static class ErrorSentences
     /// <returns>A code from 2 to 20.</returns>
     public static int ExitCode(ClientErrorKind kind) => kind switch
     {
-        ClientErrorKind.ServerUnreachable => 3,
+        ClientErrorKind.ServerUnreachable or ClientErrorKind.ServerUnreachableMessageQueued => 3,
         ClientErrorKind.WrongPassword => 4,
         ClientErrorKind.NotAContact => 5,
         ClientErrorKind.Blocked => 6,

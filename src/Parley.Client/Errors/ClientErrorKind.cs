@@ -9,6 +9,9 @@ public enum ClientErrorKind
     /// <summary>The server could not be reached (DNS, refused connection, timeout, TLS failure other than a pin mismatch).</summary>
     ServerUnreachable,
 
+    /// <summary>The server could not be reached after an outgoing message was stored; the outbox sends it on the next connection.</summary>
+    ServerUnreachableMessageQueued,
+
     /// <summary>The password did not unlock the local store or the server rejected the login proof.</summary>
     WrongPassword,
 

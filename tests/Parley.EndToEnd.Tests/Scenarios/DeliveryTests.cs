@@ -24,6 +24,7 @@ public sealed class DeliveryTests
         var down = await alice.RunAsync("send", "bob", "third, during the outage");
         Assert.Equal(3, down.ExitCode);
         Assert.Contains("cannot be reached", down.Stderr, StringComparison.Ordinal);
+        Assert.Contains("saved and will be sent", down.Stderr, StringComparison.Ordinal);
         var status = Assert.Single((await alice.OkAsync("status", "--json")).JsonLines);
         Assert.False(status.GetProperty("connected").GetBoolean());
         Assert.Equal(1, status.GetProperty("pendingOutgoing").GetInt32());
