@@ -12,6 +12,11 @@ namespace Parley.Client;
 /// </summary>
 public sealed partial class ParleyClient
 {
+    /// <summary>Store namespace of unfinished uploads (blob id and file key, sealed).</summary>
+    private const string UploadSpace = "upload";
+
+    private const string DefaultFileType = "application/octet-stream";
+
     /// <summary>Encrypts and uploads <paramref name="path"/>, then sends its pointer to <paramref name="peer"/>.</summary>
     /// <param name="peer">The contact.</param>
     /// <param name="path">The local file.</param>
@@ -24,8 +29,56 @@ public sealed partial class ParleyClient
         var name = UserName.Parse(peer).Value;
         await EnsureCanSendAsync(name, cancellationToken).ConfigureAwait(false);
         var uploader = new FileUploader(_transport.Http, RequireToken());
-        using FilePointer file = await uploader.UploadFileAsync(path, progress, cancellationToken).ConfigureAwait(false);
-        return await SendAsync(peer, FileMessageText.Format(file), cancellationToken).ConfigureAwait(false);
+        string resumeKey = UploadHandle.ResumeKey(name, path);
+        using UploadHandle handle = await ResumeOrCreateUploadAsync(uploader, resumeKey, path, cancellationToken).ConfigureAwait(false);
+        FilePointer file;
+        try
+        {
+            file = await uploader.SendAsync(handle, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransferException e) when (e.Error == TransferError.NotFound)
+        {
+            // The unfinished upload expired on the server: forget it so the next attempt starts afresh.
+            _store.RemoveSecret(UploadSpace, resumeKey);
+            throw;
+        }
+
+        using (file)
+        {
+            var id = await SendAsync(peer, FileMessageText.Format(file), cancellationToken).ConfigureAwait(false);
+            _store.RemoveSecret(UploadSpace, resumeKey);
+            return id;
+        }
+    }
+
+    /// <summary>
+    /// Continues an upload of the same unchanged file to the same peer that an earlier run left
+    /// unfinished (its key and blob id are kept sealed in the store), or creates a new one and
+    /// records it there before any byte is sent.
+    /// </summary>
+    private async Task<UploadHandle> ResumeOrCreateUploadAsync(FileUploader uploader, string resumeKey, string path, CancellationToken cancellationToken)
+    {
+        byte[]? state = _store.GetSecret(UploadSpace, resumeKey);
+        if (state is not null)
+        {
+            try
+            {
+                if (UploadHandle.ImportResumeState(state, path, DefaultFileType) is { } resumed)
+                {
+                    return resumed;
+                }
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(state);
+            }
+        }
+
+        UploadHandle created = await uploader.CreateAsync(path, cancellationToken, DefaultFileType).ConfigureAwait(false);
+        byte[] export = created.ExportResumeState();
+        _store.PutSecret(UploadSpace, resumeKey, export);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(export);
+        return created;
     }
 
     /// <summary>

@@ -51,6 +51,44 @@ public sealed class CliFileTests
     }
 
     [Fact]
+    public async Task A_send_killed_midway_resumes_the_same_upload_when_run_again()
+    {
+        await using var world = await World.StartAsync();
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+        await User.BefriendAsync(alice, bob);
+        string source = Path.Combine(world.Root, "backup.tar");
+        byte[] digest = WriteRandomFile(source, 256L * 1024 * 1024);
+        string blobs = Path.Combine(world.Server.DataDirectory, "blobs");
+
+        using (var first = StartCli(alice, "file", "send", "bob", source))
+        {
+            // Kill the client once the server has stored a good part of the file (and before the end).
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (PartialBytes(blobs) < 48L * 1024 * 1024)
+            {
+                Assert.True(DateTime.UtcNow < deadline && !first.HasExited, "the upload never got going");
+                await Task.Delay(20);
+            }
+
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync().WaitAsync(TestTimeouts.Command);
+        }
+
+        var again = await alice.OkAsync("file", "send", "bob", source, "--json");
+        string id = Assert.Single(again.JsonLines).GetProperty("id").GetString()!;
+        var stored = Directory.GetFiles(blobs, "*", SearchOption.AllDirectories);
+        Assert.Single(stored);
+        Assert.DoesNotContain(".part", stored[0], StringComparison.Ordinal);
+
+        await bob.ReceiveAsync();
+        var got = await bob.OkAsync("file", "get", id, "--out", Path.Combine(world.Root, "in"), "--json");
+        Assert.Equal(digest, HashFile(Assert.Single(got.JsonLines).GetProperty("path").GetString()!));
+    }
+
+    [Fact]
     public async Task Getting_an_unknown_id_and_sending_a_missing_file_fail_with_one_sentence()
     {
         await using var world = await World.StartAsync();
@@ -62,6 +100,29 @@ public sealed class CliFileTests
         var unknown = await alice.RunAsync("file", "get", "0123456789abcdef0123456789abcdef");
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("No received file has that message id", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    private static long PartialBytes(string blobs) => !Directory.Exists(blobs) ? 0
+        : Directory.GetFiles(blobs, "*.part", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    /// <summary>Starts the real executable as <paramref name="user"/> without waiting for it (to kill it midway).</summary>
+    private static System.Diagnostics.Process StartCli(User user, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "parley.dll"));
+        start.ArgumentList.Add("--home");
+        start.ArgumentList.Add(user.Cli.Home);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PARLEY_RUNTIME_DIR"] = user.Cli.RuntimeDirectory;
+        start.Environment["PARLEY_HOME"] = null;
+        var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("parley did not start.");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private static byte[] WriteRandomFile(string path, long size)
