@@ -16,18 +16,25 @@ public sealed partial class FileCleanupService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CleanupInterval, time);
-        do
+        try
         {
-            try
+            do
             {
-                await files.RemoveExpiredAsync(stoppingToken);
+                try
+                {
+                    await files.RemoveExpiredAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogCleanupFailed(logger, e);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogCleanupFailed(logger, e);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException)
+        {
+            // The host is stopping (or failed to start): nothing to clean up now.
+        }
     }
 
     [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "File clean-up failed; retrying next period")]
