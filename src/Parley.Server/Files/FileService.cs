@@ -242,7 +242,12 @@ public sealed partial class FileService
                     written += read;
                 }
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+            {
+                // Kestrel's body limit (set to the room left) tripped: the body is longer than declared.
+                tooLong = true;
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 interruption = e;
             }

@@ -129,6 +129,21 @@ public abstract class UploadScenarios : IDisposable
     }
 
     [Fact]
+    public async Task A_chunked_body_longer_than_the_declared_length_is_refused_and_not_stored()
+    {
+        var (alice, _) = await UserAsync();
+        string location = await CreateAsync(alice, 100);
+        using var request = Patch(location, 0, []);
+        request.Content = new StreamContent(new MemoryStream(new byte[101]));
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await alice.SendAsync(request).WaitAsync(Wait);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var head = await alice.SendAsync(Head(location)).WaitAsync(Wait);
+        Assert.Equal(0, Offset(head));
+    }
+
+    [Fact]
     public async Task The_quota_admits_the_limit_and_refuses_one_byte_more()
     {
         var (alice, _) = await UserAsync();
