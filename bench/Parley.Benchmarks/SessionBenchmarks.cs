@@ -17,6 +17,7 @@ public class SessionBenchmarks
     private readonly byte[] _plaintext = RandomNumberGenerator.GetBytes(100);
     private InMemoryIdentityStore _aliceIds = null!, _bobIds = null!;
     private InMemoryPreKeyStore _alicePreKeys = null!, _bobPreKeys = null!;
+    private InMemorySessionStore _aliceSessions = null!, _bobSessions = null!;
     private SessionCipher _alice = null!, _bob = null!;
 
     [GlobalSetup]
@@ -34,15 +35,15 @@ public class SessionBenchmarks
         _bobPreKeys.Add(kem);
         var bundle = new PreKeyBundle("bob", bobIdentity.PublicKey, signed.PublicPreKey, null, kem.PublicPreKey,
             SignedSuiteList.Create(bobIdentity, CipherSuites.All));
-        var aliceSessions = new InMemorySessionStore();
-        var bobSessions = new InMemorySessionStore();
-        if (!new SessionBuilder(_aliceIds, aliceSessions, "bob").TryProcessBundle(bundle, out SessionError error))
+        _aliceSessions = new InMemorySessionStore();
+        _bobSessions = new InMemorySessionStore();
+        if (!new SessionBuilder(_aliceIds, _aliceSessions, "bob").TryProcessBundle(bundle, out SessionError error))
         {
             throw new InvalidOperationException(error.ToString());
         }
 
-        _alice = new SessionCipher(_aliceIds, _alicePreKeys, aliceSessions, "bob");
-        _bob = new SessionCipher(_bobIds, _bobPreKeys, bobSessions, "alice");
+        _alice = new SessionCipher(_aliceIds, _alicePreKeys, _aliceSessions, "bob");
+        _bob = new SessionCipher(_bobIds, _bobPreKeys, _bobSessions, "alice");
         RoundTrip();
     }
 
@@ -58,6 +59,15 @@ public class SessionBenchmarks
     /// <summary>Alice encrypts, Bob decrypts, same chain.</summary>
     [Benchmark]
     public byte[]? EncryptDecryptWithinChain() => Deliver(_alice, _bob);
+
+    /// <summary>As above, but with a new <see cref="SessionCipher"/> per call (no cache: every call parses the record).</summary>
+    [Benchmark]
+    public byte[]? EncryptDecryptWithinChainFreshCiphers()
+    {
+        using var alice = new SessionCipher(_aliceIds, _alicePreKeys, _aliceSessions, "bob");
+        using var bob = new SessionCipher(_bobIds, _bobPreKeys, _bobSessions, "alice");
+        return Deliver(alice, bob);
+    }
 
     /// <summary>One message each way, each decryption with a DH ratchet step.</summary>
     [Benchmark]

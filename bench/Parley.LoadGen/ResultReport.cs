@@ -9,7 +9,7 @@ internal static class ResultReport
 {
     public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static object Build(LoadGenOptions options, LoadClient[] clients, TrafficResult traffic, double connectSeconds, long rssBeforeKiB, long rssAfterKiB)
+    public static object Build(LoadGenOptions options, LoadClient[] clients, TrafficResult traffic, double connectSeconds, long rssBeforeKiB, long rssAfterKiB, int measuredConnections)
     {
         var active = clients.Take(options.Active).ToArray();
         var tallies = active.Select(c => c.Ledger.Tally()).ToList();
@@ -31,9 +31,10 @@ internal static class ResultReport
             delivered_per_second = Math.Round(traffic.Delivered / traffic.SendSeconds),
             delivery_latency_ms = delivery,
             accept_latency_ms = accept,
+            warmup_connections = clients.Length - measuredConnections,
             server_rss_before_kib = rssBeforeKiB,
             server_rss_after_connect_kib = rssAfterKiB,
-            server_bytes_per_idle_connection = options.ServerPid > 0 ? (rssAfterKiB - rssBeforeKiB) * 1024 / clients.Length : 0,
+            server_bytes_per_idle_connection = options.ServerPid > 0 ? (rssAfterKiB - rssBeforeKiB) * 1024 / Math.Max(1, measuredConnections) : 0,
             lost = tallies.Sum(t => t.Lost),
             duplicated = tallies.Sum(t => t.Duplicated),
         };

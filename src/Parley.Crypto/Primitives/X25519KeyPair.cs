@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Sodium = NSec.Cryptography;
 
@@ -84,29 +85,19 @@ public sealed class X25519KeyPair : IDisposable
         }
 
         sharedSecret32.Clear();
-        if (peerPublicKey.Length != X25519.PublicKeySize ||
-            !Sodium.PublicKey.TryImport(Algorithm, peerPublicKey, Sodium.KeyBlobFormat.RawPublicKey, out var peer) ||
-            peer is null)
+        if (peerPublicKey.Length != X25519.PublicKeySize)
         {
             return false;
         }
 
-        var parameters = new Sodium.SharedSecretCreationParameters
-        {
-            ExportPolicy = Sodium.KeyExportPolicies.AllowPlaintextExport,
-        };
-        using var secret = Algorithm.Agree(_key, peer, in parameters);
-        if (secret is null ||
-            !secret.TryExport(Sodium.SharedSecretBlobFormat.RawSharedSecret, sharedSecret32, out var written) ||
-            written != X25519.SharedSecretSize)
-        {
-            sharedSecret32.Clear();
-            return false;
-        }
+        var agreed = NativeMethods.IsX25519Available
+            ? TryAgreeNative(peerPublicKey, sharedSecret32)
+            : TryAgreeNSec(peerPublicKey, sharedSecret32);
 
         // libsodium already refuses an all-zero result; check again so the contract does not depend on it.
-        if (CryptographicOperations.FixedTimeEquals(sharedSecret32, stackalloc byte[X25519.SharedSecretSize]))
+        if (!agreed || CryptographicOperations.FixedTimeEquals(sharedSecret32, stackalloc byte[X25519.SharedSecretSize]))
         {
+            sharedSecret32.Clear();
             return false;
         }
 
@@ -127,6 +118,46 @@ public sealed class X25519KeyPair : IDisposable
 
     /// <inheritdoc />
     public override string ToString() => nameof(X25519KeyPair);
+
+    // The same libsodium function NSec's Agree calls, without its per-call PublicKey and SharedSecret
+    // objects. The scalar is exported into a stack buffer and wiped at once.
+    internal bool TryAgreeNative(ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret32)
+    {
+        Span<byte> scalar = stackalloc byte[X25519.PrivateKeySize];
+        Span<byte> peer = stackalloc byte[X25519.PublicKeySize];
+        try
+        {
+            if (!_key.TryExport(Sodium.KeyBlobFormat.RawPrivateKey, scalar, out var written) || written != X25519.PrivateKeySize)
+            {
+                throw new CryptographicException("The private key could not be exported.");
+            }
+
+            peerPublicKey.CopyTo(peer);
+            return NativeMethods.ScalarMultCurve25519(
+                ref MemoryMarshal.GetReference(sharedSecret32), ref MemoryMarshal.GetReference(scalar), ref MemoryMarshal.GetReference(peer)) == 0;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(scalar);
+        }
+    }
+
+    internal bool TryAgreeNSec(ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret32)
+    {
+        if (!Sodium.PublicKey.TryImport(Algorithm, peerPublicKey, Sodium.KeyBlobFormat.RawPublicKey, out var peer) || peer is null)
+        {
+            return false;
+        }
+
+        var parameters = new Sodium.SharedSecretCreationParameters
+        {
+            ExportPolicy = Sodium.KeyExportPolicies.AllowPlaintextExport,
+        };
+        using var secret = Algorithm.Agree(_key, peer, in parameters);
+        return secret is not null &&
+               secret.TryExport(Sodium.SharedSecretBlobFormat.RawSharedSecret, sharedSecret32, out var written) &&
+               written == X25519.SharedSecretSize;
+    }
 
     private static Sodium.KeyCreationParameters ExportableParameters() =>
         new() { ExportPolicy = Sodium.KeyExportPolicies.AllowPlaintextExport };

@@ -60,7 +60,7 @@ public sealed partial class SessionCipher : IDisposable
         SessionRecord record = LoadRecord() ?? throw new SessionException(SessionError.NoSession);
         SessionState state = record.Current;
         IdentityKey? trusted = _identities.GetRemoteIdentity(_remoteAccountId);
-        if (trusted is null || !trusted.Equals(state.RemoteIdentity))
+        if (trusted is null || !state.IsWith(trusted))
         {
             throw new SessionException(SessionError.UntrustedIdentity);
         }

@@ -16,6 +16,11 @@ internal sealed class SessionState : IDisposable
     private const int BaseKeyLength = 32;
 
     internal SessionState(CipherSuite suite, IdentityKey remoteIdentity, byte[] baseKey, byte[]? pendingHeader, DoubleRatchet ratchet)
+        : this(suite, remoteIdentity.Serialize(), baseKey, pendingHeader, ratchet)
+    {
+    }
+
+    private SessionState(CipherSuite suite, byte[] remoteIdentity, byte[] baseKey, byte[]? pendingHeader, DoubleRatchet ratchet)
     {
         Suite = suite;
         RemoteIdentity = remoteIdentity;
@@ -26,7 +31,14 @@ internal sealed class SessionState : IDisposable
 
     internal CipherSuite Suite { get; }
 
-    internal IdentityKey RemoteIdentity { get; }
+    /// <summary>
+    /// The contact's identity key as serialized when the session was made. Kept as bytes and compared
+    /// with the trusted key byte for byte, so loading a record needs no signature verification.
+    /// </summary>
+    internal byte[] RemoteIdentity { get; }
+
+    /// <summary>Whether <paramref name="trusted"/> is the identity this session was made with.</summary>
+    internal bool IsWith(IdentityKey trusted) => trusted.Serialize().AsSpan().SequenceEqual(RemoteIdentity);
 
     /// <summary>The initiator's ephemeral key of the agreement that created this session.</summary>
     internal byte[] BaseKey { get; }
@@ -38,7 +50,7 @@ internal sealed class SessionState : IDisposable
 
     internal byte[] Serialize()
     {
-        byte[] identity = RemoteIdentity.Serialize();
+        byte[] identity = RemoteIdentity;
         byte[] ratchet = Ratchet.Serialize();
         using var writer = new StateWriter();
         writer.Byte((byte)Suite);
@@ -63,8 +75,7 @@ internal sealed class SessionState : IDisposable
         var reader = new StateReader(bytes);
         if (!reader.Byte(out byte suite) || !CipherSuites.IsKnown((CipherSuite)suite) ||
             !reader.Byte(out byte flags) || (flags & ~PendingFlag) != 0 ||
-            !reader.Bytes(IdentityKey.SerializedSize, out ReadOnlySpan<byte> identityBytes) ||
-            !IdentityKey.TryParse(identityBytes, out IdentityKey? identity) ||
+            !reader.Bytes(IdentityKey.SerializedSize, out ReadOnlySpan<byte> identity) ||
             !reader.Bytes(BaseKeyLength, out ReadOnlySpan<byte> baseKey))
         {
             return false;
@@ -94,7 +105,7 @@ internal sealed class SessionState : IDisposable
             return false;
         }
 
-        record = new SessionState((CipherSuite)suite, identity, baseKey.ToArray(), pending, ratchet);
+        record = new SessionState((CipherSuite)suite, identity.ToArray(), baseKey.ToArray(), pending, ratchet);
         return true;
     }
 

@@ -36,9 +36,11 @@ public static class AccountEndpoints
             TypedResults.Ok(await service.FinishAsync(request, context.Connection.RemoteIpAddress, context.RequestAborted).ConfigureAwait(false)))
             .AllowAnonymous().WithBodyLimit(MaxBodyBytes);
 
-        endpoints.MapPost("/v1/auth/logout", async (HttpContext context, ISessionTokenStore sessions) =>
+        endpoints.MapPost("/v1/auth/logout", async (HttpContext context, ISessionTokenStore sessions, SessionRevocations revocations) =>
         {
-            await sessions.RevokeAsync(context.GetSession().TokenHash, context.RequestAborted).ConfigureAwait(false);
+            var session = context.GetSession();
+            await sessions.RevokeAsync(session.TokenHash, context.RequestAborted).ConfigureAwait(false);
+            await revocations.NotifyAsync(new SessionRevocation(session.AccountId, session.TokenHash), context.RequestAborted).ConfigureAwait(false);
             return TypedResults.NoContent();
         }).WithBodyLimit(MaxBodyBytes);
 

@@ -18,6 +18,7 @@ public sealed partial class AccountService(
     LoginThrottle throttle,
     ProofOfWorkService proofOfWork,
     IEnumerable<IAccountDeletionListener> deletionListeners,
+    SessionRevocations revocations,
     ParleyMetrics metrics,
     IOptions<AccountOptions> options,
     TimeProvider time,
@@ -81,6 +82,7 @@ public sealed partial class AccountService(
         {
             throw ProblemException.NotFound("Account not found");
         }
+        await revocations.NotifyAsync(new SessionRevocation(caller, null), cancellationToken).ConfigureAwait(false);
         var (token, expiresAt) = await logins.IssueSessionAsync(caller, cancellationToken).ConfigureAwait(false);
         LogPasswordChanged(logger);
         return new LoginFinishResponse(Convert.ToBase64String(proof.M2), token, expiresAt);
@@ -93,6 +95,7 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(request);
         var proof = await ProveCallerAsync(caller, request.LoginId, request.A, request.M1, address, cancellationToken).ConfigureAwait(false);
         await sessions.RevokeAllAsync(caller, cancellationToken).ConfigureAwait(false);
+        await revocations.NotifyAsync(new SessionRevocation(caller, null), cancellationToken).ConfigureAwait(false);
         foreach (var listener in deletionListeners)
         {
             await listener.OnAccountDeletingAsync(caller, cancellationToken).ConfigureAwait(false);

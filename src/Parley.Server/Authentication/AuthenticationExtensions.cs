@@ -15,6 +15,7 @@ public static class AuthenticationExtensions
     public static IServiceCollection AddTokenAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<ISessionTokenStore, SqlSessionTokenStore>();
+        services.AddSingleton<SessionRevocations>();
         services.AddAuthentication(ParleyTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ParleyTokenHandler>(ParleyTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -28,6 +28,15 @@ public static class ParleyHost
         builder.Configuration.AddEnvironmentVariables("PARLEY_");
         builder.Configuration.AddCommandLine(normalized);
 
+        // These categories log request paths (which carry usernames: /v1/keys/{username}), bound
+        // parameter values or client addresses at Information/Debug. They stay at Warning whatever the
+        // configuration says, so turning logs up never records who looks up whom.
+        foreach (var category in (string[])["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing",
+            "Microsoft.AspNetCore.Http", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.HttpLogging"])
+        {
+            builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
+
         var services = builder.Services;
         services.AddOptions<ParleyServerOptions>().BindConfiguration(ParleyServerOptions.SectionName);
         services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.SectionName);

@@ -22,8 +22,10 @@ public static class StorageServiceCollectionExtensions
             {
                 DatabaseKind.Postgres => new PostgresDatabase(options.ConnectionString
                     ?? throw new InvalidOperationException("Storage:ConnectionString is required for PostgreSQL.")),
-                _ => new SqliteDatabase(options.ConnectionString
-                    ?? $"Data Source={Path.Combine(sp.GetRequiredService<ServerDataDirectory>().Path, StorageOptions.DefaultSqliteFileName)}"),
+                _ => new SqliteDatabase(options.ConnectionString ?? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+                {
+                    DataSource = Path.Combine(sp.GetRequiredService<ServerDataDirectory>().Path, StorageOptions.DefaultSqliteFileName),
+                }.ToString()),
             };
         });
         services.AddSingleton<MigrationRunner>();

@@ -44,6 +44,30 @@ public sealed class X25519VectorTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Native_and_NSec_paths_agree_on_every_case(int tcId)
+    {
+        Assert.True(NativeMethods.IsX25519Available, "libsodium must bind in the test process");
+        var vector = WycheproofFile.Load(File).Cases[tcId];
+        var expected = vector.Hex("shared");
+        using var pair = X25519KeyPair.FromPrivateKey(vector.Hex("private"));
+        var viaNative = new byte[32];
+        var viaNSec = new byte[32];
+
+        var nativeOk = pair.TryAgreeNative(vector.Hex("public"), viaNative);
+        var nsecOk = pair.TryAgreeNSec(vector.Hex("public"), viaNSec);
+
+        var zero = expected.All(b => b == 0);
+        Assert.Equal(!zero, nativeOk);
+        Assert.Equal(!zero, nsecOk);
+        if (!zero)
+        {
+            Assert.Equal(expected, viaNative);
+            Assert.Equal(expected, viaNSec);
+        }
+    }
+
     [Fact]
     public void Wrong_length_public_keys_are_refused()
     {

@@ -56,6 +56,35 @@ public sealed partial class CertificateTests
         Assert.Contains("--http", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_configured_pem_certificate_is_served_and_fingerprinted()
+    {
+        using var data = new TempDirectory();
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var certPath = Path.Combine(data.Path, "cert.pem");
+        var keyPath = Path.Combine(data.Path, "key.pem");
+        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        var expected = ServerCertificate.FormatFingerprint(certificate);
+
+        await using var server = await ServerProcess.StartAsync("--data", data.Path, "--Tls:CertificatePath=" + certPath, "--Tls:KeyPath=" + keyPath);
+        Assert.Equal(expected, FingerprintIn(server.Output));
+        Assert.Equal(expected, await FingerprintServedAsync(server.Port));
+        Assert.False(File.Exists(Path.Combine(data.Path, ServerCertificate.SelfSignedFileName)));
+    }
+
+    [Fact]
+    public async Task Plain_http_serves_when_asked_for()
+    {
+        using var data = new TempDirectory();
+        await using var server = await ServerProcess.StartWithSchemeAsync("http", "--data", data.Path, "--http");
+        using var client = new HttpClient();
+        Assert.Equal("ok", await client.GetStringAsync(new Uri($"http://127.0.0.1:{server.Port}/healthz")).WaitAsync(Timeout));
+        Assert.DoesNotContain("fingerprint", server.Output, StringComparison.Ordinal);
+    }
+
     private static string FingerprintIn(string output)
     {
         var match = FingerprintLine().Match(output);

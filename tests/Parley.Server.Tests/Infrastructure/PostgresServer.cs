@@ -70,7 +70,27 @@ public sealed class PostgresServer
         await RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
             ["-D", data, "-l", Path.Combine(root, "log"), "-o", options, "-w", "-t", "60", "start"], asRoot);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(data, root, asRoot);
+        StartWatchdog(data, root, asRoot);
         return new PostgresServer(root, port);
+    }
+
+    /// <summary>
+    /// The test host is often killed rather than exited (so ProcessExit never runs) and pg_ctl's
+    /// server is a daemon that would outlive it. A detached shell polls this process every two seconds
+    /// and, once it is gone, stops the cluster and deletes its directory.
+    /// </summary>
+    private static void StartWatchdog(string data, string root, bool asRoot)
+    {
+        var pgCtl = Path.Combine(BinDirectory, "pg_ctl");
+        var stop = asRoot ? $"runuser -u postgres -- {pgCtl}" : pgCtl;
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 2; done; " +
+            $"{stop} -D '{data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{root}'";
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var a in (string[])["sh", "-c", script])
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var watchdog = Process.Start(start) ?? throw new InvalidOperationException("Could not start the PostgreSQL watchdog.");
     }
 
     private static void Stop(string data, string root, bool asRoot)

@@ -55,10 +55,13 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server with HTTPS on a free port and extra arguments; waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(params string[] args)
+    public static Task<ServerProcess> StartAsync(params string[] args) => StartWithSchemeAsync("https", args);
+
+    /// <summary>Starts the server on a free port with the given scheme (<c>http</c> needs <c>--http</c> in the arguments).</summary>
+    public static async Task<ServerProcess> StartWithSchemeAsync(string scheme, params string[] args)
     {
         var port = FreePort.Next();
-        var process = Process.Start(StartInfo([.. args, "--urls", $"https://127.0.0.1:{port}"]))
+        var process = Process.Start(StartInfo([.. args, "--urls", $"{scheme}://127.0.0.1:{port}"]))
             ?? throw new InvalidOperationException("no process");
         var server = new ServerProcess(process, port);
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

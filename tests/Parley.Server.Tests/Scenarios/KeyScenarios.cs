@@ -160,3 +160,29 @@ public sealed class KeyScenariosSqlite() : KeyScenarios(DatabaseKind.Sqlite, nul
 
 public sealed class KeyScenariosPostgres(PostgresDatabaseFixture fixture)
     : KeyScenarios(DatabaseKind.Postgres, fixture.ConnectionString), IClassFixture<PostgresDatabaseFixture>;
+
+/// <summary>Bundle fetches are limited per requester and per target.</summary>
+public sealed class KeyFetchLimitScenarios
+{
+    [Theory]
+    [InlineData("Keys:FetchesPerRequesterPerMinute")]
+    [InlineData("Keys:FetchesPerTargetPerMinute")]
+    public async Task Fetches_over_the_limit_get_429_with_retry_after(string setting)
+    {
+        using var factory = new ParleyServerFactory(DatabaseKind.Sqlite, null, new Dictionary<string, string?> { [setting] = "2" });
+        var bob = NewUsername("bob");
+        using var bobClient = await SignedUpClientAsync(factory.CreateClient, bob);
+        using var keys = new TestKeys();
+        await keys.PublishAsync(bobClient);
+        using var alice = await SignedUpClientAsync(factory.CreateClient, NewUsername("alice"));
+        using var carol = await SignedUpClientAsync(factory.CreateClient, NewUsername("carol"));
+        await FetchAsync(alice, bob);
+        await FetchAsync(alice, bob);
+        using var refused = await alice.GetAsync(new Uri("/v1/keys/" + bob, UriKind.Relative)).WaitAsync(RequestTimeout);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        using var other = await carol.GetAsync(new Uri("/v1/keys/" + bob, UriKind.Relative)).WaitAsync(RequestTimeout);
+        // Another requester is refused only when the limit is the target's.
+        Assert.Equal(setting.EndsWith("PerTargetPerMinute", StringComparison.Ordinal) ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK, other.StatusCode);
+    }
+}

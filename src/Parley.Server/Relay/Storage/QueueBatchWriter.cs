@@ -71,40 +71,27 @@ internal static class QueueBatchWriter
         }
     }
 
-    private static DbParameter[] AddInsertParameters(DbCommand command)
-    {
-        string[] names = ["seq", "r", "s", "n", "m", "k", "t", "b", "c"];
-        return names.Select(name =>
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-    }
+    private static readonly string[] InsertNames = ["seq", "r", "s", "n", "m", "k", "t", "b", "c"];
+    private static readonly string[] DeleteNames = ["s", "m", "r"];
 
-    private static DbParameter[] AddDeleteParameters(DbCommand command)
-    {
-        string[] names = ["s", "m", "r"];
-        return names.Select(name =>
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-    }
+    private static DbParameter[] AddInsertParameters(DbCommand command) => Bind(command.Parameters, command.CreateParameter, InsertNames);
 
-    private static DbParameter[] AddParameters(DbBatchCommand command, int count)
+    private static DbParameter[] AddDeleteParameters(DbCommand command) => Bind(command.Parameters, command.CreateParameter, DeleteNames);
+
+    private static DbParameter[] AddParameters(DbBatchCommand command, int count) =>
+        Bind(command.Parameters, command.CreateParameter, count == InsertNames.Length ? InsertNames : DeleteNames);
+
+    private static DbParameter[] Bind(DbParameterCollection collection, Func<DbParameter> create, string[] names)
     {
-        string[] names = count == 9 ? ["seq", "r", "s", "n", "m", "k", "t", "b", "c"] : ["s", "m", "r"];
-        return names.Select(name =>
+        var parameters = new DbParameter[names.Length];
+        for (var i = 0; i < names.Length; i++)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
+            parameters[i] = create();
+            parameters[i].ParameterName = names[i];
+            collection.Add(parameters[i]);
+        }
+
+        return parameters;
     }
 
     private static void SetInsert(DbParameter[] p, QueuedMessage message)

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Parley.Server.Metrics;
+using Parley.Server.Relay;
+using Parley.Server.Relay.Storage;
+using Parley.Server.Tests.Infrastructure;
+using Parley.Wire;
+
+namespace Parley.Server.Tests.Relay.Properties;
+
+/// <summary>
+/// The group-commit writer over the real SQLite store: many sends become one transaction, nobody hears
+/// ACCEPTED before that transaction committed, and a message acknowledged before its batch commits
+/// never reaches the disk. The writer is held busy deterministically with a maintenance step.
+/// </summary>
+public sealed class GroupCommitProperties : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _directory = new();
+    private CountingStore _store = null!;
+    private GroupCommitWriter _writer = null!;
+
+    [Fact]
+    public async Task Sends_waiting_behind_a_busy_writer_commit_as_one_batch_and_are_accepted_only_after_it()
+    {
+        var gate = HoldWriter();
+        var completions = new ConcurrentBag<(SendStatus Status, int CommitsAtCompletion)>();
+        var recorder = new Recorder(status => completions.Add((status, _store.Commits)));
+        for (var i = 0; i < 100; i++)
+        {
+            _writer.Submit(Message(recipient: 1 + (i % 7), sender: 100 + (i % 5)), recorder);
+        }
+
+        Assert.Empty(completions);
+        gate.SetResult();
+        await _writer.BarrierAsync().WaitAsync(Timeout);
+        Assert.Equal(100, completions.Count);
+        Assert.All(completions, c => Assert.Equal(SendStatus.Accepted, c.Status));
+        Assert.All(completions, c => Assert.Equal(1, c.CommitsAtCompletion));
+        Assert.Equal([100], _store.InsertsPerCommit);
+    }
+
+    [Fact]
+    public async Task A_message_acknowledged_before_its_batch_commits_never_touches_the_disk()
+    {
+        var gate = HoldWriter();
+        var statuses = new ConcurrentBag<SendStatus>();
+        var recorder = new Recorder(statuses.Add);
+        var early = Message(recipient: 1, sender: 2);
+        var late = Message(recipient: 1, sender: 2);
+        _writer.Submit(early, recorder);
+        _writer.Submit(late, recorder);
+        _writer.Acknowledge(new QueueDelete(1, early.Key));
+        gate.SetResult();
+        await _writer.BarrierAsync().WaitAsync(Timeout);
+
+        Assert.Equal([SendStatus.Accepted, SendStatus.Accepted], statuses);
+        Assert.Equal([1], _store.InsertsPerCommit);
+        var stored = await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(late.Id, Assert.Single(stored).Id);
+    }
+
+    [Fact]
+    public async Task A_repeated_id_in_flight_is_a_duplicate_and_stored_once()
+    {
+        var gate = HoldWriter();
+        var statuses = new ConcurrentBag<SendStatus>();
+        var recorder = new Recorder(statuses.Add);
+        var first = Message(recipient: 1, sender: 2);
+        _writer.Submit(first, recorder);
+        _writer.Submit(new QueuedMessage(1, 2, "s", first.Id, QueuedKind.Envelope, 2, [1], 0), recorder);
+        gate.SetResult();
+        await _writer.BarrierAsync().WaitAsync(Timeout);
+        Assert.Equal(1, statuses.Count(s => s == SendStatus.Accepted));
+        Assert.Equal(1, statuses.Count(s => s == SendStatus.DuplicateAccepted));
+        Assert.Single(await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+    }
+
+    public async Task InitializeAsync()
+    {
+        var database = TestDatabases.Sqlite(_directory);
+        await TestDatabases.MigrateAsync(database, [new RelayMigrations()]);
+        _store = new CountingStore(new SqlMessageQueueStore(database));
+        var depths = new QueueDepths();
+        _writer = new GroupCommitWriter(_store, depths, new RelayMetrics(depths, new ParleyMetrics()),
+            Options.Create(new RelayOptions()), TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
+        await _writer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    /// <summary>Occupies the writer until the returned source is completed.</summary>
+    private TaskCompletionSource HoldWriter()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = _writer.MaintainAsync(async (_, ct) =>
+        {
+            entered.SetResult();
+            await gate.Task.WaitAsync(Timeout, ct);
+        });
+        entered.Task.Wait(Timeout);
+        return gate;
+    }
+
+    private static QueuedMessage Message(long recipient, long sender) =>
+        new(recipient, sender, "s" + sender, MessageId.NewRandom(), QueuedKind.Envelope, 2, [1, 2, 3], 0);
+
+    private sealed class Recorder(Action<SendStatus> record) : ISendCompletion
+    {
+        public void Complete(QueuedMessage message, SendStatus status) => record(status);
+    }
+
+    /// <summary>The real store, counting what reaches it.</summary>
+    private sealed class CountingStore(IMessageQueueStore inner) : IMessageQueueStore
+    {
+        public ConcurrentQueue<int> InsertsPerCommitQueue { get; } = new();
+
+        public int[] InsertsPerCommit => InsertsPerCommitQueue.Where(n => n > 0).ToArray();
+
+        public int Commits => InsertsPerCommitQueue.Count;
+
+        public async Task CommitAsync(QueueBatch batch, CancellationToken cancellationToken)
+        {
+            await inner.CommitAsync(batch, cancellationToken);
+            InsertsPerCommitQueue.Enqueue(batch.Inserts.Count);
+        }
+
+        public Task<long> GetMaxSequenceAsync(CancellationToken cancellationToken) => inner.GetMaxSequenceAsync(cancellationToken);
+
+        public Task<IReadOnlyDictionary<long, int>> CountByRecipientAsync(CancellationToken cancellationToken) => inner.CountByRecipientAsync(cancellationToken);
+
+        public Task<IReadOnlyList<QueuedMessage>> ReadAsync(long recipientId, long afterSequence, int limit, CancellationToken cancellationToken) =>
+            inner.ReadAsync(recipientId, afterSequence, limit, cancellationToken);
+
+        public Task<int> ExpireAsync(long createdBeforeMs, CancellationToken cancellationToken) => inner.ExpireAsync(createdBeforeMs, cancellationToken);
+
+        public Task<int> DeleteAccountAsync(long accountId, CancellationToken cancellationToken) => inner.DeleteAccountAsync(accountId, cancellationToken);
+    }
+}
