@@ -80,7 +80,7 @@ public sealed partial class DoubleRatchet
         (RootKey intermediateRoot, ChainKey receiving) = _root.Advance(dh);
         CryptographicOperations.ZeroMemory(dh);
         ChainKey atMessage = Walk(receiving, header.MessageNumber, remoteKey, pending);
-        X25519KeyPair? newSendingKey = null;
+        RatchetKeyPair? newSendingKey = null;
         RootKey? newRoot = null;
         ChainKey? sending = null;
         bool committed = false;
@@ -95,7 +95,7 @@ public sealed partial class DoubleRatchet
             }
 
             // Authenticated: only now the sending half of the step, so a forged header costs one DH, not three.
-            newSendingKey = X25519KeyPair.Generate();
+            newSendingKey = RatchetKeyPair.Generate();
             if (!newSendingKey.TryAgree(header.RatchetKey, dh))
             {
                 CryptographicOperations.ZeroMemory(plaintext);
@@ -115,7 +115,7 @@ public sealed partial class DoubleRatchet
             _previousSendingLength = _sendingChain?.Index ?? 0;
             _sendingChain?.Dispose();
             _sendingChain = sending;
-            (_sendingRatchetKey, X25519KeyPair oldKey) = (newSendingKey, _sendingRatchetKey);
+            (_sendingRatchetKey, RatchetKeyPair oldKey) = (newSendingKey, _sendingRatchetKey);
             oldKey.Dispose();
             committed = true;
             return RatchetError.None;

@@ -28,10 +28,8 @@ public sealed partial class DoubleRatchet
                            (_sendingChain is null ? 0 : HasSendingChain) |
                            (_receivingChain is null ? 0 : HasReceivingChain)));
         writer.Bytes(_root.Span);
-        Span<byte> privateKey = stackalloc byte[32];
-        _sendingRatchetKey.ExportPrivateKey(privateKey);
-        writer.Bytes(privateKey);
-        CryptographicOperations.ZeroMemory(privateKey);
+        writer.Bytes(_sendingRatchetKey.PrivateKey);
+        writer.Bytes(_sendingRatchetKey.PublicKey);
         writer.UInt32(_previousSendingLength);
         if (_remoteRatchetKey is not null) writer.Bytes(_remoteRatchetKey);
         if (_sendingChain is not null) writer.Chain(_sendingChain);
@@ -63,6 +61,7 @@ public sealed partial class DoubleRatchet
             !reader.Byte(out byte flags) || (flags & ~(HasRemoteKey | HasSendingChain | HasReceivingChain)) != 0 ||
             !reader.Bytes(RootKey.Length, out ReadOnlySpan<byte> root) ||
             !reader.Bytes(32, out ReadOnlySpan<byte> privateKey) ||
+            !reader.Bytes(32, out ReadOnlySpan<byte> publicKey) ||
             !reader.UInt32(out uint previousSendingLength))
         {
             return false;
@@ -85,7 +84,7 @@ public sealed partial class DoubleRatchet
             return false;
         }
 
-        var result = new DoubleRatchet((AeadAlgorithm)algorithm, ad, RootKey.FromBytes(root), X25519KeyPair.FromPrivateKey(privateKey))
+        var result = new DoubleRatchet((AeadAlgorithm)algorithm, ad, RootKey.FromBytes(root), RatchetKeyPair.FromStored(publicKey, privateKey))
         {
             _previousSendingLength = previousSendingLength,
             _remoteRatchetKey = (flags & HasRemoteKey) != 0 ? remote.ToArray() : null,

@@ -20,14 +20,14 @@ public sealed partial class DoubleRatchet : IDisposable
     private readonly List<byte[]> _previousRemoteKeys = [];
     private readonly SkippedMessageKeys _skipped = new();
     private RootKey _root;
-    private X25519KeyPair _sendingRatchetKey;
+    private RatchetKeyPair _sendingRatchetKey;
     private byte[]? _remoteRatchetKey;
     private ChainKey? _sendingChain;
     private ChainKey? _receivingChain;
     private uint _previousSendingLength;
     private bool _disposed;
 
-    private DoubleRatchet(AeadAlgorithm algorithm, ReadOnlySpan<byte> associatedData, RootKey root, X25519KeyPair sendingRatchetKey)
+    private DoubleRatchet(AeadAlgorithm algorithm, ReadOnlySpan<byte> associatedData, RootKey root, RatchetKeyPair sendingRatchetKey)
     {
         if (algorithm is not (AeadAlgorithm.ChaCha20Poly1305 or AeadAlgorithm.Aes256Gcm))
         {
@@ -73,7 +73,7 @@ public sealed partial class DoubleRatchet : IDisposable
         ReadOnlySpan<byte> associatedData)
     {
         ArgumentNullException.ThrowIfNull(sharedSecret);
-        X25519KeyPair ours = X25519KeyPair.Generate();
+        RatchetKeyPair ours = RatchetKeyPair.Generate();
         Span<byte> dh = stackalloc byte[32];
         if (!ours.TryAgree(remoteRatchetKey, dh))
         {
@@ -100,11 +100,7 @@ public sealed partial class DoubleRatchet : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sharedSecret);
         ArgumentNullException.ThrowIfNull(ourRatchetKey);
-        Span<byte> secret = stackalloc byte[32];
-        ourRatchetKey.ExportPrivateKey(secret);
-        X25519KeyPair copy = X25519KeyPair.FromPrivateKey(secret);
-        CryptographicOperations.ZeroMemory(secret);
-        return new DoubleRatchet(algorithm, associatedData, RootKey.FromBytes(sharedSecret.Span), copy);
+        return new DoubleRatchet(algorithm, associatedData, RootKey.FromBytes(sharedSecret.Span), RatchetKeyPair.CopyOf(ourRatchetKey));
     }
 
     /// <summary>
