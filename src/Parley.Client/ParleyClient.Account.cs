@@ -144,6 +144,17 @@ public sealed partial class ParleyClient
         return keys;
     }
 
+    /// <summary>Connects once to learn the fingerprint of the certificate the server presents (nothing is sent or trusted).</summary>
+    /// <param name="server">The server's https address.</param>
+    /// <param name="options">Client options (timeout).</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    /// <returns>The fingerprint, to show the user before trusting it.</returns>
+    public static Task<ServerFingerprint> ProbeServerAsync(Uri server, ClientOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return PinnedTransport.ProbeAsync(server, options.RequestTimeout, cancellationToken);
+    }
+
     /// <summary>Probes the server's certificate and decides whether to pin it.</summary>
     private static async Task<ServerFingerprint> EstablishTrustAsync(Uri server, ServerTrustPolicy trust, ClientOptions options, CancellationToken cancellationToken)
     {

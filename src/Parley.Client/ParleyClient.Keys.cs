@@ -40,11 +40,20 @@ public sealed partial class ParleyClient
         }
     }
 
-    /// <summary>Uploads a new batch of one-time prekeys when the server holds fewer than the low-water mark.</summary>
+    /// <summary>
+    /// Rotates the signed prekey when it is older than <see cref="LocalKeys.SignedPreKeyLifetime"/>, and
+    /// uploads a new batch of one-time prekeys when the server holds fewer than the low-water mark.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether a batch was uploaded.</returns>
     public async Task<bool> ReplenishPreKeysAsync(CancellationToken cancellationToken)
     {
+        var rotated = LocalKeys.RotateSignedPreKeyIfDue(_store, _keys.GetIdentityKeyPair(), DateTimeOffset.UtcNow);
+        if (rotated is not null)
+        {
+            await _api.SendAsync(HttpMethod.Put, Routes.Keys + "/signed-prekey", new SignedPreKeyUpload(B64(rotated.Serialize())), cancellationToken).ConfigureAwait(false);
+        }
+
         var count = await _api.GetAsync<PreKeyCountResponse>(Routes.Keys + "/count", cancellationToken).ConfigureAwait(false);
         if (Math.Min(count.OneTimePreKeys, count.KemPreKeys) >= _options.OneTimePreKeyLowWater)
         {

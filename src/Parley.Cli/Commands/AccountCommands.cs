@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client;
+using Parley.Client.Errors;
 using Parley.Client.Profiles;
 
 namespace Parley.Cli.Commands;
@@ -98,7 +99,15 @@ internal static class AccountCommands
             throw new CliException("The server address must start with https://.");
         }
 
-        var trust = ServerTrustPrompt.Policy(ctx, ctx.Get(TrustServer), interactive: !ctx.Get(PasswordStdin) && !Console.IsInputRedirected);
+        // Decide about the server before asking for the password: nothing secret is typed for a server not yet trusted.
+        var interactive = !ctx.Get(PasswordStdin) && !Console.IsInputRedirected;
+        var trust = ServerTrustPrompt.Policy(ctx, ctx.Get(TrustServer), interactive);
+        if (trust.ConfirmFirstUse is { } ask && !ctx.Home.GetProfile(user).Exists)
+        {
+            var seen = await ParleyClient.ProbeServerAsync(server, ctx.Options, ct).ConfigureAwait(false);
+            trust = ask(seen) ? new ServerTrustPolicy(seen, null) : throw new ParleyClientException(ClientErrorKind.CertificateNotTrusted);
+        }
+
         var password = PasswordReader.Read(ctx.Get(PasswordStdin), confirm: register);
         if (register && PasswordPolicy.Check(password, user.Value) is { } reason)
         {

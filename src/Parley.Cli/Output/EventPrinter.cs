@@ -85,13 +85,13 @@ internal sealed class EventPrinter
         var text = Parley.Client.Transfers.FileMessageText.ForDisplay(m.Text, m.Id.ToString()); // files: a file line, never the pointer's key
         if (_output.IsJson)
         {
+            var incoming = m.Direction == MessageDirection.Incoming;
             CliOutput.JsonLine(new JsonObject
             {
                 ["type"] = "message",
                 ["id"] = m.Id.ToString(),
-                ["from"] = m.Direction == MessageDirection.Incoming ? m.Peer : null,
-                ["to"] = m.Direction == MessageDirection.Outgoing ? m.Peer : null,
-                ["direction"] = m.Direction == MessageDirection.Incoming ? "in" : "out",
+                [incoming ? "from" : "to"] = m.Peer,
+                ["direction"] = incoming ? "in" : "out",
                 ["text"] = text,
                 ["sentAt"] = m.SentAt.ToString("O", CultureInfo.InvariantCulture),
                 ["state"] = m.State.ToString().ToLowerInvariant(),

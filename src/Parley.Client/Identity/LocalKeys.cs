@@ -14,6 +14,10 @@ namespace Parley.Client.Identity;
 public static class LocalKeys
 {
     private const string CounterSpace = "counter";
+    private const string CurrentSignedPreKey = "spk-current";
+
+    /// <summary>How long a signed prekey is used before a new one replaces it (the old private key is kept for messages in flight).</summary>
+    public static readonly TimeSpan SignedPreKeyLifetime = TimeSpan.FromDays(7);
 
     /// <summary>The public keys to publish after creating or replenishing.</summary>
     /// <param name="Identity">Our identity key (public).</param>
@@ -40,8 +44,7 @@ public static class LocalKeys
         ArgumentNullException.ThrowIfNull(store);
         using var identity = IdentityKeyPair.Generate();
         Put(store, ClientKeyStores.IdentitySpace, "self", identity.SerializePrivate());
-        using var signed = SignedPreKeyRecord.Generate(identity, new SignedPreKeyId(NextId(store, "spk", 1)), now);
-        Put(store, ClientKeyStores.SignedPreKeySpace, signed.Id.ToString(), signed.SerializePrivate());
+        using var signed = NewSignedPreKey(store, identity, now);
         using var lastResort = KemPreKeyRecord.Generate(identity, new KemPreKeyId(NextId(store, "kem", 1)), isLastResort: true);
         Put(store, ClientKeyStores.KemPreKeySpace, lastResort.Id.ToString(), lastResort.SerializePrivate());
         var (oneTime, kem) = CreateOneTime(store, identity, batch);
@@ -59,6 +62,47 @@ public static class LocalKeys
         ArgumentNullException.ThrowIfNull(identity);
         var (oneTime, kem) = CreateOneTime(store, identity, count);
         return new PublicKeys(identity.PublicKey, SignedSuiteList.Create(identity, CipherSuites.All), null, null, oneTime, kem);
+    }
+
+    /// <summary>
+    /// Makes a new signed prekey when the current one is older than <see cref="SignedPreKeyLifetime"/>
+    /// (or its creation time is unknown); returns its public part to publish, or null when still fresh.
+    /// </summary>
+    /// <param name="store">The profile's store.</param>
+    /// <param name="identity">Our identity (signs the prekey).</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The new signed prekey, or null.</returns>
+    public static SignedPreKey? RotateSignedPreKeyIfDue(ClientStore store, IdentityKeyPair identity, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(identity);
+        var current = store.GetSecret(CounterSpace, CurrentSignedPreKey);
+        if (current is { Length: 8 })
+        {
+            var created = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(current), 0, 253402300799999));
+            if (now - created < SignedPreKeyLifetime && created <= now)
+            {
+                return null;
+            }
+        }
+
+        SignedPreKey? result = null;
+        store.InTransaction(() =>
+        {
+            using var record = NewSignedPreKey(store, identity, now);
+            result = record.PublicPreKey;
+        });
+        return result;
+    }
+
+    private static SignedPreKeyRecord NewSignedPreKey(ClientStore store, IdentityKeyPair identity, DateTimeOffset now)
+    {
+        var record = SignedPreKeyRecord.Generate(identity, new SignedPreKeyId(NextId(store, "spk", 1)), now);
+        Put(store, ClientKeyStores.SignedPreKeySpace, record.Id.ToString(), record.SerializePrivate());
+        var created = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(created, now.ToUnixTimeMilliseconds());
+        store.PutSecret(CounterSpace, CurrentSignedPreKey, created);
+        return record;
     }
 
     private static (List<OneTimePreKey>, List<KemPreKey>) CreateOneTime(ClientStore store, IdentityKeyPair identity, int count)

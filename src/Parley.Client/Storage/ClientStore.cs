@@ -83,7 +83,7 @@ public sealed partial class ClientStore : IDisposable
         try
         {
             db.Open();
-            Execute(db, "PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON; PRAGMA journal_mode = DELETE;");
+            Execute(db, "PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
             return new ClientStore(db, new ColumnSealer(key));
         }
         catch (SqliteException e)

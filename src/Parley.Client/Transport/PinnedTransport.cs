@@ -62,6 +62,7 @@ public sealed class PinnedTransport : IDisposable
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", "Bearer " + bearerToken);
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
+        socket.Options.CollectHttpResponseDetails = true;
         try
         {
             using var invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
@@ -70,8 +71,9 @@ public sealed class PinnedTransport : IDisposable
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException)
         {
+            var status = socket.HttpStatusCode;
             socket.Dispose();
-            throw Translate(e);
+            throw status == System.Net.HttpStatusCode.Unauthorized ? new ParleyClientException(ClientErrorKind.NotLoggedIn, e) : Translate(e);
         }
     }
 
