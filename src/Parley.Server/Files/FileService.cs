@@ -242,13 +242,14 @@ public sealed partial class FileService
                     written += read;
                 }
             }
-            catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 // Kestrel's body limit (set to the room left) tripped: the body is longer than declared.
                 tooLong = true;
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
+            catch (Exception e) when (e is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
             {
+                // The connection ended early ("unexpected end of request content"): keep what arrived.
                 interruption = e;
             }
             finally

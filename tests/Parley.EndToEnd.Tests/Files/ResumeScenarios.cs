@@ -25,10 +25,10 @@ public sealed class ResumeScenarios : IDisposable
     [Fact]
     public async Task An_upload_killed_midway_resumes_from_the_servers_offset()
     {
-        byte[] content = RandomNumberGenerator.GetBytes(32 * 1024 * 1024);
+        byte[] content = RandomNumberGenerator.GetBytes(48 * 1024 * 1024);
         string path = folder.Write("movie.mkv", content);
         using var kill = new CancellationTokenSource();
-        var firstRun = new CountUploadBytes(killAt: 12 * 1024 * 1024, kill);
+        var firstRun = new CountUploadBytes(killAt: 32 * 1024 * 1024, kill);
         using HttpClient killed = await server.CreateUserAsync(firstRun);
         using UploadHandle handle = await new FileUploader(killed).CreateAsync(path, CancellationToken.None).WaitAsync(Wait);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new FileUploader(killed).SendAsync(handle, null, kill.Token).WaitAsync(Wait));
@@ -39,7 +39,9 @@ public sealed class ResumeScenarios : IDisposable
         var resumed = new SyncProgress(_ => { });
         using FilePointer pointer = await new FileUploader(again).SendAsync(handle, resumed, CancellationToken.None).WaitAsync(Wait);
         Assert.Equal(handle.CiphertextLength, resumed.Last!.Value.BytesTransferred);
-        Assert.True(secondRun.Bytes < handle.CiphertextLength - (8 * 1024 * 1024), "the resumed run did not resend what the server held");
+        // Up to ~10 MiB can sit in loopback socket buffers when the client dies, so the server holds at
+        // least ~22 MiB; a restart from zero would send all 48 MiB again.
+        Assert.True(secondRun.Bytes <= handle.CiphertextLength - (16 * 1024 * 1024), "the resumed run did not resend what the server held");
 
         string saved = await new FileDownloader(again).DownloadAsync(pointer, folder.Subdirectory("in"), null, CancellationToken.None).WaitAsync(Wait);
         Assert.Equal(content, await File.ReadAllBytesAsync(saved));
