@@ -17,6 +17,9 @@ public sealed class FileDownloader
     /// <summary>Prefix of the temporary files written while downloading.</summary>
     public const string TemporaryPrefix = ".parley-download-";
 
+    /// <summary>Age after which a temporary file left by a killed download is removed from the target directory.</summary>
+    public static readonly TimeSpan StaleTemporaryAge = TimeSpan.FromDays(1);
+
     /// <summary>Renames tried with a numeric suffix before giving up on a free name.</summary>
     public const int MaxNameAttempts = 1000;
 
@@ -41,6 +44,7 @@ public sealed class FileDownloader
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string target = Path.GetFullPath(directory);
         Directory.CreateDirectory(target);
+        RemoveStaleTemporaries(target, _time.GetUtcNow());
         string temporary = Path.Combine(target, TemporaryPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         try
         {
@@ -126,6 +130,26 @@ public sealed class FileDownloader
         }
 
         return new FileStream(path, options);
+    }
+
+    /// <summary>
+    /// Deletes temporary files of downloads that a killed process left behind (older than
+    /// <see cref="StaleTemporaryAge"/>, so a download running in parallel is never touched).
+    /// </summary>
+    internal static int RemoveStaleTemporaries(string directory, DateTimeOffset now)
+    {
+        int removed = 0;
+        foreach (string path in Directory.EnumerateFiles(directory, TemporaryPrefix + "*"))
+        {
+            var info = new FileInfo(path);
+            if (info.Name.Length == TemporaryPrefix.Length + 32 && now - info.LastWriteTimeUtc > StaleTemporaryAge)
+            {
+                info.Delete();
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Moves the verified temporary file to the first free name; never overwrites.</summary>
