@@ -147,6 +147,12 @@ public sealed class SqlKeyStore(IDatabase database) : IKeyStore
     {
         var table = Table(kind);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (database.Kind == DatabaseKind.Sqlite)
+        {
+            // A consumed key must stay consumed across a power failure, or it could be handed out twice.
+            await using var pragma = connection.CreateCommand("PRAGMA synchronous=FULL");
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         if (database.Kind == DatabaseKind.Postgres)
         {
