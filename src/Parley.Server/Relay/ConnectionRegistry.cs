@@ -52,7 +52,7 @@ public sealed class ConnectionRegistry
             barrier = _writer.BarrierAsync();
         }
 
-        previous?.MarkReplaced();
+        previous?.Terminate(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "replaced");
         return barrier;
     }
 

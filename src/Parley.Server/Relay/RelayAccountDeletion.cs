@@ -26,7 +26,7 @@ public sealed class RelayAccountDeletion : IAccountDeletionListener
     {
         if (_registry.TryGet(account.Value, out var connection))
         {
-            connection.MarkReplaced();
+            connection.Terminate(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "session ended");
         }
 
         await _writer.MaintainAsync((store, ct) => store.DeleteAccountAsync(account.Value, ct)).WaitAsync(cancellationToken);

@@ -20,14 +20,18 @@ public sealed class RelayConnection : ISendCompletion
     private List<QueuedMessage>? _held = [];
 
     /// <summary>Wraps an accepted socket of an authenticated account.</summary>
-    public RelayConnection(WebSocket socket, long accountId, string username)
+    public RelayConnection(WebSocket socket, long accountId, string username, byte[]? sessionTokenHash = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(username);
         Socket = socket;
         AccountId = accountId;
         Username = username;
+        SessionTokenHash = sessionTokenHash;
     }
+
+    /// <summary>Hash of the session token the socket was opened with (to close it when that session is revoked).</summary>
+    public byte[]? SessionTokenHash { get; }
 
     /// <summary>The socket.</summary>
     public WebSocket Socket { get; }
@@ -41,8 +45,8 @@ public sealed class RelayConnection : ISendCompletion
     /// <summary>Bounds the sends of this connection waiting for their commit (read back-pressure).</summary>
     internal SemaphoreSlim InFlight { get; } = new(RelayLimits.MaxInFlightSendsPerConnection);
 
-    /// <summary>Set when a newer connection of the same account replaced this one.</summary>
-    internal bool Replaced { get; private set; }
+    /// <summary>Set when the server ended the connection (replaced by a newer one, session revoked).</summary>
+    internal (WebSocketCloseStatus Status, string Reason)? Termination { get; private set; }
 
     /// <summary>Queues a frame for sending; frames after the socket closed are dropped.</summary>
     public void Enqueue(ServerFrame frame) => _outbound.Writer.TryWrite(frame);
@@ -110,10 +114,10 @@ public sealed class RelayConnection : ISendCompletion
         return false;
     }
 
-    /// <summary>Marks the connection as superseded and closes its outbound side.</summary>
-    internal void MarkReplaced()
+    /// <summary>Ends the connection from the server side: queued frames go out, then a close with this status.</summary>
+    internal void Terminate(WebSocketCloseStatus status, string reason)
     {
-        Replaced = true;
+        Termination ??= (status, reason);
         _outbound.Writer.TryComplete();
     }
 

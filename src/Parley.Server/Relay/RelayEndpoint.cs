@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
+using Parley.Server.Authentication;
 using Parley.Server.Presence;
 
 namespace Parley.Server.Relay;
@@ -47,7 +48,7 @@ public static partial class RelayEndpoint
             KeepAliveInterval = options.Value.KeepAliveInterval,
             KeepAliveTimeout = options.Value.IdleTimeout,
         });
-        var connection = new RelayConnection(socket, accountId, username);
+        var connection = new RelayConnection(socket, accountId, username, context.GetSession().TokenHash);
         var session = new RelaySession(connection, delivery, sender, presence, metrics, logger);
         await session.RunAsync(context.RequestAborted);
     }

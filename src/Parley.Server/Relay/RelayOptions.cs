@@ -39,7 +39,10 @@ public sealed class RelayOptions
     /// <summary>Interval of WebSocket keep-alive pings sent by the server.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A connection that sends nothing (no frame, no pong) for this long is closed.</summary>
+    /// <summary>
+    /// A peer that does not answer the server's keep-alive ping within this time is dropped (dead
+    /// network paths, suspended laptops); an idle but live client stays connected.
+    /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>

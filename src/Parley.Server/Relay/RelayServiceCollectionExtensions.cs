@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Parley.Server.Accounts;
+using Parley.Server.Authentication;
 using Parley.Server.Contacts;
 using Parley.Server.Presence;
 using Parley.Server.Relay.Storage;
@@ -21,6 +22,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<IContactStore, SqlContactStore>();
         services.AddSingleton<IAccountLookup, AccountStoreLookup>();
         services.AddSingleton<IAccountDeletionListener, RelayAccountDeletion>();
+        services.AddSingleton<ISessionRevocationListener, RelaySessionRevocation>();
         services.AddSingleton<QueueDepths>();
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<GroupCommitWriter>();

@@ -144,9 +144,9 @@ public sealed partial class RelaySession
         try
         {
             await _connection.RunSendLoopAsync(aborted);
-            if (_connection.Replaced && _connection.Socket.State == WebSocketState.Open)
+            if (_connection.Termination is { } end && _connection.Socket.State == WebSocketState.Open)
             {
-                await _connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced", aborted);
+                await _connection.Socket.CloseOutputAsync(end.Status, end.Reason, aborted);
             }
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)

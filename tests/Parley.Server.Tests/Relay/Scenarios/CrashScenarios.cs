@@ -17,9 +17,9 @@ namespace Parley.Server.Tests.Relay.Scenarios;
 /// killed with SIGKILL in the middle of a flood, restarted, and every message it acknowledged is then
 /// delivered exactly once.
 /// </summary>
-public sealed class CrashScenarios : IDisposable
+public abstract class CrashScenarios : IDisposable
 {
-    private const int FloodSize = 20_000;
+    private const int FloodSize = 500_000; // never reached: the kill ends the flood
     private const int KillAfterAccepted = 2_000;
     private readonly TempDirectory _data = new();
 
@@ -84,14 +84,25 @@ public sealed class CrashScenarios : IDisposable
         Assert.Empty(acknowledged.Except(delivered));
     }
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        _data.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    // The flood is faster than a person types: lift the per-sender rate limit for this server.
-    private string[] ServerArgs => ["--data", _data.Path, "--Relay:SendRatePerSecond=1000000", "--Relay:SendBurst=1000000"];
+    /// <summary>The database the server process uses, opened by the test to seed accounts.</summary>
+    protected abstract IDatabase OpenDatabase(string dataDirectory);
+
+    /// <summary>Storage arguments for the server process (none: SQLite in the data directory).</summary>
+    protected abstract string[] StorageArgs { get; }
+
+    // The flood is faster than a person types: lift the per-sender rate limit and the queue cap for this server.
+    private string[] ServerArgs =>
+        ["--data", _data.Path, "--Relay:SendRatePerSecond=1000000", "--Relay:SendBurst=1000000", "--Relay:QueueCapPerRecipient=1000000", .. StorageArgs];
 
     private async Task<(TestUser Alice, TestUser Bob)> SeedUsersAsync()
     {
-        var database = new Parley.Server.Storage.Sqlite.SqliteDatabase($"Data Source={Path.Combine(_data.Path, StorageOptions.DefaultSqliteFileName)}");
+        var database = OpenDatabase(_data.Path);
         var alice = await CreateAsync(database, "alice");
         var bob = await CreateAsync(database, "bob");
         await new SqlContactStore(database).ApplyAsync(
@@ -102,7 +113,7 @@ public sealed class CrashScenarios : IDisposable
         return (alice, bob);
     }
 
-    private static async Task<TestUser> CreateAsync(Parley.Server.Storage.Sqlite.SqliteDatabase database, string username)
+    private static async Task<TestUser> CreateAsync(IDatabase database, string username)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand(
@@ -129,4 +140,19 @@ public sealed class CrashScenarios : IDisposable
         await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{port}/v1/ws"), CancellationToken.None).WaitAsync(RelayTestClient.Timeout);
         return socket;
     }
+}
+
+public sealed class CrashScenariosSqlite : CrashScenarios
+{
+    protected override string[] StorageArgs => [];
+
+    protected override IDatabase OpenDatabase(string dataDirectory) =>
+        new Parley.Server.Storage.Sqlite.SqliteDatabase($"Data Source={Path.Combine(dataDirectory, StorageOptions.DefaultSqliteFileName)}");
+}
+
+public sealed class CrashScenariosPostgres(PostgresDatabaseFixture fixture) : CrashScenarios, IClassFixture<PostgresDatabaseFixture>
+{
+    protected override string[] StorageArgs => ["--Storage:Provider=postgres", "--Storage:ConnectionString=" + fixture.ConnectionString];
+
+    protected override IDatabase OpenDatabase(string dataDirectory) => TestDatabases.Postgres(fixture);
 }

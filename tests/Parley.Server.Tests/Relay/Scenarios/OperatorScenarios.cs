@@ -71,6 +71,20 @@ public sealed class OperatorScenarios : IAsyncLifetime
         Assert.DoesNotContain(queued, f => f.KindCase == Kind.Deliver);
     }
 
+    [Fact]
+    public async Task Logging_out_closes_the_socket_opened_with_that_token_and_the_token_opens_no_new_one()
+    {
+        var alice = await _host.CreateUserAsync("alice");
+        await using var socket = (await _host.ConnectAndDrainAsync(alice)).Client;
+        using (var logout = await _host.PostAsync(alice, "/v1/auth/logout"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, await socket.Closed.WaitAsync(RelayTestClient.Timeout));
+        await Assert.ThrowsAnyAsync<Exception>(() => _host.ConnectAsync(alice));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
