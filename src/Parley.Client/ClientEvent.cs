@@ -37,6 +37,12 @@ public enum ClientEventKind
 
     /// <summary>A contact came online or went offline (<see cref="ClientEvent.Online"/>).</summary>
     Presence,
+
+    /// <summary>A live session (chat) lost its connection and keeps trying to reconnect.</summary>
+    ConnectionLost,
+
+    /// <summary>A live session (chat) is connected again; the outbox was resent.</summary>
+    ConnectionRestored,
 }
 
 /// <summary>One thing that happened, as reported by receive and chat.</summary>

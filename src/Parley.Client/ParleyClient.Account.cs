@@ -76,6 +76,11 @@ public sealed partial class ParleyClient
             throw new ParleyClientException(ClientErrorKind.StoreCorrupt);
         }
 
+        if (!SameServer(settings.Server, server))
+        {
+            throw new ParleyClientException(ClientErrorKind.ProfileOnOtherServer);
+        }
+
         if (trust.Expected is { } expected && expected != pin)
         {
             throw new ParleyClientException(ClientErrorKind.CertificateChanged);
@@ -173,6 +178,11 @@ public sealed partial class ParleyClient
 
         throw new ParleyClientException(ClientErrorKind.CertificateNotTrusted);
     }
+
+    private static bool SameServer(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) &&
+        string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) &&
+        a.Port == b.Port;
 
     private void SaveToken(string token)
     {

@@ -32,15 +32,9 @@ internal static class ChatCommand
         await using var chat = await ChatSession.OpenAsync(client, peer, chatEvents.Show, ct).ConfigureAwait(false);
 
         var input = new ChatInput(typing => _ = SafeTypingAsync(chat, typing, ct));
-        while (!ct.IsCancellationRequested && !chat.Completion.IsCompleted)
+        while (!ct.IsCancellationRequested)
         {
             var read = input.ReadLineAsync(ct);
-            var finished = await Task.WhenAny(read, chat.Completion).ConfigureAwait(false);
-            if (finished != read)
-            {
-                throw new ParleyClientException(ClientErrorKind.ServerUnreachable);
-            }
-
             var line = await read.ConfigureAwait(false);
             if (line is null || line.Trim() == "/quit")
             {

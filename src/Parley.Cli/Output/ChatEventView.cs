@@ -33,6 +33,12 @@ internal sealed class ChatEventView
             case ClientEventKind.Presence:
                 _console.MarkupLine(e.Online ? $"[grey]{who} is online.[/]" : $"[grey]{who} is offline.[/]");
                 break;
+            case ClientEventKind.ConnectionLost:
+                _console.MarkupLine("[yellow]Connection lost; reconnecting… (messages you send meanwhile are kept and sent then)[/]");
+                break;
+            case ClientEventKind.ConnectionRestored:
+                _console.MarkupLine("[grey]Connected again.[/]");
+                break;
             default:
                 _printer.Print(e);
                 break;

@@ -32,6 +32,7 @@ internal static class ErrorSentences
         ClientErrorKind.ProtocolViolation => "The server sent an answer that does not make sense, so the operation was stopped.",
         ClientErrorKind.StoreCorrupt => "The local store is damaged or was modified, so it was not used.",
         ClientErrorKind.ProfileExists => "A profile for that user already exists in this home; use 'parley login' instead.",
+        ClientErrorKind.ProfileOnOtherServer => "This profile was created on another server; log in with that server's address, or use another --home.",
         ClientErrorKind.InvalidInput => "The input is not valid.",
         _ => "The operation failed.",
     };

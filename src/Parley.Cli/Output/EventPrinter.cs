@@ -74,6 +74,8 @@ internal sealed class EventPrinter
             case ClientEventKind.Read:
             case ClientEventKind.Typing:
             case ClientEventKind.Presence:
+            case ClientEventKind.ConnectionLost:
+            case ClientEventKind.ConnectionRestored:
                 // Receipts and typing update the store; chat shows them, a one-shot receive stays quiet.
                 break;
         }

@@ -54,6 +54,9 @@ public enum ClientErrorKind
     /// <summary>A profile already exists where a new one was to be created.</summary>
     ProfileExists,
 
+    /// <summary>The profile was created on another server than the one named.</summary>
+    ProfileOnOtherServer,
+
     /// <summary>The user supplied an invalid argument (empty text, bad user name, bad fingerprint).</summary>
     InvalidInput,
 }

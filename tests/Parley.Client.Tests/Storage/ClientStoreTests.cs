@@ -110,6 +110,31 @@ public sealed class ClientStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_flipped_bit_in_a_sealed_value_is_detected()
+    {
+        using (var store = ClientStore.Create(_dir.File("s.db"), _key))
+        {
+            store.PutSecret("session", "bob", new byte[64]);
+        }
+
+        using (var raw = new SqliteConnection("Data Source=" + _dir.File("s.db") + ";Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "SELECT value FROM blobs WHERE ns = 'session'";
+            var value = (byte[])cmd.ExecuteScalar()!;
+            value[20] ^= 0x01;
+            using var update = raw.CreateCommand();
+            update.CommandText = "UPDATE blobs SET value = $v WHERE ns = 'session'";
+            update.Parameters.AddWithValue("$v", value);
+            update.ExecuteNonQuery();
+        }
+
+        using var reopened = ClientStore.Open(_dir.File("s.db"), _key);
+        Assert.Equal(ClientErrorKind.StoreCorrupt, Assert.Throws<ParleyClientException>(() => reopened.GetSecret("session", "bob")).Kind);
+    }
+
+    [Fact]
     public void An_incoming_message_is_stored_once_and_shown_once()
     {
         using var store = ClientStore.Create(_dir.File("s.db"), _key);
