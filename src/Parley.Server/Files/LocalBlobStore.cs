@@ -93,8 +93,15 @@ public sealed class LocalBlobStore : IBlobStore
     /// <inheritdoc />
     public void Delete(BlobId id)
     {
-        File.Delete(PartialPath(id));
-        File.Delete(FinalPath(id));
+        try
+        {
+            File.Delete(PartialPath(id));
+            File.Delete(FinalPath(id));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No byte of this blob was ever written (its shard directory does not exist): nothing to delete.
+        }
     }
 
     /// <summary>Path of the committed blob (the id is validated hex, so it cannot leave the root).</summary>

@@ -74,6 +74,7 @@ public sealed class LocalBlobStoreTests : IDisposable
         store.Commit(id);
         store.Delete(id);
         store.Delete(id);
+        store.Delete(BlobId.NewId()); // never written: not even its shard directory exists
         Assert.Null(store.OpenRead(id));
         Assert.False(File.Exists(store.FinalPath(id)));
     }
