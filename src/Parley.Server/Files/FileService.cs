@@ -157,6 +157,7 @@ public sealed partial class FileService
         while (true)
         {
             IReadOnlyList<BlobId> ids = await _files.ListExpiredAsync(_time.GetUtcNow(), batch, cancellationToken);
+            int removedNow = 0;
             foreach (BlobId id in ids)
             {
                 if (_appending.ContainsKey(id))
@@ -164,11 +165,20 @@ public sealed partial class FileService
                     continue;
                 }
 
-                await RemoveAsync(id, cancellationToken);
-                removed++;
+                try
+                {
+                    await RemoveAsync(id, cancellationToken);
+                    removedNow++;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // One undeletable blob must not stop the others; it is retried next period.
+                    LogRemoveFailed(_log, e);
+                }
             }
 
-            if (ids.Count < batch)
+            removed += removedNow;
+            if (ids.Count < batch || removedNow == 0)
             {
                 break;
             }
@@ -222,6 +232,9 @@ public sealed partial class FileService
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Upload interrupted after {Written} bytes; kept for resume")]
     private static partial void LogInterrupted(ILogger logger, long written);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "An expired blob could not be deleted; retrying next period")]
+    private static partial void LogRemoveFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Removed {Count} expired blobs or abandoned uploads")]
     private static partial void LogExpiredRemoved(ILogger logger, int count);
