@@ -79,13 +79,18 @@ public sealed class FileDownloader
         using AttachmentKey key = file.CreateKey();
         await using var plaintext = new AttachmentDecryptingStream(ciphertext, key, file.CiphertextSha256.ToArray(), leaveOpen: true);
         await using var output = OpenTemporary(temporary);
+        var flusher = new DiskFlusher(output);
         try
         {
-            await CopyAsync(plaintext, output, cancellationToken);
+            await CopyAsync(plaintext, output, flusher, cancellationToken);
         }
         catch (AttachmentCorruptException e)
         {
             throw new TransferException(TransferError.Corrupt, corruptReason: e.Error, inner: e);
+        }
+        finally
+        {
+            await flusher.DrainAsync();
         }
 
         if (plaintext.PlaintextLength != file.Size)
@@ -97,7 +102,7 @@ public sealed class FileDownloader
         output.Flush(flushToDisk: true);
     }
 
-    private static async Task CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Stream source, Stream destination, DiskFlusher flusher, CancellationToken cancellationToken)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
         try
@@ -106,6 +111,7 @@ public sealed class FileDownloader
             while ((read = await source.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), cancellationToken)) > 0)
             {
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                flusher.Written(read);
             }
         }
         finally

@@ -28,6 +28,7 @@ public sealed partial class FileService
 
         await using (target)
         {
+            DiskFlusher? flusher = target is FileStream stream ? new DiskFlusher(stream) : null;
             byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
             try
             {
@@ -48,6 +49,7 @@ public sealed partial class FileService
 
                     await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     written += read;
+                    flusher?.Written(read);
                 }
             }
             catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -63,6 +65,10 @@ public sealed partial class FileService
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
+                if (flusher is not null)
+                {
+                    await flusher.DrainAsync();
+                }
             }
 
             if (tooLong)
