@@ -94,9 +94,19 @@ public sealed class MessageSender
         }
 
         var message = new QueuedMessage(recipientId, connection.AccountId, connection.Username, id, QueuedKind.Envelope,
-            (int)send.Type, send.Ciphertext.ToByteArray(), _time.GetUtcNow().ToUnixTimeMilliseconds());
+            (int)send.Type, TakeBytes(send.Ciphertext), _time.GetUtcNow().ToUnixTimeMilliseconds());
         return (SendStatus.Accepted, TimeSpan.Zero, message);
     }
+
+    /// <summary>
+    /// The ciphertext's bytes without a second copy when the parser gave the ByteString an array of
+    /// its own (it does when parsing from a span); a copy otherwise.
+    /// </summary>
+    private static byte[] TakeBytes(ByteString bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes.Memory, out var segment)
+        && segment.Offset == 0 && segment.Array is { } array && segment.Count == array.Length
+            ? array
+            : bytes.ToByteArray();
 
     private static ServerFrame Result(ByteString id, SendStatus status, TimeSpan retryAfter) => new()
     {

@@ -56,7 +56,7 @@ public sealed class RelayConnection : ISendCompletion
     {
         ArgumentNullException.ThrowIfNull(message);
         InFlight.Release();
-        Enqueue(new ServerFrame { SendResult = new SendResult { MessageId = ByteString.CopyFrom(message.Id.ToBytes()), Status = status } });
+        Enqueue(new ServerFrame { SendResult = new SendResult { MessageId = UnsafeByteOperations.UnsafeWrap(message.Id.ToBytes()), Status = status } });
     }
 
     /// <summary>A live message for this account: sent now, or held while the stored queue drains.</summary>

@@ -8,7 +8,8 @@ internal static class RelayFrames
 {
     public static ServerFrame ToFrame(QueuedMessage message)
     {
-        var id = ByteString.CopyFrom(message.Id.ToBytes());
+        // Fresh arrays nobody else holds: wrapping them instead of copying is safe.
+        var id = UnsafeByteOperations.UnsafeWrap(message.Id.ToBytes());
         if (message.Kind == QueuedKind.ContactEvent)
         {
             return new ServerFrame
