@@ -36,18 +36,20 @@ public sealed partial class ParleyClient
             onEvent(e);
         }
 
+        // One gate: the reading loop (deliveries) and this flow (held, unshown, outbox) share one store connection.
+        using var gate = new SemaphoreSlim(1, 1);
         await using var relay = await ConnectRelayAsync(cancellationToken).ConfigureAwait(false);
         RelayPump? pump = null;
-        pump = new RelayPump(relay, frame => HandleFrameAsync(frame, pump!, _ => true, Emit, cancellationToken));
+        pump = new RelayPump(relay, frame => WithGateAsync(gate, () => HandleFrameAsync(frame, pump!, _ => true, Emit, cancellationToken), cancellationToken));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = pump.RunAsync(stop.Token);
         try
         {
-            await ReleaseHeldAsync(pump, Emit, cancellationToken).ConfigureAwait(false);
-            await ShowUnshownAsync(pump, null, Emit, cancellationToken).ConfigureAwait(false);
-            await FlushOutboxAsync(pump, cancellationToken).ConfigureAwait(false);
+            await WithGateAsync(gate, () => ReleaseHeldAsync(pump, Emit, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await WithGateAsync(gate, () => ShowUnshownAsync(pump, null, Emit, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await FlushOutboxLockedAsync(pump, gate, cancellationToken).ConfigureAwait(false);
             await pump.QueueEmpty.WaitAsync(_options.RequestTimeout, cancellationToken).ConfigureAwait(false);
-            await TryReplenishAsync(cancellationToken).ConfigureAwait(false);
+            await WithGateAsync(gate, () => TryReplenishAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
             if (wait > TimeSpan.Zero)
             {
                 await Task.WhenAny(running, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
@@ -61,9 +63,23 @@ public sealed partial class ParleyClient
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await IgnoreEndAsync(running).ConfigureAwait(false);
+            await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false); // let a frame in progress finish before the store closes
         }
 
         return count;
+    }
+
+    private static async Task WithGateAsync(SemaphoreSlim gate, Func<Task> action, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>Handles one incoming frame; <paramref name="showNow"/> says whose messages are displayed right away.</summary>

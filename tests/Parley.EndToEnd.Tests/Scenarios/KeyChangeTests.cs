@@ -41,4 +41,33 @@ public sealed class KeyChangeTests
         await alice.SendAsync(bob, "welcome back, new bob");
         Assert.Equal(["welcome back, new bob"], User.Texts(await bob.ReceiveAsync()));
     }
+
+    [Fact]
+    public async Task Logging_in_on_a_new_installation_makes_a_new_identity_that_contacts_are_warned_about()
+    {
+        await using var world = await World.StartAsync();
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+        await User.BefriendAsync(alice, bob);
+        await alice.SendAsync(bob, "hello bob");
+        Assert.Equal(["hello bob"], User.Texts(await bob.ReceiveAsync()));
+
+        // Bob logs in on another machine (a new home): a new device identity is published.
+        var bobElsewhere = world.NewUser("bob");
+        var login = await bobElsewhere.LoginAsync();
+        Assert.True(login.ExitCode == 0, login.ToString());
+        await bobElsewhere.SendAsync(alice, "it's me, on my laptop");
+
+        var events = await alice.ReceiveAsync();
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "key-changed" && e.GetProperty("user").GetString() == "bob");
+        Assert.Empty(User.Texts(events)); // held back until alice trusts the new key
+        Assert.Equal(7, (await alice.RunAsync("send", "bob", "which bob are you?")).ExitCode);
+
+        await alice.OkAsync("trust", "bob");
+        Assert.Equal(["it's me, on my laptop"], User.Texts(await alice.ReceiveAsync()));
+        await alice.SendAsync(bob, "welcome to the laptop");
+        Assert.Equal(["welcome to the laptop"], User.Texts(await bobElsewhere.ReceiveAsync()));
+    }
 }
