@@ -1,6 +1,7 @@
 using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
+using Parley.Server.Files;
 using Parley.Server.Hosting;
 using Parley.Server.Keys;
 using Parley.Server.Metrics;
@@ -19,6 +20,7 @@ builder.Services.AddTokenAuthentication();
 builder.Services.AddAccounts();
 builder.Services.AddKeys();
 builder.Services.AddRelay();
+builder.Services.AddFiles();
 
 var app = builder.Build();
 app.UseParleyPipeline();
@@ -27,6 +29,7 @@ app.MapAccounts();
 app.MapKeys();
 app.MapRelay();
 app.MapParleyMetrics();
+app.MapFiles();
 await app.RunAsync().ConfigureAwait(false);
 return 0;
 

@@ -27,6 +27,7 @@ internal static class CommandTree
         root.Add(MessageCommands.Receive());
         root.Add(ChatCommand.Build());
         root.Add(MessageCommands.History());
+        root.Add(FileCommands.File());
         root.Add(IdentityCommands.Verify());
         root.Add(IdentityCommands.Trust());
         root.Add(StatusCommand.Build());

@@ -84,6 +84,7 @@ internal sealed class EventPrinter
     public void PrintMessage(StoredMessage m)
     {
         ArgumentNullException.ThrowIfNull(m);
+        var text = Parley.Client.Transfers.FileMessageText.ForDisplay(m.Text, m.Id.ToString()); // files: a file line, never the pointer's key
         if (_output.IsJson)
         {
             var incoming = m.Direction == MessageDirection.Incoming;
@@ -93,7 +94,7 @@ internal sealed class EventPrinter
                 ["id"] = m.Id.ToString(),
                 [incoming ? "from" : "to"] = m.Peer,
                 ["direction"] = incoming ? "in" : "out",
-                ["text"] = m.Text,
+                ["text"] = text,
                 ["sentAt"] = m.SentAt.ToString("O", CultureInfo.InvariantCulture),
                 ["state"] = m.State.ToString().ToLowerInvariant(),
             });
@@ -103,11 +104,11 @@ internal sealed class EventPrinter
         var time = m.SentAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         if (m.Direction == MessageDirection.Incoming)
         {
-            _output.Console.MarkupLine($"[grey]{time}[/] [bold blue]{Markup.Escape(m.Peer)}[/]: {Markup.Escape(m.Text)}");
+            _output.Console.MarkupLine($"[grey]{time}[/] [bold blue]{Markup.Escape(m.Peer)}[/]: {Markup.Escape(text)}");
         }
         else
         {
-            _output.Console.MarkupLine($"[grey]{time}[/] [bold green]me[/] → {Markup.Escape(m.Peer)}: {Markup.Escape(m.Text)} [grey]({StateMark(m.State)})[/]");
+            _output.Console.MarkupLine($"[grey]{time}[/] [bold green]me[/] → {Markup.Escape(m.Peer)}: {Markup.Escape(text)} [grey]({StateMark(m.State)})[/]");
         }
     }
 

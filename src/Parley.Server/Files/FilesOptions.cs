@@ -1,0 +1,56 @@
+namespace Parley.Server.Files;
+
+/// <summary>
+/// Limits and locations of the file feature, bound from the <c>Parley:Files</c> configuration section.
+/// Every limit has a named default here so tests can assert at the limit and one past it.
+/// </summary>
+public sealed class FilesOptions
+{
+    /// <summary>Configuration section the options are bound from.</summary>
+    public const string SectionName = "Parley:Files";
+
+    /// <summary>Default largest blob accepted: 2 GiB.</summary>
+    public const long DefaultMaxBlobBytes = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Default total bytes one account may hold at once (complete and partial blobs): 10 GiB.</summary>
+    public const long DefaultQuotaBytesPerAccount = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>Default lifetime of a complete blob: 30 days after its upload completed.</summary>
+    public static readonly TimeSpan DefaultBlobTtl = TimeSpan.FromDays(30);
+
+    /// <summary>Default lifetime of an unfinished upload since its last received byte: 24 hours.</summary>
+    public static readonly TimeSpan DefaultPartialUploadTtl = TimeSpan.FromHours(24);
+
+    /// <summary>Default period of the background clean-up.</summary>
+    public static readonly TimeSpan DefaultCleanupInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary>Largest blob (declared Upload-Length) accepted.</summary>
+    public long MaxBlobBytes { get; set; } = DefaultMaxBlobBytes;
+
+    /// <summary>Per-account quota over the declared lengths of all the account's live blobs.</summary>
+    public long QuotaBytesPerAccount { get; set; } = DefaultQuotaBytesPerAccount;
+
+    /// <summary>How long a complete blob stays downloadable.</summary>
+    public TimeSpan BlobTtl { get; set; } = DefaultBlobTtl;
+
+    /// <summary>How long an unfinished upload survives without progress before it is removed.</summary>
+    public TimeSpan PartialUploadTtl { get; set; } = DefaultPartialUploadTtl;
+
+    /// <summary>How often the background clean-up runs.</summary>
+    public TimeSpan CleanupInterval { get; set; } = DefaultCleanupInterval;
+
+    /// <summary>
+    /// Directory of the local blob store. Empty means <c>blobs/</c> under the server's data directory.
+    /// </summary>
+    public string BlobDirectory { get; set; } = "";
+
+    /// <summary>Throws when a limit is out of range; called once at start-up.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBlobBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(QuotaBytesPerAccount);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BlobTtl, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PartialUploadTtl, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CleanupInterval, TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using Parley.Server.Hosting;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Files;
+
+/// <summary>Registration of the file feature: <c>services.AddFiles()</c> and <c>app.MapFiles()</c>.</summary>
+public static class FilesServiceCollectionExtensions
+{
+    /// <summary>Blob directory used when none is configured, under the data directory.</summary>
+    public const string DefaultBlobDirectoryName = "blobs";
+
+    /// <summary>Adds options, stores, the service, migrations and the clean-up service.</summary>
+    public static IServiceCollection AddFiles(this IServiceCollection services)
+    {
+        services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.SectionName)
+            .Validate(o => { o.Validate(); return true; });
+        services.AddSingleton<IMigrationSource, FilesMigrations>();
+        services.AddSingleton<IFileStore, SqlFileStore>();
+        services.AddSingleton<IBlobStore>(provider =>
+        {
+            var configured = provider.GetRequiredService<IOptions<FilesOptions>>().Value.BlobDirectory;
+            var root = string.IsNullOrWhiteSpace(configured)
+                ? Path.Combine(provider.GetRequiredService<ServerDataDirectory>().Path, DefaultBlobDirectoryName)
+                : configured;
+            return new LocalBlobStore(root);
+        });
+        services.AddSingleton<FileService>();
+        services.AddSingleton<Accounts.IAccountDeletionListener, FileAccountDeletionListener>();
+        services.AddHostedService<FileCleanupService>();
+        return services;
+    }
+}
