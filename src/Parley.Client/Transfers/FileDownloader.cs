@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Parley.Crypto.Attachments;
+using Parley.IO;
 
 namespace Parley.Client.Transfers;
 

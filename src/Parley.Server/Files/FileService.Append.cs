@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
+using Parley.IO;
 
 namespace Parley.Server.Files;
 

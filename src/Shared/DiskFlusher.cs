@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace Parley.Client.Transfers;
+namespace Parley.IO;
 
 /// <summary>
 /// Pushes a file's written bytes to disk in the background while more bytes arrive (fsync on a pool
