@@ -6,8 +6,8 @@ namespace Parley.Server.Tests.Attacks;
 /// <summary>
 /// Server hardening (attacks.md rows 20 and 31 on the server side): the data directory holds the TLS
 /// key, the server secret and every account's SRP verifier, so another local user must not read it
-/// whatever the umask. The real process is started on a 0755 directory; afterwards the directory is
-/// 0700 and every file in it (parley.db, -wal, -shm, certificate, secret) 0600, and no ASP.NET Data
+/// whatever the umask. The real process is started on a 0755 directory; afterwards it and every folder in it are
+/// 0700 and every file (parley.db, -wal, -shm, certificate, secret, blobs) 0600, and no ASP.NET Data
 /// Protection key ring is written (nothing in the server uses it). Files left 0644 by an older
 /// version are narrowed at the next start. Start-up logs no warning at all.
 /// </summary>
@@ -61,7 +61,11 @@ public sealed partial class DataDirectoryPermissionsTests
     private static void AssertOwnerOnly(string directory, bool expectWal)
     {
         Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(directory));
-        Assert.Empty(Directory.EnumerateDirectories(directory));
+        // Feature stores keep their own folders (the blob store's blobs/): owner-only as well.
+        foreach (var sub in Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories))
+        {
+            Assert.True(OwnerOnlyDirectory == File.GetUnixFileMode(sub), $"{Path.GetRelativePath(directory, sub)} is {File.GetUnixFileMode(sub)}");
+        }
         var files = Directory.EnumerateFiles(directory).Select(Path.GetFileName).ToHashSet();
         Assert.Contains("parley.db", files);
         if (expectWal)
@@ -69,7 +73,7 @@ public sealed partial class DataDirectoryPermissionsTests
             Assert.Contains("parley.db-wal", files);
             Assert.Contains("parley.db-shm", files);
         }
-        foreach (var file in Directory.EnumerateFiles(directory))
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
         {
             Assert.True(OwnerOnlyFile == File.GetUnixFileMode(file), $"{Path.GetFileName(file)} is {File.GetUnixFileMode(file)}");
         }
