@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Sodium = NSec.Cryptography;
 
 namespace Parley.Crypto.Primitives;
@@ -10,32 +9,22 @@ namespace Parley.Crypto.Primitives;
 public sealed class Ed25519KeyPair : IDisposable
 {
     private static readonly Sodium.SignatureAlgorithm Algorithm = Sodium.SignatureAlgorithm.Ed25519;
-    private readonly Sodium.Key _key;
-    private readonly byte[] _publicKey;
-    private bool _disposed;
+    private readonly NSecKeyPair _pair;
 
-    private Ed25519KeyPair(Sodium.Key key)
-    {
-        _key = key;
-        _publicKey = key.PublicKey.Export(Sodium.KeyBlobFormat.RawPublicKey);
-    }
+    private Ed25519KeyPair(NSecKeyPair pair) => _pair = pair;
 
     /// <summary>The 32-byte public key.</summary>
     public ReadOnlySpan<byte> PublicKey
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _publicKey;
+            ObjectDisposedException.ThrowIf(_pair.IsDisposed, this);
+            return _pair.PublicKey;
         }
     }
 
     /// <summary>Creates a fresh key pair from the system's random number generator.</summary>
-    public static Ed25519KeyPair Generate()
-    {
-        var parameters = ExportableParameters();
-        return new Ed25519KeyPair(Sodium.Key.Create(Algorithm, in parameters));
-    }
+    public static Ed25519KeyPair Generate() => new(NSecKeyPair.Generate(Algorithm));
 
     /// <summary>Re-creates a key pair from its 32-byte seed (RFC 8032 private key).</summary>
     /// <param name="seed">The seed, as written by <see cref="ExportSeed"/>.</param>
@@ -47,26 +36,20 @@ public sealed class Ed25519KeyPair : IDisposable
             throw new ArgumentException("An Ed25519 seed is 32 bytes.", nameof(seed));
         }
 
-        var parameters = ExportableParameters();
-        var key = Sodium.Key.Import(Algorithm, seed, Sodium.KeyBlobFormat.RawPrivateKey, in parameters);
-        return new Ed25519KeyPair(key);
+        return new Ed25519KeyPair(NSecKeyPair.Import(Algorithm, seed));
     }
 
     /// <summary>Writes the 32-byte seed into <paramref name="destination"/>.</summary>
     /// <param name="destination">At least 32 bytes; the caller is responsible for wiping it.</param>
     public void ExportSeed(Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_pair.IsDisposed, this);
         if (destination.Length < Ed25519.SeedSize)
         {
             throw new ArgumentException("The destination must hold 32 bytes.", nameof(destination));
         }
 
-        if (!_key.TryExport(Sodium.KeyBlobFormat.RawPrivateKey, destination, out var written) ||
-            written != Ed25519.SeedSize)
-        {
-            throw new CryptographicException("The private key could not be exported.");
-        }
+        _pair.ExportPrivateKey(destination, Ed25519.SeedSize);
     }
 
     /// <summary>Signs <paramref name="message"/> into a 64-byte <paramref name="signature"/>.</summary>
@@ -74,13 +57,13 @@ public sealed class Ed25519KeyPair : IDisposable
     /// <param name="signature">Exactly 64 bytes.</param>
     public void Sign(ReadOnlySpan<byte> message, Span<byte> signature)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_pair.IsDisposed, this);
         if (signature.Length != Ed25519.SignatureSize)
         {
             throw new ArgumentException("An Ed25519 signature is 64 bytes.", nameof(signature));
         }
 
-        Algorithm.Sign(_key, message, signature);
+        Algorithm.Sign(_pair.Key, message, signature);
     }
 
     /// <summary>Signs <paramref name="message"/> and returns the 64-byte signature.</summary>
@@ -93,20 +76,8 @@ public sealed class Ed25519KeyPair : IDisposable
     }
 
     /// <summary>Wipes the private key.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _key.Dispose();
-    }
+    public void Dispose() => _pair.Dispose();
 
     /// <inheritdoc />
     public override string ToString() => nameof(Ed25519KeyPair);
-
-    private static Sodium.KeyCreationParameters ExportableParameters() =>
-        new() { ExportPolicy = Sodium.KeyExportPolicies.AllowPlaintextExport };
 }

@@ -11,32 +11,22 @@ namespace Parley.Crypto.Primitives;
 public sealed class X25519KeyPair : IDisposable
 {
     private static readonly Sodium.KeyAgreementAlgorithm Algorithm = Sodium.KeyAgreementAlgorithm.X25519;
-    private readonly Sodium.Key _key;
-    private readonly byte[] _publicKey;
-    private bool _disposed;
+    private readonly NSecKeyPair _pair;
 
-    private X25519KeyPair(Sodium.Key key)
-    {
-        _key = key;
-        _publicKey = key.PublicKey.Export(Sodium.KeyBlobFormat.RawPublicKey);
-    }
+    private X25519KeyPair(NSecKeyPair pair) => _pair = pair;
 
     /// <summary>The 32-byte public key.</summary>
     public ReadOnlySpan<byte> PublicKey
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _publicKey;
+            ObjectDisposedException.ThrowIf(_pair.IsDisposed, this);
+            return _pair.PublicKey;
         }
     }
 
     /// <summary>Creates a fresh key pair from the system's random number generator.</summary>
-    public static X25519KeyPair Generate()
-    {
-        var parameters = ExportableParameters();
-        return new X25519KeyPair(Sodium.Key.Create(Algorithm, in parameters));
-    }
+    public static X25519KeyPair Generate() => new(NSecKeyPair.Generate(Algorithm));
 
     /// <summary>Re-creates a key pair from a 32-byte private key.</summary>
     /// <param name="privateKey">The raw private scalar, as written by <see cref="ExportPrivateKey"/>.</param>
@@ -48,26 +38,20 @@ public sealed class X25519KeyPair : IDisposable
             throw new ArgumentException("An X25519 private key is 32 bytes.", nameof(privateKey));
         }
 
-        var parameters = ExportableParameters();
-        var key = Sodium.Key.Import(Algorithm, privateKey, Sodium.KeyBlobFormat.RawPrivateKey, in parameters);
-        return new X25519KeyPair(key);
+        return new X25519KeyPair(NSecKeyPair.Import(Algorithm, privateKey));
     }
 
     /// <summary>Writes the 32-byte private key into <paramref name="destination"/>.</summary>
     /// <param name="destination">At least 32 bytes; the caller is responsible for wiping it.</param>
     public void ExportPrivateKey(Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_pair.IsDisposed, this);
         if (destination.Length < X25519.PrivateKeySize)
         {
             throw new ArgumentException("The destination must hold 32 bytes.", nameof(destination));
         }
 
-        if (!_key.TryExport(Sodium.KeyBlobFormat.RawPrivateKey, destination, out var written) ||
-            written != X25519.PrivateKeySize)
-        {
-            throw new CryptographicException("The private key could not be exported.");
-        }
+        _pair.ExportPrivateKey(destination, X25519.PrivateKeySize);
     }
 
     /// <summary>
@@ -78,7 +62,7 @@ public sealed class X25519KeyPair : IDisposable
     /// <param name="sharedSecret32">Receives the 32-byte shared secret.</param>
     public bool TryAgree(ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret32)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_pair.IsDisposed, this);
         if (sharedSecret32.Length != X25519.SharedSecretSize)
         {
             throw new ArgumentException("The shared secret buffer must be 32 bytes.", nameof(sharedSecret32));
@@ -105,16 +89,7 @@ public sealed class X25519KeyPair : IDisposable
     }
 
     /// <summary>Wipes the private key.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _key.Dispose();
-    }
+    public void Dispose() => _pair.Dispose();
 
     /// <inheritdoc />
     public override string ToString() => nameof(X25519KeyPair);
@@ -127,11 +102,7 @@ public sealed class X25519KeyPair : IDisposable
         Span<byte> peer = stackalloc byte[X25519.PublicKeySize];
         try
         {
-            if (!_key.TryExport(Sodium.KeyBlobFormat.RawPrivateKey, scalar, out var written) || written != X25519.PrivateKeySize)
-            {
-                throw new CryptographicException("The private key could not be exported.");
-            }
-
+            _pair.ExportPrivateKey(scalar, X25519.PrivateKeySize);
             peerPublicKey.CopyTo(peer);
             return NativeMethods.ScalarMultCurve25519(
                 ref MemoryMarshal.GetReference(sharedSecret32), ref MemoryMarshal.GetReference(scalar), ref MemoryMarshal.GetReference(peer)) == 0;
@@ -153,12 +124,9 @@ public sealed class X25519KeyPair : IDisposable
         {
             ExportPolicy = Sodium.KeyExportPolicies.AllowPlaintextExport,
         };
-        using var secret = Algorithm.Agree(_key, peer, in parameters);
+        using var secret = Algorithm.Agree(_pair.Key, peer, in parameters);
         return secret is not null &&
                secret.TryExport(Sodium.SharedSecretBlobFormat.RawSharedSecret, sharedSecret32, out var written) &&
                written == X25519.SharedSecretSize;
     }
-
-    private static Sodium.KeyCreationParameters ExportableParameters() =>
-        new() { ExportPolicy = Sodium.KeyExportPolicies.AllowPlaintextExport };
 }
