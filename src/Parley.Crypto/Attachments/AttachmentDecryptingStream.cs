@@ -192,24 +192,8 @@ public sealed class AttachmentDecryptingStream : Stream
         _done = true;
     }
 
-    private async ValueTask<int> FillAsync(byte[] destination, bool useAsync, CancellationToken cancellationToken)
-    {
-        int filled = 0;
-        while (filled < destination.Length)
-        {
-            int read = useAsync
-                ? await _ciphertext.ReadAsync(destination.AsMemory(filled), cancellationToken).ConfigureAwait(false)
-                : _ciphertext.Read(destination, filled, destination.Length - filled);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-        }
-
-        return filled;
-    }
+    private ValueTask<int> FillAsync(byte[] destination, bool useAsync, CancellationToken cancellationToken) =>
+        StreamFill.FillAsync(_ciphertext, destination, useAsync, cancellationToken);
 
     /// <inheritdoc/>
     public override void Flush()

@@ -97,12 +97,8 @@ public sealed class AttachmentEncryptingStream : Stream
     /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
-        if (_outputOffset == _outputLength && !_finalWritten)
-        {
-            int filled = FillSync();
-            SealChunk(filled);
-        }
-
+        // With useAsync false every await below completes synchronously.
+        EnsureOutputAsync(false, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return CopyOut(buffer);
     }
 
@@ -113,41 +109,17 @@ public sealed class AttachmentEncryptingStream : Stream
     /// <inheritdoc/>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_outputOffset == _outputLength && !_finalWritten)
-        {
-            int filled = 0;
-            while (filled < _chunkSize)
-            {
-                int read = await _plaintext.ReadAsync(_plain.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                filled += read;
-            }
-
-            SealChunk(filled);
-        }
-
+        await EnsureOutputAsync(true, cancellationToken).ConfigureAwait(false);
         return CopyOut(buffer.Span);
     }
 
-    private int FillSync()
+    // _plain is exactly _chunkSize bytes, so filling it reads one chunk's plaintext.
+    private async ValueTask EnsureOutputAsync(bool useAsync, CancellationToken cancellationToken)
     {
-        int filled = 0;
-        while (filled < _chunkSize)
+        if (_outputOffset == _outputLength && !_finalWritten)
         {
-            int read = _plaintext.Read(_plain, filled, _chunkSize - filled);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
+            SealChunk(await StreamFill.FillAsync(_plaintext, _plain, useAsync, cancellationToken).ConfigureAwait(false));
         }
-
-        return filled;
     }
 
     private void SealChunk(int length)
