@@ -16,7 +16,7 @@ public abstract class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task Online_recipient_gets_the_envelope_at_once_and_the_sender_hears_accepted()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
         await using var b = (await _host.ConnectAndDrainAsync(bob)).Client;
         var id = RelayTestClient.NewId();
@@ -33,7 +33,7 @@ public abstract class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task Offline_recipient_drains_the_queue_in_sender_order_then_queue_empty()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
         var ids = Enumerable.Range(0, 50).Select(_ => RelayTestClient.NewId()).ToList();
         foreach (var id in ids)
@@ -55,7 +55,7 @@ public abstract class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task Live_sends_during_a_drain_keep_order_and_arrive_once()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
         var ids = Enumerable.Range(0, 400).Select(_ => RelayTestClient.NewId()).ToList();
         foreach (var id in ids.Take(200))
@@ -87,7 +87,7 @@ public abstract class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task Acknowledged_messages_are_deleted_and_unacknowledged_ones_come_again()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
         var first = RelayTestClient.NewId();
         var second = RelayTestClient.NewId();
@@ -110,7 +110,7 @@ public abstract class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task A_repeated_id_is_acknowledged_again_without_a_second_copy()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
         var id = RelayTestClient.NewId();
         await a.SendEnvelopeAsync(bob.Username, id, [7]);
@@ -126,7 +126,7 @@ public abstract class DeliveryScenarios : IAsyncLifetime
     [Fact]
     public async Task A_second_connection_replaces_the_first()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         var first = (await _host.ConnectAndDrainAsync(alice)).Client;
         await using var second = (await _host.ConnectAndDrainAsync(alice)).Client;
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, await first.Closed.WaitAsync(RelayTestClient.Timeout));
@@ -139,14 +139,6 @@ public abstract class DeliveryScenarios : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private async Task<(TestUser Alice, TestUser Bob)> ContactsAsync()
-    {
-        var alice = await _host.CreateUserAsync("alice");
-        var bob = await _host.CreateUserAsync("bob");
-        await _host.MakeContactsAsync(alice, bob);
-        return (alice, bob);
-    }
 }
 
 public sealed class DeliveryScenariosSqlite() : DeliveryScenarios(DatabaseKind.Sqlite, null);

@@ -65,7 +65,7 @@ public abstract class PolicyScenarios : IAsyncLifetime
     [Fact]
     public async Task Oversized_ciphertext_is_too_large_and_the_limit_itself_is_accepted()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
         var atLimit = RelayTestClient.NewId();
         await a.SendEnvelopeAsync(bob.Username, atLimit, new byte[RelayLimits.MaxCiphertextBytes]);
@@ -78,7 +78,7 @@ public abstract class PolicyScenarios : IAsyncLifetime
     [Fact]
     public async Task Malformed_sends_are_invalid()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
         await a.SendAsync(new ClientFrame { Send = new Send { MessageId = ByteString.CopyFrom(new byte[15]), Recipient = bob.Username, Type = EnvelopeType.RatchetMessage } });
         Assert.Equal(SendStatus.Invalid, (await a.NextAsync(Kind.SendResult)).SendResult.Status);
@@ -89,7 +89,7 @@ public abstract class PolicyScenarios : IAsyncLifetime
     [Fact]
     public async Task The_recipient_queue_cap_refuses_with_queue_full()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await _host.ClearQueueAsync(bob);
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
         for (var i = 0; i < 5; i++)
@@ -109,7 +109,7 @@ public abstract class PolicyScenarios : IAsyncLifetime
     [Fact]
     public async Task The_sender_rate_limit_answers_rate_limited_with_retry_after()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         var carol = await _host.CreateUserAsync("carol");
         await _host.MakeContactsAsync(alice, carol);
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
@@ -129,7 +129,7 @@ public abstract class PolicyScenarios : IAsyncLifetime
     [Fact]
     public async Task Messages_older_than_the_ttl_expire()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         await _host.ClearQueueAsync(alice);
         await _host.ClearQueueAsync(bob);
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
@@ -151,7 +151,7 @@ public abstract class PolicyScenarios : IAsyncLifetime
     [Fact]
     public async Task Oversized_and_garbage_frames_close_only_that_socket()
     {
-        var (alice, bob) = await ContactsAsync();
+        var (alice, bob) = await _host.CreateContactsAsync();
         var carol = await _host.CreateUserAsync("carol");
         var dave = await _host.CreateUserAsync("dave");
         await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
@@ -201,14 +201,6 @@ public abstract class PolicyScenarios : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private async Task<(TestUser Alice, TestUser Bob)> ContactsAsync()
-    {
-        var alice = await _host.CreateUserAsync("alice");
-        var bob = await _host.CreateUserAsync("bob");
-        await _host.MakeContactsAsync(alice, bob);
-        return (alice, bob);
-    }
 }
 
 public sealed class PolicyScenariosSqlite() : PolicyScenarios(DatabaseKind.Sqlite, null);

@@ -71,6 +71,15 @@ public sealed class RelayHost : IAsyncDisposable
         accept.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Creates alice and bob and makes them contacts: the set-up most relay scenarios start from.</summary>
+    public async Task<(TestUser Alice, TestUser Bob)> CreateContactsAsync()
+    {
+        var alice = await CreateUserAsync("alice");
+        var bob = await CreateUserAsync("bob");
+        await MakeContactsAsync(alice, bob);
+        return (alice, bob);
+    }
+
     /// <summary>Opens the user's socket (optionally with an Origin header).</summary>
     public async Task<RelayTestClient> ConnectAsync(TestUser user, string? origin = null)
     {
