@@ -9,6 +9,8 @@ namespace Parley.Server.Relay;
 /// server's <c>/metrics</c> (sampled twice, one second apart, for per-second rates). Reading the
 /// live server rather than the database is what makes connected clients and rates available; the
 /// server's certificate is pinned from the data directory. Aggregates only — never per-user data.
+/// <c>parley-server stats --cluster URL URL …</c> reads every node's <c>/metrics</c> and prints the
+/// sums (each node's metrics are its own; the cluster's totals are their sum).
 /// </summary>
 public static class StatsCommand
 {
@@ -19,6 +21,7 @@ public static class StatsCommand
     public static async Task<int> RunAsync(IList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        var nodes = TakeCluster(args);
         var url = Take(args, "--url");
         var builder = ParleyHost.CreateBuilder([.. args]);
         await using var app = builder.Build();
@@ -34,20 +37,71 @@ public static class StatsCommand
                 || (certificate is not null && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), pin));
         }
 
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = RequestTimeout };
+        var clients = (nodes.Count > 0 ? nodes : [url])
+            .Select(u => new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(u), Timeout = RequestTimeout }).ToList();
         try
         {
-            var first = await SampleAsync(http);
+            var first = await SampleAllAsync(clients);
             await Task.Delay(SampleInterval);
-            var second = await SampleAsync(http);
+            var second = await SampleAllAsync(clients);
+            if (nodes.Count > 0)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nodes {nodes.Count}"));
+            }
+
             Print(first, second);
             return 0;
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            await Console.Error.WriteLineAsync("Cannot read " + url + "/metrics: " + exception.Message);
+            await Console.Error.WriteLineAsync("Cannot read /metrics: " + exception.Message);
             return 1;
         }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    /// <summary>Samples every node and sums each metric (a node that cannot be read fails the command).</summary>
+    private static async Task<Dictionary<string, double>> SampleAllAsync(List<HttpClient> clients)
+    {
+        var samples = await Task.WhenAll(clients.Select(SampleAsync));
+        var sum = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var sample in samples)
+        {
+            foreach (var (name, value) in sample)
+            {
+                sum[name] = sum.GetValueOrDefault(name) + value;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>Removes <c>--cluster URL URL …</c> from the arguments; returns the URLs (empty without it).</summary>
+    private static List<string> TakeCluster(IList<string> args)
+    {
+        var index = args.IndexOf("--cluster");
+        var urls = new List<string>();
+        if (index < 0)
+        {
+            return urls;
+        }
+
+        args.RemoveAt(index);
+        while (index < args.Count && Uri.TryCreate(args[index], UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            urls.Add(args[index]);
+            args.RemoveAt(index);
+        }
+
+        if (urls.Count == 0)
+        {
+            throw new ArgumentException("--cluster needs the URLs of the nodes, e.g. --cluster http://10.0.0.11:8080 http://10.0.0.12:8080");
+        }
+
+        return urls;
     }
 
     private static void Print(Dictionary<string, double> first, Dictionary<string, double> second)

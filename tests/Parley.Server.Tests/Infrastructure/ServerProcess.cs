@@ -58,9 +58,12 @@ public sealed class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartAsync(params string[] args) => StartWithSchemeAsync("https", args);
 
     /// <summary>Starts the server on a free port with the given scheme (<c>http</c> needs <c>--http</c> in the arguments).</summary>
-    public static async Task<ServerProcess> StartWithSchemeAsync(string scheme, params string[] args)
+    public static Task<ServerProcess> StartWithSchemeAsync(string scheme, params string[] args) =>
+        StartOnPortAsync(scheme, FreePort.Next(), args);
+
+    /// <summary>Starts the server on a given port (a restarted cluster node keeps its place behind nginx).</summary>
+    public static async Task<ServerProcess> StartOnPortAsync(string scheme, int port, params string[] args)
     {
-        var port = FreePort.Next();
         var process = Process.Start(StartInfo([.. args, "--urls", $"{scheme}://127.0.0.1:{port}"]))
             ?? throw new InvalidOperationException("no process");
         var server = new ServerProcess(process, port);
@@ -77,6 +80,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         return server;
     }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => process.HasExited;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
