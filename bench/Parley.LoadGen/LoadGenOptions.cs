@@ -28,6 +28,9 @@ internal sealed class LoadGenOptions
     /// <summary>Server process id, for RSS before/after opening the connections; 0 = not measured.</summary>
     public int ServerPid { get; private set; }
 
+    /// <summary>Server processes (all nodes of a cluster) whose CPU time is read around the traffic phase.</summary>
+    public IReadOnlyList<int> CpuPids { get; private set; } = [];
+
     /// <summary>File caching accounts and tokens between runs (registration with SRP is the slow part).</summary>
     public string? AccountsFile { get; private set; }
 
@@ -60,6 +63,7 @@ internal sealed class LoadGenOptions
                 case "--window": o.Window = Int(value); break;
                 case "--payload": o.Payload = Math.Max(16, Int(value)); break;
                 case "--server-pid": o.ServerPid = Int(value); break;
+                case "--cpu-pids": o.CpuPids = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Int).ToArray(); break;
                 case "--accounts-file": o.AccountsFile = value; break;
                 case "--prefix": o.Prefix = value; break;
                 case "--fingerprint": o.Fingerprint = value.Replace(":", "", StringComparison.Ordinal); break;

@@ -13,7 +13,7 @@ catch (Exception exception) when (exception is ArgumentException or FormatExcept
 {
     Console.Error.WriteLine(exception.Message);
     Console.Error.WriteLine("usage: Parley.LoadGen --url URL [--connections N] [--active M] [--rate MSG_PER_S | 0] [--duration S] " +
-        "[--window W] [--payload BYTES] [--server-pid PID] [--accounts-file FILE] [--prefix P] [--fingerprint SHA256:HEX] [--parallelism P]");
+        "[--window W] [--payload BYTES] [--server-pid PID] [--cpu-pids PID,PID] [--accounts-file FILE] [--prefix P] [--fingerprint SHA256:HEX] [--parallelism P]");
     return 2;
 }
 
@@ -37,10 +37,12 @@ Log($"{clients.Length} connections open in {connectSeconds:0.0} s");
 await Task.Delay(TimeSpan.FromSeconds(3)); // let the server settle before reading its memory
 var rssAfter = ServerMemory.ReadRssKiB(options.ServerPid);
 
+var cpuBefore = ServerCpu.ReadMilliseconds(options.CpuPids);
 var traffic = await TrafficDriver.RunAsync(clients.Take(options.Active).ToArray(), options);
+var serverCpuMs = ServerCpu.ReadMilliseconds(options.CpuPids) - cpuBefore;
 await Task.WhenAll(clients.Select(c => c.CloseAsync()));
 
-var result = ResultReport.Build(options, clients, traffic, connectSeconds, rssBefore, rssAfter, clients.Length - warmup);
+var result = ResultReport.Build(options, clients, traffic, connectSeconds, rssBefore, rssAfter, clients.Length - warmup, serverCpuMs);
 Console.Out.WriteLine(JsonSerializer.Serialize(result, ResultReport.JsonOptions));
 return 0;
 

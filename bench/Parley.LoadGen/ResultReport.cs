@@ -9,7 +9,8 @@ internal static class ResultReport
 {
     public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static object Build(LoadGenOptions options, LoadClient[] clients, TrafficResult traffic, double connectSeconds, long rssBeforeKiB, long rssAfterKiB, int measuredConnections)
+    public static object Build(LoadGenOptions options, LoadClient[] clients, TrafficResult traffic, double connectSeconds, long rssBeforeKiB, long rssAfterKiB, int measuredConnections,
+        double serverCpuMs)
     {
         var active = clients.Take(options.Active).ToArray();
         var tallies = active.Select(c => c.Ledger.Tally()).ToList();
@@ -35,6 +36,8 @@ internal static class ResultReport
             server_rss_before_kib = rssBeforeKiB,
             server_rss_after_connect_kib = rssAfterKiB,
             server_bytes_per_idle_connection = options.ServerPid > 0 ? (rssAfterKiB - rssBeforeKiB) * 1024 / Math.Max(1, measuredConnections) : 0,
+            server_cpu_ms = Math.Round(serverCpuMs),
+            server_cpu_us_per_delivered_message = traffic.Delivered > 0 ? Math.Round(serverCpuMs * 1000 / traffic.Delivered, 1) : 0,
             lost = tallies.Sum(t => t.Lost),
             duplicated = tallies.Sum(t => t.Duplicated),
         };

@@ -62,7 +62,11 @@ public sealed class ServerProcess : IAsyncDisposable
         StartOnPortAsync(scheme, FreePort.Next(), args);
 
     /// <summary>Starts the server on a given port (a restarted cluster node keeps its place behind nginx).</summary>
-    public static async Task<ServerProcess> StartOnPortAsync(string scheme, int port, params string[] args)
+    public static Task<ServerProcess> StartOnPortAsync(string scheme, int port, params string[] args) =>
+        StartOnPortAsync(scheme, port, StartTimeout, args);
+
+    /// <summary>Starts the server on a given port, waiting up to <paramref name="timeout"/> for it to listen.</summary>
+    public static async Task<ServerProcess> StartOnPortAsync(string scheme, int port, TimeSpan timeout, params string[] args)
     {
         var process = Process.Start(StartInfo([.. args, "--urls", $"{scheme}://127.0.0.1:{port}"]))
             ?? throw new InvalidOperationException("no process");
@@ -73,7 +77,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(listening.Task, exited).WaitAsync(StartTimeout);
+        var first = await Task.WhenAny(listening.Task, exited).WaitAsync(timeout);
         if (first == exited)
         {
             throw new InvalidOperationException("parley-server exited during start-up:\n" + server.Output);
