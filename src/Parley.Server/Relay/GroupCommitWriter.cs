@@ -109,14 +109,21 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
     {
         var reader = _ops.Reader;
         var busy = false;
-        while (await WaitForWorkAsync(reader))
+        while (true)
         {
+            // With held-out messages the wait for work was already bounded by the window: no second wait.
+            var holding = _deferred.Count > 0;
+            if (!await WaitForWorkAsync(reader))
+            {
+                break;
+            }
+
             var batch = new PendingBatch();
             // Held-out messages come first: this commit writes whichever were not acknowledged meanwhile.
             batch.Sends.AddRange(_deferred);
             _deferred.Clear();
             Collect(reader, batch);
-            if (busy && batch.Size < _options.MaxBatchSize && _options.GroupCommitWindow > TimeSpan.Zero)
+            if (busy && !holding && batch.Size < _options.MaxBatchSize && _options.GroupCommitWindow > TimeSpan.Zero)
             {
                 await Task.Delay(_options.GroupCommitWindow, _time);
                 Collect(reader, batch);
