@@ -25,9 +25,10 @@ internal sealed class LoadClient
     private readonly byte[] _idPrefix;
     private Task _loops = Task.CompletedTask;
 
-    public LoadClient(int index, ClientWebSocket socket, LoadClient[] all, byte[] runId, int windowSize, bool batch)
+    public LoadClient(int index, ClientWebSocket socket, LoadClient[] all, byte[] runId, int windowSize, bool batch, MessageLedger? ledger = null)
     {
         _batch = batch;
+        Ledger = ledger ?? new MessageLedger();
         Index = index;
         _socket = socket;
         _all = all;
@@ -39,7 +40,10 @@ internal sealed class LoadClient
 
     public string PartnerName { get; set; } = "";
 
-    public MessageLedger Ledger { get; } = new();
+    public MessageLedger Ledger { get; }
+
+    /// <summary>Completes when the receive loop ended (the server closed or dropped the socket).</summary>
+    public Task Closed { get; private set; } = Task.CompletedTask;
 
     public SemaphoreSlim Window { get; }
 
@@ -72,12 +76,16 @@ internal sealed class LoadClient
             _outbound.Writer.TryWrite(new ClientFrame { Capabilities = new Capabilities { SendResultBatch = true } }.ToByteArray());
         }
 
-        _loops = Task.WhenAll(Task.Run(SendLoopAsync), Task.Run(ReceiveLoopAsync));
+        var receive = Task.Run(ReceiveLoopAsync);
+        Closed = receive.ContinueWith(_ => { }, TaskScheduler.Default);
+        _loops = Task.WhenAll(Task.Run(SendLoopAsync), receive);
     }
 
-    public void Send(int payloadBytes)
+    public void Send(int payloadBytes) => Send(Ledger.NextSequence(), payloadBytes);
+
+    /// <summary>Sends (or, after a reconnect, re-sends with the same id) the message with this sequence.</summary>
+    public void Send(int sequence, int payloadBytes)
     {
-        var sequence = Ledger.NextSequence();
         var id = new byte[16];
         _idPrefix.AsSpan(0, 8).CopyTo(id);
         BinaryPrimitives.WriteInt32BigEndian(id.AsSpan(8), Index);

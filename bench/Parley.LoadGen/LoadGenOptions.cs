@@ -40,6 +40,12 @@ internal sealed class LoadGenOptions
     /// </summary>
     public bool Batch { get; private set; } = true;
 
+    /// <summary>
+    /// After the traffic: send one window per active client, SIGKILL the server (--server-pid) and
+    /// measure the reconnect storm (the caller restarts the server on "storm: server killed").
+    /// </summary>
+    public bool Storm { get; private set; }
+
     /// <summary>Outstanding (not yet accepted) sends per active connection when running flat out.</summary>
     public int Window { get; private set; } = 64;
 
@@ -83,6 +89,7 @@ internal sealed class LoadGenOptions
                 case "--warmup": o.Warmup = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--provision-only": o.ProvisionOnly = value == "true"; break;
                 case "--batch": o.Batch = bool.Parse(value); break;
+                case "--storm": o.Storm = bool.Parse(value); break;
                 case "--window": o.Window = Int(value); break;
                 case "--payload": o.Payload = Math.Max(16, Int(value)); break;
                 case "--server-pid": o.ServerPid = Int(value); break;

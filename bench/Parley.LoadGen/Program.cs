@@ -75,9 +75,26 @@ else
     traffic = await TrafficDriver.RunAsync(active, options, options.Duration);
 }
 
+StormResult? storm = null;
+if (options.Storm)
+{
+    // Traffic is still in flight when the server dies: what it accepted must arrive after the storm.
+    var burst = Task.WhenAll(active.Select(c => Task.Run(() =>
+    {
+        for (var i = 0; i < options.Window; i++)
+        {
+            c.Send(options.Payload);
+        }
+    })));
+    await burst;
+    storm = await StormDriver.RunAsync(clients, ReconnectAsync, options.ServerPid);
+    Log($"storm: {storm.Clients} clients connected and drained in {storm.SecondsUntilAllConnectedAndDrained:0.0} s");
+    await TrafficDriver.WaitDeliveredAsync(clients.Take(options.Active).ToArray());
+}
+
 await Task.WhenAll(clients.Select(c => c.CloseAsync()));
 
-var result = ResultReport.Build(options, clients, traffic, pairs, connectSeconds, rssBefore, rssAfter, clients.Length - warmup);
+var result = ResultReport.Build(options, clients, traffic, pairs, connectSeconds, rssBefore, rssAfter, clients.Length - warmup, storm);
 Console.Out.WriteLine(JsonSerializer.Serialize(result, ResultReport.JsonOptions));
 return 0;
 
@@ -91,5 +108,23 @@ Task ConnectRangeAsync(int from, int to) =>
             client.Start();
             await client.QueueEmpty.WaitAsync(TimeSpan.FromSeconds(120), ct);
         });
+
+async Task<LoadClient> ReconnectAsync(int i, LoadClient[] all)
+{
+    var socket = await transport.ConnectAsync(accounts[i].Token, CancellationToken.None);
+    var client = new LoadClient(i, socket, all, runId, options.Window, options.Batch, all[i].Ledger) { PartnerName = accounts[i ^ 1].Username };
+    all[i] = client;
+    client.Start();
+    if (i < options.Active)
+    {
+        // What the server never acknowledged goes again with the same ids (idempotent retry).
+        foreach (var sequence in client.Ledger.Unaccepted())
+        {
+            client.Send(sequence, options.Payload);
+        }
+    }
+
+    return client;
+}
 
 static void Log(string line) => Console.Error.WriteLine(line);

@@ -9,7 +9,7 @@ internal static class ResultReport
 {
     public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static object Build(LoadGenOptions options, LoadClient[] clients, TrafficResult traffic, List<(TrafficResult Short, TrafficResult Long)> pairs, double connectSeconds, long rssBeforeKiB, long rssAfterKiB, int measuredConnections)
+    public static object Build(LoadGenOptions options, LoadClient[] clients, TrafficResult traffic, List<(TrafficResult Short, TrafficResult Long)> pairs, double connectSeconds, long rssBeforeKiB, long rssAfterKiB, int measuredConnections, StormResult? storm)
     {
         var active = clients.Take(options.Active).ToArray();
         var tallies = active.Select(c => c.Ledger.Tally()).ToList();
@@ -44,6 +44,7 @@ internal static class ResultReport
             server_cpu_us_per_message_pairs = marginals.Select(m => m.Server).ToArray(),
             loadgen_cpu_us_per_message_pairs = marginals.Select(m => m.LoadGen).ToArray(),
             phases = pairs.Select(p => new { @short = PhaseSummary(p.Short), @long = PhaseSummary(p.Long) }).ToArray(),
+            reconnect_storm = storm,
             lost = tallies.Sum(t => t.Lost),
             duplicated = tallies.Sum(t => t.Duplicated),
         };

@@ -33,6 +33,17 @@ internal static class TrafficDriver
             : FlatOutAsync(c, watch, end, options.Payload))));
         var sendSeconds = watch.Elapsed.TotalSeconds;
 
+        await WaitDeliveredAsync(active);
+        var totalSeconds = watch.Elapsed.TotalSeconds;
+        await Task.Delay(Settle);
+        var (acceptedAfter, deliveredAfter) = Totals(active);
+        return new TrafficResult(sendSeconds, totalSeconds, acceptedAfter - acceptedBefore, deliveredAfter - deliveredBefore,
+            ProcessCpu.ReadSeconds(options.ServerPid) - serverCpu, ProcessCpu.ReadSelfSeconds() - ownCpu, ProcessCpu.LoadAverage());
+    }
+
+    /// <summary>Waits (bounded) until every send is answered and every accepted message delivered.</summary>
+    public static async Task WaitDeliveredAsync(LoadClient[] active)
+    {
         var drainWatch = Stopwatch.StartNew();
         while (drainWatch.Elapsed < DrainTimeout)
         {
@@ -40,17 +51,11 @@ internal static class TrafficDriver
             var unanswered = active.Sum(c => c.Ledger.Sent) - tallies.Sum(t => t.Accepted) - active.Sum(c => c.Refused);
             if (unanswered <= 0 && tallies.Sum(t => t.Lost) == 0)
             {
-                break;
+                return;
             }
 
             await Task.Delay(50);
         }
-
-        var totalSeconds = watch.Elapsed.TotalSeconds;
-        await Task.Delay(Settle);
-        var (acceptedAfter, deliveredAfter) = Totals(active);
-        return new TrafficResult(sendSeconds, totalSeconds, acceptedAfter - acceptedBefore, deliveredAfter - deliveredBefore,
-            ProcessCpu.ReadSeconds(options.ServerPid) - serverCpu, ProcessCpu.ReadSelfSeconds() - ownCpu, ProcessCpu.LoadAverage());
     }
 
     private static (int Accepted, int Delivered) Totals(LoadClient[] active)
