@@ -23,25 +23,3 @@ internal static class ServerMemory
         return 0;
     }
 }
-
-/// <summary>Reads processes' CPU time (user + system) from /proc/PID/stat (Linux).</summary>
-internal static class ServerCpu
-{
-    /// <summary>Summed CPU milliseconds of the processes (0 when none are given).</summary>
-    public static double ReadMilliseconds(IReadOnlyList<int> pids)
-    {
-        double total = 0;
-        foreach (var pid in pids)
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
-            total += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        }
-
-        return total * 1000.0 / ClockTicksPerSecond;
-    }
-
-    /// <summary>USER_HZ: 100 on every Linux this runs on.</summary>
-    private const double ClockTicksPerSecond = 100;
-}

@@ -65,9 +65,11 @@ CONF
 /usr/sbin/nginx -p "$root" -c "$root/nginx.conf"
 nginxpid=$(cat "$root/nginx.pid"); nginxworkers=$(pgrep -P "$nginxpid" | paste -sd, -)
 
+cpu() { local t=0; for p in "${nodepids[@]}"; do t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
 echo "nodes=$NODES rate=$RATE duration=$DURATION connections=$CONNECTIONS load: $(uptime)" >&2
+before=$(cpu)
 dotnet bench/Parley.LoadGen/bin/Release/net10.0/Parley.LoadGen.dll --url "http://127.0.0.1:$nginxport" \
-  --connections "$CONNECTIONS" --active "$CONNECTIONS" --rate "$RATE" --duration "$DURATION" \
-  --cpu-pids "$(IFS=,; echo "${nodepids[*]}")" --argon2-memory 8
+  --connections "$CONNECTIONS" --active "$CONNECTIONS" --rate "$RATE" --duration "$DURATION" --argon2-memory 8
+echo "all nodes' CPU over the whole run (registration, connects, traffic): $(( ($(cpu) - before) * 10 )) ms" >&2
 echo "nginx worker CPU (ticks utime+stime): $(for w in ${nginxworkers//,/ }; do awk '{print $14+$15}' /proc/$w/stat; done)" >&2
 echo "load after: $(uptime)" >&2
