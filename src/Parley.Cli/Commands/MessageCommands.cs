@@ -93,6 +93,7 @@ internal static class MessageCommands
             }
 
             await using var client = ctx.Resume();
+            await ContactCheck.RequireKnownAsync(client, ctx.Get(user), ct).ConfigureAwait(false);
             var messages = await client.HistoryAsync(ctx.Get(user), limit, ct).ConfigureAwait(false);
             var printer = new EventPrinter(ctx.Output);
             foreach (var message in messages)

@@ -20,6 +20,15 @@ internal sealed class CliOutput
         Errors = Create(System.Console.Error, System.Console.IsErrorRedirected);
     }
 
+    /// <summary>Output into <paramref name="writer"/> (the chat screen), <paramref name="width"/> cells wide.</summary>
+    public CliOutput(bool json, TextWriter writer, int width)
+    {
+        IsJson = json;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        Console.Profile.Width = width;
+        Errors = Console;
+    }
+
     public bool IsJson { get; }
 
     /// <summary>The console for human output (stdout).</summary>
