@@ -8,7 +8,7 @@ internal sealed record CommandDoc(IReadOnlyList<string> Details, IReadOnlyList<i
 /// <summary>The manual text of every command, keyed by its path ("send", "file send", "" for parley itself).</summary>
 internal static class CommandDocs
 {
-    private static readonly int[] Online = [ExitCodes.ServerUnreachable, ExitCodes.NotLoggedIn, ExitCodes.CertificateChanged, ExitCodes.IdentityReplaced];
+    private static readonly int[] Online = [ExitCodes.ServerUnreachable, ExitCodes.NotLoggedIn, ExitCodes.CertificateChanged];
     private static readonly int[] ToContact = [.. Online, ExitCodes.NotAContact, ExitCodes.Blocked, ExitCodes.KeyChanged, ExitCodes.NoSuchUser];
 
     private static readonly Dictionary<string, CommandDoc> Docs = new(StringComparer.Ordinal)
@@ -30,7 +30,7 @@ internal static class CommandDocs
         ["register"] = new(
             [
                 "Asks for a new password twice (or reads it from standard input with --password-stdin) and refuses a weak one, saying why, before asking for the confirmation. The password never leaves this machine: the server gets an SRP verifier.",
-                "The first time you use a server you are asked to compare its certificate fingerprint, or you pass it with --trust-server. If registration fails midway, nothing is left behind: run register again.",
+                "The first time you use a server you are asked to compare its certificate fingerprint, or you pass it with --trust-server.",
             ],
             [ExitCodes.ServerUnreachable, ExitCodes.CertificateChanged, ExitCodes.ServerNotTrusted],
             [
@@ -40,7 +40,7 @@ internal static class CommandDocs
         ["login"] = new(
             [
                 "Proves the password to the server (SRP; the password is never sent) and unlocks the profile's local store until 'parley logout'. --server can be left out when this home already has a profile for the user: its server is remembered.",
-                "On a terminal, a wrong password is asked again, up to three tries. A server that is locking the account or limiting the rate says how long to wait.",
+                "On a terminal, a wrong password is asked again, up to three tries.",
                 "Parley has one identity (key pair) per account and no linked devices yet. Logging in from a home that has no keys for the account would create a new identity and cut off the home that has them: login refuses unless you confirm on the terminal or pass --replace-identity.",
             ],
             [ExitCodes.ServerUnreachable, ExitCodes.WrongPassword, ExitCodes.CertificateChanged, ExitCodes.ServerNotTrusted],
@@ -83,7 +83,7 @@ internal static class CommandDocs
             ],
             ToContact,
             [("parley chat bob", "Chat with bob.")]),
-        ["history"] = new(["Shows the conversation from the local store in the order it was written, oldest first, including messages released by 'parley trust'."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact, ExitCodes.NoSuchUser], [("parley history bob --limit 20", "The last 20 messages with bob.")]),
+        ["history"] = new(["Shows the conversation from the local store, oldest first. A user who is neither a contact nor known to this profile gets the same error as 'parley send'."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact, ExitCodes.NoSuchUser], [("parley history bob --limit 20", "The last 20 messages with bob.")]),
         ["file"] = new(["Files are encrypted on this machine with a fresh key; the key travels inside an end-to-end encrypted message, the server stores only ciphertext."], [], [("parley file send bob ./photo.jpg", "Send a file.")]),
         ["file send"] = new(["Uploads in chunks and resumes an interrupted upload of the same file to the same contact when run again."], ToContact, [("parley file send bob ./report.pdf", "Send report.pdf to bob.")]),
         ["file get"] = new(["Downloads, verifies and decrypts the file of a received message, saving it under its sanitized name in --out (never overwriting a file)."], Online, [("parley file get 0b7c... --out ~/Downloads", "Save a received file.")]),

@@ -160,15 +160,10 @@ internal sealed class LineEditor
             return EditOutcome.None;
         }
 
+        // The cursor sits on a grapheme boundary, so the position after the new character is one too
+        // (a combining mark or a surrogate's second half joins the grapheme before it).
         _text.Insert(Cursor, c);
         Cursor++;
-
-        // A high surrogate waits for its low half; keep the cursor on a grapheme boundary otherwise.
-        if (!char.IsHighSurrogate(c))
-        {
-            Cursor = Math.Min(_text.Length, NextBoundary(PreviousBoundary(Cursor)));
-        }
-
         return EditOutcome.Changed;
     }
 
