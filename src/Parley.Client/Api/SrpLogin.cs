@@ -45,7 +45,7 @@ internal static class SrpLogin
             }
 
             CheckServerProof(session, finish.M2);
-            return finish.Token;
+            return finish.Token is { Length: > 0 } token ? token : throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
         }
     }
 
@@ -115,13 +115,21 @@ internal static class SrpLogin
             start = await api.PostAsync<LoginStartResponse>(Routes.LoginStart, new LoginStartRequest(user, pow), cancellationToken).ConfigureAwait(false);
         }
 
-        var argon = new Argon2Parameters(start.Argon2.MemoryKiB, start.Argon2.Iterations, start.Argon2.Parallelism);
-        if (!argon.IsWithinBounds)
+        // A hostile server's answer may leave out fields or send a salt of the wrong size: refuse it
+        // as a protocol violation before any work, never let it surface as an internal error.
+        if (start.Argon2 is null || start.LoginId is null)
         {
             throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
         }
 
-        using var stretched = StretchedPassword.Derive(password, Decode(start.ArgonSalt), argon);
+        var argon = new Argon2Parameters(start.Argon2.MemoryKiB, start.Argon2.Iterations, start.Argon2.Parallelism);
+        var argonSalt = Decode(start.ArgonSalt);
+        if (!argon.IsWithinBounds || argonSalt.Length != Argon2Parameters.SaltLength)
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+
+        using var stretched = StretchedPassword.Derive(password, argonSalt, argon);
         var session = new SrpClientSession(user, stretched, Decode(start.SrpSalt));
         try
         {
