@@ -18,7 +18,7 @@ public sealed class LoginTests
         Assert.Contains(world.Server.Url, again.Stdout, StringComparison.Ordinal);
 
         var elsewhere = world.NewUser("alice");
-        var refused = await elsewhere.LoginAsync();
+        var refused = await elsewhere.Cli.RunAsync(alice.Password + "\n", "login", "alice", "--server", world.Server.Url, "--password-stdin", "--trust-server", world.Server.Fingerprint);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("This home has no keys for alice", refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("--replace-identity", refused.Stderr, StringComparison.Ordinal);

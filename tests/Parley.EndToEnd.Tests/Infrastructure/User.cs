@@ -38,7 +38,7 @@ internal sealed class User
     }
 
     public Task<CliResult> LoginAsync(string? password = null) =>
-        Cli.RunAsync((password ?? Password) + "\n", "login", Name, "--server", ServerUrl, "--password-stdin", "--trust-server", ServerFingerprint);
+        Cli.RunAsync((password ?? Password) + "\n", "login", Name, "--server", ServerUrl, "--password-stdin", "--trust-server", ServerFingerprint, "--replace-identity");
 
     public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(null, WithProfile(args));
 
