@@ -52,7 +52,7 @@ internal static class AccountCommands
         {
             await using var client = ctx.Resume();
             var name = client.User.Value;
-            await client.LogoutAsync(ct).ConfigureAwait(false);
+            await client.Accounts.LogoutAsync(ct).ConfigureAwait(false);
             Print(ctx, new JsonObject { ["user"] = name, ["loggedIn"] = false }, $"Logged out {name}.");
             return 0;
         });
@@ -68,7 +68,7 @@ internal static class AccountCommands
             await using var client = ctx.Resume();
             var name = client.User.Value;
             var password = PasswordReader.Read(ctx.Get(PasswordStdin), confirm: false);
-            await client.DeleteAccountAsync(password, ct).ConfigureAwait(false);
+            await client.Accounts.DeleteAccountAsync(password, ct).ConfigureAwait(false);
             Print(ctx, new JsonObject { ["user"] = name, ["deleted"] = true }, $"Deleted the account {name} and its local data.");
             return 0;
         });
@@ -79,14 +79,14 @@ internal static class AccountCommands
     public static Command WhoAmI()
     {
         var command = new Command("whoami", "Show the logged-in user, the server and its pinned certificate fingerprint.");
-        command.SetAction((ctx, _) =>
+        command.SetAction(async (ctx, _) =>
         {
-            using var client = ctx.Resume();
+            await using var client = ctx.Resume();
             Print(
                 ctx,
                 new JsonObject { ["user"] = client.User.Value, ["server"] = client.Server.ToString(), ["fingerprint"] = client.ServerFingerprint.ToString() },
                 $"{client.User.Value} on {client.Server} (certificate {client.ServerFingerprint})");
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }

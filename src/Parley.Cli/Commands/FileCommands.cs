@@ -41,7 +41,7 @@ internal static class FileCommands
             }
 
             await using var client = ctx.Resume();
-            var id = await WithProgressAsync(ctx, "Uploading", progress => client.SendFileAsync(ctx.Get(user), file, progress, ct)).ConfigureAwait(false);
+            var id = await WithProgressAsync(ctx, "Uploading", progress => client.Transfers.SendFileAsync(ctx.Get(user), file, progress, ct)).ConfigureAwait(false);
             if (ctx.Json)
             {
                 CliOutput.JsonLine(new JsonObject { ["id"] = id.ToString(), ["to"] = ctx.Get(user), ["bytes"] = new FileInfo(file).Length });
@@ -67,7 +67,7 @@ internal static class FileCommands
             string saved;
             try
             {
-                saved = await WithProgressAsync(ctx, "Downloading", progress => client.GetFileAsync(ctx.Get(id), directory, progress, ct)).ConfigureAwait(false);
+                saved = await WithProgressAsync(ctx, "Downloading", progress => client.Transfers.GetFileAsync(ctx.Get(id), directory, progress, ct)).ConfigureAwait(false);
             }
             catch (FileNotFoundException)
             {

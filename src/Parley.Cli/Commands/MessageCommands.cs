@@ -35,7 +35,7 @@ internal static class MessageCommands
         {
             var body = ReadText(ctx.Get(text));
             await using var client = ctx.Resume();
-            var id = await client.SendAsync(ctx.Get(user), body, ct).ConfigureAwait(false);
+            var id = await client.Conversations.SendAsync(ctx.Get(user), body, ct).ConfigureAwait(false);
             if (ctx.Json)
             {
                 CliOutput.JsonLine(new JsonObject { ["id"] = id.ToString(), ["to"] = ctx.Get(user) });
@@ -63,7 +63,7 @@ internal static class MessageCommands
 
             await using var client = ctx.Resume();
             var printer = new EventPrinter(ctx.Output);
-            var count = await client.ReceiveAsync(TimeSpan.FromSeconds(wait), printer.Print, ct).ConfigureAwait(false);
+            var count = await client.Conversations.ReceiveAsync(TimeSpan.FromSeconds(wait), printer.Print, ct).ConfigureAwait(false);
             if (count == 0 && !ctx.Json)
             {
                 ctx.Output.Notice("No new messages.");
@@ -87,7 +87,7 @@ internal static class MessageCommands
             }
 
             await using var client = ctx.Resume();
-            var messages = await client.HistoryAsync(ctx.Get(user), limit, ct).ConfigureAwait(false);
+            var messages = await client.Conversations.HistoryAsync(ctx.Get(user), limit, ct).ConfigureAwait(false);
             var printer = new EventPrinter(ctx.Output);
             foreach (var message in messages)
             {
