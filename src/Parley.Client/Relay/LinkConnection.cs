@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf;
 using Parley.Client.Errors;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.Client.Relay;
 
@@ -106,6 +107,8 @@ internal sealed class LinkConnection : IAsyncDisposable
         await Task.Yield();
         try
         {
+            // Verdicts may come batched from now on (PROTOCOL.md 10.7); single SendResults stay understood.
+            await _socket.SendAsync(new ClientFrame { Capabilities = new Capabilities { SendResultBatch = true } }, cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var frame = await _socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
@@ -139,6 +142,9 @@ internal sealed class LinkConnection : IAsyncDisposable
             case ServerFrame.KindOneofCase.SendResult:
                 Complete(frame.SendResult);
                 break;
+            case ServerFrame.KindOneofCase.SendResultBatch:
+                CompleteBatch(frame.SendResultBatch);
+                break;
             case ServerFrame.KindOneofCase.Pong:
                 break;
             case ServerFrame.KindOneofCase.PresenceQueryDone:
@@ -163,6 +169,26 @@ internal sealed class LinkConnection : IAsyncDisposable
         if (_waiting.TryRemove(Key(result.MessageId), out var waiter))
         {
             waiter.TrySetResult(result);
+        }
+    }
+
+    /// <summary>A batch is one SendResult per id: first the accepted ids, then the others (PROTOCOL.md 10.7).</summary>
+    private void CompleteBatch(SendResultBatch batch)
+    {
+        var accepted = batch.AcceptedIds.Span;
+        if (!MessageIdList.IsValid(accepted, allowEmpty: true))
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+
+        for (var i = 0; i < MessageIdList.Count(accepted); i++)
+        {
+            Complete(new SendResult { MessageId = ByteString.CopyFrom(MessageIdList.At(accepted, i)), Status = SendStatus.Accepted });
+        }
+
+        foreach (var result in batch.Others)
+        {
+            Complete(result);
         }
     }
 

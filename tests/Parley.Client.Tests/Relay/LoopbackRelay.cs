@@ -56,7 +56,20 @@ internal sealed class LoopbackRelay : IRelayConnector, IDisposable
         public Task SendAsync(ServerFrame frame) =>
             socket.SendAsync(frame.ToByteArray(), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).WaitAsync(Timeout);
 
+        /// <summary>The next frame other than the client's opening Capabilities.</summary>
         public async Task<ClientFrame> ReceiveAsync()
+        {
+            while (true)
+            {
+                var frame = await ReceiveAnyAsync();
+                if (frame.KindCase != ClientFrame.KindOneofCase.Capabilities)
+                {
+                    return frame;
+                }
+            }
+        }
+
+        public async Task<ClientFrame> ReceiveAnyAsync()
         {
             var buffer = new byte[64 * 1024];
             var length = 0;

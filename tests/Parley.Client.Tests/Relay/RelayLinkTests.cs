@@ -113,6 +113,28 @@ public sealed class RelayLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task The_link_asks_for_batched_verdicts_and_understands_them()
+    {
+        await using var link = NewLink();
+        await link.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        using var server = await _relay.AcceptAsync();
+        Assert.True((await server.ReceiveAnyAsync()).Capabilities.SendResultBatch);
+
+        var sends = Enumerable.Range(0, 3).Select(_ => NewSend()).ToList();
+        var verdicts = sends.Select(s => link.SendAsync(s, CancellationToken.None)).ToList();
+        for (var i = 0; i < sends.Count; i++)
+        {
+            await server.ReceiveAsync();
+        }
+
+        var batch = new SendResultBatch { AcceptedIds = ByteString.CopyFrom(sends[0].MessageId.Concat(sends[2].MessageId).ToArray()) };
+        batch.Others.Add(new SendResult { MessageId = sends[1].MessageId, Status = SendStatus.RateLimited, RetryAfterMs = 5 });
+        await server.SendAsync(new ServerFrame { SendResultBatch = batch });
+        var statuses = (await Task.WhenAll(verdicts).WaitAsync(Timeout)).Select(r => r.Status);
+        Assert.Equal([SendStatus.Accepted, SendStatus.RateLimited, SendStatus.Accepted], statuses);
+    }
+
+    [Fact]
     public async Task Acks_go_out_by_id_and_a_presence_query_collects_answers_until_done()
     {
         await using var link = NewLink();
