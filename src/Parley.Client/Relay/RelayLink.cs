@@ -114,7 +114,9 @@ public sealed class RelayLink : IAsyncDisposable
 
     /// <summary>
     /// Makes the link persistent: it connects in the background and reconnects with backoff whenever
-    /// the connection is lost, until disposed. Calling it again does nothing.
+    /// the connection is lost, until disposed. A connection already open (from <see cref="ConnectAsync"/>)
+    /// is adopted as it is, not replaced: nothing queued on it is dropped or delivered twice.
+    /// Calling it again does nothing.
     /// </summary>
     public void Start()
     {
@@ -232,10 +234,11 @@ public sealed class RelayLink : IAsyncDisposable
         }
     }
 
-    private LinkConnection Require() =>
-        _current is { Reading.IsCompleted: false } current && State == RelayLinkState.Connected
-            ? current
-            : throw new ParleyClientException(ClientErrorKind.ServerUnreachable);
+    private LinkConnection Require() => Live() ?? throw new ParleyClientException(ClientErrorKind.ServerUnreachable);
+
+    /// <summary>The current connection if it is open and its connect step ran; otherwise null.</summary>
+    private LinkConnection? Live() =>
+        _current is { Reading.IsCompleted: false } current && State == RelayLinkState.Connected ? current : null;
 
     /// <summary>Opens a socket, starts reading and runs the handler's connect step (caller holds the connect lock).</summary>
     private async Task<LinkConnection> ConnectOnceAsync(CancellationToken cancellationToken)
@@ -286,7 +289,7 @@ public sealed class RelayLink : IAsyncDisposable
             await _connectLock.WaitAsync(stop).ConfigureAwait(false);
             try
             {
-                connection = await ConnectOnceAsync(stop).ConfigureAwait(false);
+                connection = Live() ?? await ConnectOnceAsync(stop).ConfigureAwait(false);
                 Backoff.Reset();
             }
             catch (Exception e) when (IsRetryable(e, stop))

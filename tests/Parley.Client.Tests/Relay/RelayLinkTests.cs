@@ -65,6 +65,34 @@ public sealed class RelayLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Starting_a_connected_link_adopts_its_socket_instead_of_reconnecting()
+    {
+        await using var link = NewLink();
+        await link.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        using var first = await _relay.AcceptAsync();
+        link.Start();
+
+        // The adopted socket still carries sends and deliveries; no second connection was made.
+        var send = NewSend();
+        var verdict = link.SendAsync(send, CancellationToken.None);
+        Assert.Equal(send.MessageId, (await first.ReceiveAsync()).Send.MessageId);
+        await first.SendAsync(new ServerFrame { SendResult = new SendResult { MessageId = send.MessageId, Status = SendStatus.Accepted } });
+        Assert.Equal(SendStatus.Accepted, (await verdict.WaitAsync(Timeout)).Status);
+        await first.SendAsync(new ServerFrame { Deliver = new Deliver { MessageId = Id(1), Sender = "bob" } });
+        Assert.Equal(Id(1), (await _handler.FramesAsync(1))[0].Deliver.MessageId);
+        Assert.Equal(1, _relay.Attempts);
+        Assert.Equal(1, _handler.Connects);
+        Assert.Equal(RelayLinkState.Connected, link.State);
+
+        // And the link is persistent now: a drop of the adopted socket is followed by a reconnect.
+        first.Kill();
+        _clock.Advance(await _clock.NextTimerAsync());
+        using var second = await _relay.AcceptAsync();
+        await _handler.ConnectedAsync(2);
+        Assert.Equal(2, _relay.Attempts);
+    }
+
+    [Fact]
     public async Task While_the_server_is_down_waits_double_up_to_the_cap_then_the_link_comes_back()
     {
         await using var link = NewLink();
