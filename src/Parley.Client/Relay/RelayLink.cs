@@ -303,7 +303,16 @@ public sealed class RelayLink : IAsyncDisposable
 
             if (connection is not null)
             {
-                await connection.Ended.ConfigureAwait(false); // however it ended; ReportEndAsync reports faults
+                try
+                {
+                    // However it ended (ReportEndAsync reports faults); disposing stops waiting at once,
+                    // because DisposeAsync closes the connection only after this loop has returned.
+                    await connection.Ended.WaitAsync(stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
 
             if (stop.IsCancellationRequested)

@@ -90,6 +90,10 @@ public sealed class RelayLinkTests : IDisposable
         using var second = await _relay.AcceptAsync();
         await _handler.ConnectedAsync(2);
         Assert.Equal(2, _relay.Attempts);
+
+        // Disposing a started link while its socket is open returns at once (the chat's /quit hung here).
+        await link.DisposeAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal(RelayLinkState.Closed, link.State);
     }
 
     [Fact]
