@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client;
 using Parley.Client.Errors;
 using Parley.Client.Profiles;
+using Parley.Daemon.Api;
 
 namespace Parley.Cli.Commands;
 
@@ -50,10 +50,9 @@ internal static class AccountCommands
         var command = new Command("logout", "Revoke the server session and forget the unlocked keys on this machine.");
         command.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
-            var name = client.User.Value;
-            await client.LogoutAsync(ct).ConfigureAwait(false);
-            Print(ctx, new JsonObject { ["user"] = name, ["loggedIn"] = false }, $"Logged out {name}.");
+            await using var api = ctx.OpenApi();
+            var result = await api.LogoutAsync(ctx.ProfileParams(), ct).ConfigureAwait(false);
+            Print(ctx, result, $"Logged out {result.User}.");
             return 0;
         });
         return command;
@@ -65,11 +64,10 @@ internal static class AccountCommands
         var delete = new Command("delete", "Delete your account on the server and this profile's local data (asks for the password again).") { PasswordStdin };
         delete.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
-            var name = client.User.Value;
+            await using var api = ctx.OpenApi();
             var password = PasswordReader.Read(ctx.Get(PasswordStdin), confirm: false);
-            await client.DeleteAccountAsync(password, ct).ConfigureAwait(false);
-            Print(ctx, new JsonObject { ["user"] = name, ["deleted"] = true }, $"Deleted the account {name} and its local data.");
+            var result = await api.DeleteAccountAsync(new AccountDeleteParams { Profile = ctx.Profile, Password = password }, ct).ConfigureAwait(false);
+            Print(ctx, result, $"Deleted the account {result.User} and its local data.");
             return 0;
         });
         account.Add(delete);
@@ -79,14 +77,12 @@ internal static class AccountCommands
     public static Command WhoAmI()
     {
         var command = new Command("whoami", "Show the logged-in user, the server and its pinned certificate fingerprint.");
-        command.SetAction((ctx, _) =>
+        command.SetAction(async (ctx, ct) =>
         {
-            using var client = ctx.Resume();
-            Print(
-                ctx,
-                new JsonObject { ["user"] = client.User.Value, ["server"] = client.Server.ToString(), ["fingerprint"] = client.ServerFingerprint.ToString() },
-                $"{client.User.Value} on {client.Server} (certificate {client.ServerFingerprint})");
-            return Task.FromResult(0);
+            await using var api = ctx.OpenApi();
+            var me = await api.WhoAmIAsync(ctx.ProfileParams(), ct).ConfigureAwait(false);
+            Print(ctx, me, $"{me.User} on {me.Server} (certificate {me.Fingerprint})");
+            return 0;
         });
         return command;
     }
@@ -114,23 +110,21 @@ internal static class AccountCommands
             throw new CliException(reason);
         }
 
-        var home = ctx.Home;
-        await using var client = register
-            ? await ParleyClient.RegisterAsync(home, user, server, password, trust, ctx.Options, ct).ConfigureAwait(false)
-            : await ParleyClient.LoginAsync(home, user, server, password, trust, ctx.Options, ct).ConfigureAwait(false);
+        await using var api = ctx.OpenApi();
+        var p = new AccountParams { User = user.Value, Server = server.ToString(), Password = password, TrustServer = trust.Expected?.ToString() };
+        var result = register ? await api.RegisterAsync(p, ct).ConfigureAwait(false) : await api.LoginAsync(p, ct).ConfigureAwait(false);
         var verb = register ? "Registered" : "Logged in as";
-        Print(
-            ctx,
-            new JsonObject { ["user"] = user.Value, ["server"] = client.Server.ToString(), ["fingerprint"] = client.ServerFingerprint.ToString(), ["loggedIn"] = true },
-            $"{verb} {user.Value} on {client.Server}.");
+        Print(ctx, result, $"{verb} {user.Value} on {result.Server}.");
         return 0;
     }
 
-    internal static void Print(CommandContext ctx, JsonObject json, string text)
+    internal static void Print(CommandContext ctx, AccountResult result, string text) => Print(ctx, result, ApiJsonContext.Default.AccountResult, text);
+
+    internal static void Print<T>(CommandContext ctx, T result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string text)
     {
         if (ctx.Json)
         {
-            CliOutput.JsonLine(json);
+            CliOutput.JsonLine(result, info);
         }
         else
         {

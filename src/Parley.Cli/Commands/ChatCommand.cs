@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Parley.Cli.Chat;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client;
 using Parley.Client.Errors;
+using Parley.Daemon.Api;
+using Parley.Daemon.Remote;
 using Spectre.Console;
 
 namespace Parley.Cli.Commands;
@@ -21,33 +24,65 @@ internal static class ChatCommand
         return command;
     }
 
+    /// <summary>Opens the conversation through the running daemon when there is one, else on a connection of its own.</summary>
+    internal static async Task<IChat> OpenAsync(CommandContext ctx, string peer, Action<EventView> onEvent, CancellationToken ct)
+    {
+        var home = ctx.Home;
+        if (RemoteApi.TryConnect(home, ctx.Options.KeyCache) is { } calls)
+        {
+            var events = RemoteApi.TryConnect(home, ctx.Options.KeyCache);
+            if (events is not null)
+            {
+                return await DaemonChat.OpenAsync(calls, events, ctx.Profile, peer, onEvent, ct).ConfigureAwait(false);
+            }
+
+            await calls.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var client = ParleyClient.Resume(home, ctx.Profile, ctx.Options);
+        try
+        {
+            return await LocalChat.OpenAsync(client, peer, onEvent, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private static Func<CommandContext, CancellationToken, Task<int>> RunAsync(Argument<string> user) => async (ctx, ct) =>
     {
-        await using var client = ctx.Resume();
         var peer = ctx.Get(user);
         var printer = new EventPrinter(ctx.Output);
         var console = ctx.Output.Console;
         var chatEvents = new ChatEventView(console, printer);
         console.MarkupLine($"[bold]Chat with {Markup.Escape(peer)}[/] — type and press Enter. {Markup.Escape(Help)}");
-        await using var chat = await ChatSession.OpenAsync(client, peer, chatEvents.Show, ct).ConfigureAwait(false);
+        await using var chat = await OpenAsync(ctx, peer, chatEvents.Show, ct).ConfigureAwait(false);
 
         var input = new ChatInput(typing => _ = SafeTypingAsync(chat, typing, ct));
         while (!ct.IsCancellationRequested)
         {
             var read = input.ReadLineAsync(ct);
+            if (await Task.WhenAny(read, chat.Completion).ConfigureAwait(false) != read)
+            {
+                ctx.Output.Warn("The daemon stopped; the chat ends.");
+                return ErrorSentences.GeneralFailure;
+            }
+
             var line = await read.ConfigureAwait(false);
             if (line is null || line.Trim() == "/quit")
             {
                 break;
             }
 
-            await HandleLineAsync(ctx, client, chat, printer, line.Trim(), ct).ConfigureAwait(false);
+            await HandleLineAsync(ctx, chat, printer, line.Trim(), ct).ConfigureAwait(false);
         }
 
         return 0;
     };
 
-    private static async Task HandleLineAsync(CommandContext ctx, ParleyClient client, ChatSession chat, EventPrinter printer, string line, CancellationToken ct)
+    private static async Task HandleLineAsync(CommandContext ctx, IChat chat, EventPrinter printer, string line, CancellationToken ct)
     {
         if (line.Length == 0)
         {
@@ -67,12 +102,9 @@ internal static class ChatCommand
 
         if (line == "/verify")
         {
-            await chat.WithGateAsync(async () =>
-            {
-                var number = await client.GetSafetyNumberAsync(chat.Peer, ct).ConfigureAwait(false);
-                ctx.Output.Line("Safety number: " + number.ToDisplayString());
-                ctx.Output.Line(IdentityCommands.RenderQr(number.ToQrPayload()));
-            }, ct).ConfigureAwait(false);
+            var number = await chat.VerifyAsync(ct).ConfigureAwait(false);
+            ctx.Output.Line("Safety number: " + number.SafetyNumber);
+            ctx.Output.Line(IdentityCommands.RenderQr(Convert.FromBase64String(number.Qr)));
             return;
         }
 
@@ -85,21 +117,25 @@ internal static class ChatCommand
         try
         {
             var id = await chat.SendAsync(line, ct).ConfigureAwait(false);
-            ctx.Output.Console.MarkupLine($"[grey]sent {id.ToString()[..8]}…[/]");
+            ctx.Output.Console.MarkupLine($"[grey]sent {id[..8]}…[/]");
         }
         catch (ParleyClientException e)
         {
             ctx.Output.Warn(ErrorSentences.For(e.Kind));
         }
+        catch (ApiException e)
+        {
+            ctx.Output.Warn(e.Message);
+        }
     }
 
-    private static async Task SafeTypingAsync(ChatSession chat, bool typing, CancellationToken ct)
+    private static async Task SafeTypingAsync(IChat chat, bool typing, CancellationToken ct)
     {
         try
         {
             await chat.SetTypingAsync(typing, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ParleyClientException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is ParleyClientException or ApiException or OperationCanceledException or ObjectDisposedException or IOException)
         {
             // Typing notices are best effort.
         }

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client.Storage;
+using Parley.Daemon.Api;
 
 namespace Parley.Cli.Commands;
 
@@ -10,7 +10,7 @@ namespace Parley.Cli.Commands;
 internal static class MessageCommands
 {
     /// <summary>The longest message text accepted (UTF-16 code units), well inside the relay's 256 KiB envelope.</summary>
-    public const int MaxTextLength = 64 * 1024;
+    public const int MaxTextLength = ApiLimits.MaxTextLength;
 
     private static readonly Option<int> Wait = new("--wait")
     {
@@ -34,17 +34,9 @@ internal static class MessageCommands
         command.SetAction(async (ctx, ct) =>
         {
             var body = ReadText(ctx.Get(text));
-            await using var client = ctx.Resume();
-            var id = await client.SendAsync(ctx.Get(user), body, ct).ConfigureAwait(false);
-            if (ctx.Json)
-            {
-                CliOutput.JsonLine(new JsonObject { ["id"] = id.ToString(), ["to"] = ctx.Get(user) });
-            }
-            else
-            {
-                ctx.Output.Line(id.ToString());
-            }
-
+            await using var api = ctx.OpenApi();
+            var sent = await api.SendAsync(new SendParams { Profile = ctx.Profile, To = ctx.Get(user), Text = body }, ct).ConfigureAwait(false);
+            AccountCommands.Print(ctx, sent, ApiJsonContext.Default.SentResult, sent.Id);
             return 0;
         });
         return command;
@@ -61,9 +53,18 @@ internal static class MessageCommands
                 throw new CliException("--wait must be between 0 and 86400 seconds.");
             }
 
-            await using var client = ctx.Resume();
+            await using var api = ctx.OpenApi();
             var printer = new EventPrinter(ctx.Output);
-            var count = await client.ReceiveAsync(TimeSpan.FromSeconds(wait), printer.Print, ct).ConfigureAwait(false);
+            var count = 0;
+            await api.ReceiveAsync(new ReceiveParams { Profile = ctx.Profile, Wait = wait }, e =>
+            {
+                if (e.Type is not ("transfer" or "connection"))
+                {
+                    count++;
+                }
+
+                printer.Print(e);
+            }, ct).ConfigureAwait(false);
             if (count == 0 && !ctx.Json)
             {
                 ctx.Output.Notice("No new messages.");
@@ -86,8 +87,8 @@ internal static class MessageCommands
                 throw new CliException($"--limit must be between 1 and {ClientStore.MaxHistoryLimit}.");
             }
 
-            await using var client = ctx.Resume();
-            var messages = await client.HistoryAsync(ctx.Get(user), limit, ct).ConfigureAwait(false);
+            await using var api = ctx.OpenApi();
+            var messages = (await api.HistoryAsync(new HistoryParams { Profile = ctx.Profile, User = ctx.Get(user), Limit = limit }, ct).ConfigureAwait(false)).Messages;
             var printer = new EventPrinter(ctx.Output);
             foreach (var message in messages)
             {

@@ -1,4 +1,4 @@
-using Parley.Client;
+using Parley.Daemon.Api;
 using Spectre.Console;
 
 namespace Parley.Cli.Output;
@@ -15,28 +15,28 @@ internal sealed class ChatEventView
         _printer = printer;
     }
 
-    public void Show(ClientEvent e)
+    public void Show(EventView e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var who = Markup.Escape(e.Peer);
-        switch (e.Kind)
+        var who = Markup.Escape(e.User ?? string.Empty);
+        switch (e.Type)
         {
-            case ClientEventKind.Typing:
-                _console.MarkupLine(e.Typing ? $"[grey]{who} is typing…[/]" : $"[grey]{who} stopped typing.[/]");
+            case "typing":
+                _console.MarkupLine(e.Typing == true ? $"[grey]{who} is typing…[/]" : $"[grey]{who} stopped typing.[/]");
                 break;
-            case ClientEventKind.Delivered:
-                _console.MarkupLine($"[grey]✓ delivered to {who} ({e.MessageIds.Count})[/]");
+            case "delivered":
+                _console.MarkupLine($"[grey]✓ delivered to {who} ({e.Ids?.Count ?? 0})[/]");
                 break;
-            case ClientEventKind.Read:
-                _console.MarkupLine($"[grey]✓✓ read by {who} ({e.MessageIds.Count})[/]");
+            case "read":
+                _console.MarkupLine($"[grey]✓✓ read by {who} ({e.Ids?.Count ?? 0})[/]");
                 break;
-            case ClientEventKind.Presence:
-                _console.MarkupLine(e.Online ? $"[grey]{who} is online.[/]" : $"[grey]{who} is offline.[/]");
+            case "presence":
+                _console.MarkupLine(e.Online == true ? $"[grey]{who} is online.[/]" : $"[grey]{who} is offline.[/]");
                 break;
-            case ClientEventKind.ConnectionLost:
+            case "connection" when e.Connected == false:
                 _console.MarkupLine("[yellow]Connection lost; reconnecting… (messages you send meanwhile are kept and sent then)[/]");
                 break;
-            case ClientEventKind.ConnectionRestored:
+            case "connection":
                 _console.MarkupLine("[grey]Connected again.[/]");
                 break;
             default:

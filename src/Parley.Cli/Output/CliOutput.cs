@@ -35,6 +35,13 @@ internal sealed class CliOutput
         System.Console.Out.Flush();
     }
 
+    /// <summary>Prints an API result or event on its own line, in the API's own JSON shape.</summary>
+    public static void JsonLine<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    {
+        System.Console.Out.WriteLine(JsonSerializer.Serialize(value, info));
+        System.Console.Out.Flush();
+    }
+
     /// <summary>Prints a line of text to stdout (markup is escaped).</summary>
     public void Line(string text) => Console.WriteLine(text);
 

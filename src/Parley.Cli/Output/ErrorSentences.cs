@@ -9,7 +9,7 @@ namespace Parley.Cli.Output;
 internal static class ErrorSentences
 {
     /// <summary>The exit code for failures without a specific code.</summary>
-    public const int GeneralFailure = 1;
+    public const int GeneralFailure = Parley.Daemon.Api.ExitCodes.GeneralFailure;
 
     /// <summary>The sentence for <paramref name="kind"/>.</summary>
     /// <param name="kind">The error.</param>
@@ -37,20 +37,8 @@ internal static class ErrorSentences
         _ => "The operation failed.",
     };
 
-    /// <summary>The exit code for <paramref name="kind"/> (documented in <c>parley --help</c>).</summary>
+    /// <summary>The exit code for <paramref name="kind"/> (documented in <c>parley --help</c>; shared with the API's <c>error.data.exitCode</c>).</summary>
     /// <param name="kind">The error.</param>
-    /// <returns>A code from 2 to 20.</returns>
-    public static int ExitCode(ClientErrorKind kind) => kind switch
-    {
-        ClientErrorKind.ServerUnreachable or ClientErrorKind.ServerUnreachableMessageQueued => 3,
-        ClientErrorKind.WrongPassword => 4,
-        ClientErrorKind.NotAContact => 5,
-        ClientErrorKind.Blocked => 6,
-        ClientErrorKind.KeyChanged => 7,
-        ClientErrorKind.NotLoggedIn => 8,
-        ClientErrorKind.UserDoesNotExist => 9,
-        ClientErrorKind.CertificateChanged => 10,
-        ClientErrorKind.CertificateNotTrusted => 11,
-        _ => GeneralFailure,
-    };
+    /// <returns>A code from 1 to 11.</returns>
+    public static int ExitCode(ClientErrorKind kind) => Parley.Daemon.Api.ExitCodes.For(kind);
 }

@@ -37,7 +37,6 @@ namespace Parley.Daemon.Api;
 [JsonSerializable(typeof(TrustResult))]
 [JsonSerializable(typeof(StatusResult))]
 [JsonSerializable(typeof(OnlineResult))]
-[JsonSerializable(typeof(DisconnectResult))]
 [JsonSerializable(typeof(FileGetResult))]
 [JsonSerializable(typeof(OkResult))]
 [JsonSerializable(typeof(DaemonInfoResult))]

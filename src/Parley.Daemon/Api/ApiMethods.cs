@@ -67,9 +67,6 @@ public static class ApiMethods
     /// <summary><c>parley online</c>.</summary>
     public const string Online = "online";
 
-    /// <summary><c>parley disconnect</c>.</summary>
-    public const string Disconnect = "disconnect";
-
     /// <summary><c>parley file send</c>.</summary>
     public const string FilesSend = "files.send";
 
@@ -96,7 +93,7 @@ public static class ApiMethods
     [
         Register, Login, Logout, WhoAmI, AccountDelete,
         ContactsList, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
-        Send, Receive, History, Typing, Verify, Trust, Status, Online, Disconnect, FilesSend, FilesGet,
+        Send, Receive, History, Typing, Verify, Trust, Status, Online, FilesSend, FilesGet,
         Subscribe, Unsubscribe, DaemonInfo, Auth,
     ];
 }

@@ -76,6 +76,9 @@ public sealed class HistoryParams : UserParams
 {
     /// <summary>How many of the latest messages (1 to 10,000; default 50).</summary>
     public int Limit { get; init; } = 50;
+
+    /// <summary>Only the incoming messages not shown before (they count as read from now on); <c>limit</c> is ignored.</summary>
+    public bool Unread { get; init; }
 }
 
 /// <summary><c>verify</c>.</summary>

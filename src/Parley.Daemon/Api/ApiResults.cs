@@ -146,16 +146,6 @@ public sealed class OnlineResult
     public required IReadOnlyList<string> Online { get; init; }
 }
 
-/// <summary><c>disconnect</c>.</summary>
-public sealed class DisconnectResult
-{
-    /// <summary>The contact.</summary>
-    public required string User { get; init; }
-
-    /// <summary>Whether there was a session to end.</summary>
-    public required bool Disconnected { get; init; }
-}
-
 /// <summary><c>files.get</c>.</summary>
 public sealed class FileGetResult
 {

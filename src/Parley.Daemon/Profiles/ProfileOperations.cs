@@ -56,13 +56,28 @@ internal sealed class ProfileOperations(ParleyClient client, ProfileLink? link)
     public async Task<HistoryResult> HistoryAsync(HistoryParams p, CancellationToken ct)
     {
         CheckLimit(p.Limit);
+        var name = Parley.Client.Profiles.UserName.Parse(p.User).Value;
+        if (p.Unread)
+        {
+            var taken = new List<EventView>();
+            if (link?.Pump is { } live)
+            {
+                await client.ShowUnshownAsync(live, name, e => taken.Add(EventView.FromClientEvent(e)), ct).ConfigureAwait(false);
+            }
+            else
+            {
+                taken.AddRange(client.Store.TakeUnshownIncoming(name).Select(m => EventView.FromMessage(m)));
+            }
+
+            return new HistoryResult { Messages = taken };
+        }
+
         if (link is null)
         {
             var messages = await client.HistoryAsync(p.User, p.Limit, ct).ConfigureAwait(false);
             return new HistoryResult { Messages = messages.Select(m => EventView.FromMessage(m)).ToList() };
         }
 
-        var name = Parley.Client.Profiles.UserName.Parse(p.User).Value;
         if (link.Pump is { } pump)
         {
             // Shown now: the read receipts go out over the live link (no second connection).
