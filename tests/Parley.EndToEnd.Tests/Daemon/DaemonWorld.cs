@@ -23,17 +23,23 @@ internal sealed class DaemonWorld : IAsyncDisposable
     public static async Task<DaemonWorld> StartAsync(bool befriend = true)
     {
         var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await Task.WhenAll(alice.RegisterAsync(), bob.RegisterAsync());
-        if (befriend)
+        var result = new DaemonWorld(world, world.NewUser("alice"), world.NewUser("bob"));
+        try
         {
-            await User.BefriendAsync(alice, bob);
-        }
+            await Task.WhenAll(result.Alice.RegisterAsync(), result.Bob.RegisterAsync());
+            if (befriend)
+            {
+                await User.BefriendAsync(result.Alice, result.Bob);
+            }
 
-        var result = new DaemonWorld(world, alice, bob);
-        result.Daemon = await DaemonProcess.StartAsync(bob.Cli);
-        return result;
+            result.Daemon = await DaemonProcess.StartAsync(result.Bob.Cli);
+            return result;
+        }
+        catch
+        {
+            await result.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<DaemonProcess> RestartDaemonAsync()

@@ -91,6 +91,7 @@ public sealed class LiveClientTests
         await using var w = await DaemonWorld.StartAsync();
         await using var aliceDaemon = await DaemonProcess.StartAsync(w.Alice.Cli);
         await using var alice = await UnixRpc.ConnectAsync(aliceDaemon.SocketPath);
+        await alice.OkAsync("subscribe", new { profile = "alice" });
         await using var bob = await w.UnixAsync();
         await bob.OkAsync("subscribe", new { profile = "bob" });
         await alice.OkAsync("send", new { to = "bob", text = "outage 0" });
@@ -102,6 +103,7 @@ public sealed class LiveClientTests
         Assert.Equal("serverUnreachableMessageQueued", queued["error"]!["data"]!["kind"]!.GetValue<string>());
         await w.World.Server.StartAsync();
         await bob.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && e["connected"]!.GetValue<bool>(), TimeSpan.FromSeconds(60));
+        await alice.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && e["connected"]!.GetValue<bool>(), TimeSpan.FromSeconds(60));
         for (var i = 2; i < Burst; i++)
         {
             await alice.OkAsync("send", new { to = "bob", text = "outage " + i });
