@@ -5,12 +5,10 @@ namespace Parley.EndToEnd.Tests.Scenarios;
 /// <summary>The interactive chat: live incoming messages, sending from the prompt, read receipts, /commands.</summary>
 public sealed class ChatTests
 {
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Chat_shows_live_messages_sends_replies_and_reports_reads(bool daemons)
+    [Fact]
+    public async Task Chat_shows_live_messages_sends_replies_and_reports_reads()
     {
-        await using var world = await World.StartAsync(daemons);
+        await using var world = await World.StartAsync();
         var alice = world.NewUser("alice");
         var bob = world.NewUser("bob");
         await alice.RegisterAsync();

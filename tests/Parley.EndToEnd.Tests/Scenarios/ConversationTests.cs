@@ -2,15 +2,13 @@ using Parley.EndToEnd.Tests.Infrastructure;
 
 namespace Parley.EndToEnd.Tests.Scenarios;
 
-/// <summary>Alice and Bob, each with their own home, talk through the real server and the real CLI (on its own, and through a daemon per home).</summary>
+/// <summary>Alice and Bob, each with their own home, talk through the real server and the real CLI.</summary>
 public sealed class ConversationTests
 {
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Register_befriend_and_talk_both_ways_with_receipts(bool daemons)
+    [Fact]
+    public async Task Register_befriend_and_talk_both_ways_with_receipts()
     {
-        await using var world = await World.StartAsync(daemons);
+        await using var world = await World.StartAsync();
         var alice = world.NewUser("alice");
         var bob = world.NewUser("bob");
         await alice.RegisterAsync();
@@ -39,12 +37,10 @@ public sealed class ConversationTests
         Assert.Equal("in", history[1].GetProperty("direction").GetString());
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Safety_numbers_match_on_both_sides_and_verification_is_recorded(bool daemons)
+    [Fact]
+    public async Task Safety_numbers_match_on_both_sides_and_verification_is_recorded()
     {
-        await using var world = await World.StartAsync(daemons);
+        await using var world = await World.StartAsync();
         var alice = world.NewUser("alice");
         var bob = world.NewUser("bob");
         await alice.RegisterAsync();
@@ -71,12 +67,10 @@ public sealed class ConversationTests
         Assert.True(Assert.Single(contacts, c => c.GetProperty("user").GetString() == "bob").GetProperty("verified").GetBoolean());
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Only_contacts_can_message_and_unknown_users_are_named_as_such(bool daemons)
+    [Fact]
+    public async Task Only_contacts_can_message_and_unknown_users_are_named_as_such()
     {
-        await using var world = await World.StartAsync(daemons);
+        await using var world = await World.StartAsync();
         var alice = world.NewUser("alice");
         var bob = world.NewUser("bob");
         await alice.RegisterAsync();
