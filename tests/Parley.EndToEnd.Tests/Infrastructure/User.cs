@@ -5,13 +5,17 @@ namespace Parley.EndToEnd.Tests.Infrastructure;
 /// <summary>A person at a terminal: a name, a password, a home directory and the <c>parley</c> command.</summary>
 internal sealed class User
 {
-    public User(string name, Cli cli, ServerProcess server, string? profile = null)
+    public User(string name, Cli cli, ServerProcess server, string? profile = null, World? world = null)
     {
         Name = name;
         Cli = cli;
         Server = server;
         Profile = profile;
+        World = world;
     }
+
+    /// <summary>The world the user lives in (starts the home's daemon after registration when it runs daemons).</summary>
+    public World? World { get; }
 
     public string Name { get; }
 
@@ -28,6 +32,10 @@ internal sealed class User
     {
         var result = await Cli.RunAsync(Password + "\n", "register", Name, "--server", Server.Url, "--password-stdin", "--trust-server", Server.Fingerprint);
         Assert.True(result.ExitCode == 0, "register failed: " + result);
+        if (World is not null)
+        {
+            await World.EnsureDaemonAsync(Cli);
+        }
     }
 
     public Task<CliResult> LoginAsync(string? password = null) =>
