@@ -100,7 +100,7 @@ internal static class ContactCommands
         foreach (var c in result.Contacts)
         {
             var state = c.Blocked ? "blocked" : c.State;
-            var identity = c.KeyChanged ? "[bold red]KEY CHANGED[/]" : c.Verified ? "[green]verified[/]" : "not verified";
+            var identity = c.KeyChanged ? "[bold red]KEY CHANGED[/]" : c.Verified ? "[green]verified[/]" : c.IdentityKnown ? "not verified" : "-";
             table.AddRow(Markup.Escape(c.User), Markup.Escape(state), identity);
         }
 

@@ -31,7 +31,7 @@ internal static class DaemonCommand
         var port = ctx.Get(Port);
         if (port is < 0 or > 65535)
         {
-            throw new CliException("--port must be between 1 and 65535 (or 0 for a free one).");
+            throw CliException.Usage("--port must be between 1 and 65535 (or 0 for a free one).");
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

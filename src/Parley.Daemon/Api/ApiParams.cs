@@ -85,7 +85,7 @@ public sealed class ReceiveParams : ProfileParams
 public sealed class HistoryParams : UserParams
 {
     /// <summary>How many of the latest messages (1 to 10,000; default 50).</summary>
-    public int Limit { get; init; } = 50;
+    public int Limit { get; set; } = 50;
 
     /// <summary>Only the incoming messages not shown before (they count as read from now on); <c>limit</c> is ignored.</summary>
     public bool Unread { get; init; }

@@ -43,6 +43,9 @@ public sealed class ContactView
     /// <summary>Whether their identity key changed and waits for <c>trust</c>.</summary>
     public required bool KeyChanged { get; init; }
 
+    /// <summary>Whether their identity key is pinned on this device yet.</summary>
+    public bool IdentityKnown { get; init; }
+
     /// <summary>The note of their request.</summary>
     public string? Note { get; init; }
 }

@@ -92,8 +92,29 @@ internal sealed class HttpEndpoint : IAsyncDisposable
                 await HandleWebSocketAsync(context, guard, dispatcher).ConfigureAwait(false);
                 break;
             default:
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await ServeWebAppAsync(context).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The web app's embedded files, by exact name only (no path reaches anything else), under the same
+    /// strict CSP. They hold no secret: the page reads the token from its URL fragment, never sent here.
+    /// </summary>
+    private static async Task ServeWebAppAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !Parley.Web.WebAssets.TryGet(request.Path.Value, out var asset))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        context.Response.ContentType = asset.ContentType;
+        context.Response.ContentLength = asset.Content.Length;
+        if (HttpMethods.IsGet(request.Method))
+        {
+            await context.Response.Body.WriteAsync(asset.Content, context.RequestAborted).ConfigureAwait(false);
         }
     }
 

@@ -191,6 +191,7 @@ internal sealed class ProfileOperations(ParleyClient client)
         Blocked = c.BlockedByMe,
         Verified = c.Verified,
         KeyChanged = c.KeyChanged,
+        IdentityKnown = c.IdentityKey is not null,
         Note = c.Note,
     };
 

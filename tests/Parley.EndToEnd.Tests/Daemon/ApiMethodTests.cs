@@ -59,7 +59,9 @@ public sealed class ApiMethodTests
         var outDir = Path.Combine(dir, "out");
         var saved = (await Ok("files.get", new { id = fileId, @out = outDir }))["path"]!.GetValue<string>();
         Assert.Equal(await File.ReadAllBytesAsync(photo), await File.ReadAllBytesAsync(saved));
-        Assert.Equal(70_000, (await Ok("files.send", new { to = "alice", path = photo }))["bytes"]!.GetValue<long>());
+        var fileSent = await Ok("files.send", new { to = "alice", path = photo });
+        Assert.Equal(70_000, fileSent["size"]!.GetValue<long>());
+        Assert.Equal("photo.bin", fileSent["name"]!.GetValue<string>());
 
         // A second profile registered through the daemon: contact requests, answers, blocks, logout/login, deletion.
         var carol = new { user = "carol", server = w.World.Server.Url, password = "ribbon-saxophone-carol-tundra-74", trustServer = w.World.Server.Fingerprint };
@@ -77,7 +79,9 @@ public sealed class ApiMethodTests
         var notServed = await api.CallAsync("whoami", new { profile = "carol" });
         Assert.Equal("notLoggedIn", notServed["error"]!["data"]!["kind"]!.GetValue<string>());
         Assert.True((await Ok("login", carol))["loggedIn"]!.GetValue<bool>());
-        Assert.True((await Ok("account.delete", new { profile = "carol", password = carol.password }))["deleted"]!.GetValue<bool>());
+        const string newPassword = "lantern-glacier-carol-harbour-58";
+        Assert.True((await Ok("account.password", new { profile = "carol", password = carol.password, newPassword }))["passwordChanged"]!.GetValue<bool>());
+        Assert.True((await Ok("account.delete", new { profile = "carol", password = newPassword }))["deleted"]!.GetValue<bool>());
         await Ok("unsubscribe");
 
         Assert.Equal(ApiMethods.All.Order(), called.Order());

@@ -59,6 +59,15 @@ public sealed class ApiSecurityTests
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(token, origin: $"http://localhost:{port}")).StatusCode); // Host 127.0.0.1: not the same origin
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await PostAsync(token, contentType: "text/plain")).StatusCode);
 
+        // The web app is served (no token needed: it holds none) under the same CSP; nothing else is.
+        var page = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/")).WaitAsync(TestTimeouts.Command);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("app.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/..%2Fdaemon.lock")).WaitAsync(TestTimeouts.Command)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/src/main.ts")).WaitAsync(TestTimeouts.Command)).StatusCode);
+
         var preflight = new HttpRequestMessage(HttpMethod.Options, $"http://127.0.0.1:{port}/api/v1/rpc");
         preflight.Headers.Add("Origin", "http://evil.example");
         preflight.Headers.Add("Access-Control-Request-Method", "POST");
