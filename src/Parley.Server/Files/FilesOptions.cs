@@ -1,3 +1,5 @@
+using Parley.Server.Hosting;
+using System.ComponentModel.DataAnnotations;
 namespace Parley.Server.Files;
 
 /// <summary>
@@ -25,32 +27,27 @@ public sealed class FilesOptions
     public static readonly TimeSpan DefaultCleanupInterval = TimeSpan.FromMinutes(10);
 
     /// <summary>Largest blob (declared Upload-Length) accepted.</summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = OptionRules.Between)]
     public long MaxBlobBytes { get; set; } = DefaultMaxBlobBytes;
 
     /// <summary>Per-account quota over the declared lengths of all the account's live blobs.</summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = OptionRules.Between)]
     public long QuotaBytesPerAccount { get; set; } = DefaultQuotaBytesPerAccount;
 
     /// <summary>How long a complete blob stays downloadable.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan BlobTtl { get; set; } = DefaultBlobTtl;
 
     /// <summary>How long an unfinished upload survives without progress before it is removed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan PartialUploadTtl { get; set; } = DefaultPartialUploadTtl;
 
     /// <summary>How often the background clean-up runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan CleanupInterval { get; set; } = DefaultCleanupInterval;
 
     /// <summary>
     /// Directory of the local blob store. Empty means <c>blobs/</c> under the server's data directory.
     /// </summary>
     public string BlobDirectory { get; set; } = "";
-
-    /// <summary>Throws when a limit is out of range; called once at start-up.</summary>
-    public void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBlobBytes);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(QuotaBytesPerAccount);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BlobTtl, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PartialUploadTtl, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CleanupInterval, TimeSpan.Zero);
-    }
 }

@@ -1,52 +1,88 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Parley.Server.Admin;
 using Parley.Server.Hosting;
+using Parley.Server.Metrics;
 
 namespace Parley.Server.Relay;
 
 /// <summary>
 /// <c>parley-server stats [--url URL] [--data DIR]</c>: the relay's aggregates from the RUNNING
-/// server's <c>/metrics</c> (sampled twice, one second apart, for per-second rates). Reading the
-/// live server rather than the database is what makes connected clients and rates available; the
-/// server's certificate is pinned from the data directory. Aggregates only — never per-user data.
+/// server's metrics listener (sampled twice, one second apart, for per-second rates). Reading the
+/// live server rather than the database is what makes connected clients and rates available. The
+/// address defaults to the first of <c>Metrics:Urls</c> and the bearer token to
+/// <c>Metrics:BearerToken</c>; an https listener's certificate is pinned from the data directory.
+/// Aggregates only — never per-user data.
 /// </summary>
 public static class StatsCommand
 {
     private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Runs the command with the arguments after <c>stats</c>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(IList<string> args)
+    /// <summary>The <c>stats</c> command.</summary>
+    public static Command Build()
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var url = Take(args, "--url");
-        var builder = ParleyHost.CreateBuilder([.. args]);
-        await using var app = builder.Build();
-        var configuration = app.Services.GetRequiredService<IConfiguration>();
-        var plainHttp = configuration.GetValue<bool>("Parley:Http");
-        url ??= configuration["urls"]?.Split(';')[0] ?? (plainHttp ? ParleyServerOptions.DefaultHttpUrl : ParleyServerOptions.DefaultHttpsUrl);
-        using var handler = new HttpClientHandler();
-        if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        var url = new Option<string?>("--url")
         {
-            var pin = app.Services.GetRequiredService<ServerCertificate>().Certificate.GetCertHash(HashAlgorithmName.SHA256);
-            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
-                errors == System.Net.Security.SslPolicyErrors.None
-                || (certificate is not null && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), pin));
-        }
+            Description = "The metrics listener (default: the first address of Metrics:Urls, http://127.0.0.1:9464).",
+            HelpName = "URL",
+        };
+        var command = new Command("stats",
+            "Print the running server's relay aggregates: connected clients, messages per second, queue depth.") { url };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(url), ServerCommandLine.Configuration(parse)));
+        return command;
+    }
 
-        using var http = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = RequestTimeout };
+    private static async Task<int> RunAsync(string? url, string[] configuration)
+    {
+        WebApplication app;
         try
         {
-            var first = await SampleAsync(http);
-            await Task.Delay(SampleInterval);
-            var second = await SampleAsync(http);
-            Print(first, second);
-            return 0;
+            app = ParleyHost.CreateBuilder(configuration).Build();
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (StartupFailure.Describe(exception) is not null)
         {
-            await Console.Error.WriteLineAsync("Cannot read " + url + "/metrics: " + exception.Message);
-            return 1;
+            return StartupFailure.Report(exception);
+        }
+
+        await using (app)
+        {
+            var metrics = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+            if (url is null && metrics.IsDisabled)
+            {
+                await Console.Error.WriteLineAsync("parley-server: The metrics listener is off (Metrics:Urls=none); pass --url.");
+                return 1;
+            }
+            url ??= metrics.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+            using var handler = new HttpClientHandler();
+            if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                var pin = app.Services.GetRequiredService<ServerCertificate>().Certificate.GetCertHash(HashAlgorithmName.SHA256);
+                handler.ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+                    errors == System.Net.Security.SslPolicyErrors.None
+                    || (certificate is not null && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), pin));
+            }
+
+            using var http = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = RequestTimeout };
+            if (metrics.BearerToken is { Length: > 0 } token)
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+            try
+            {
+                var first = await SampleAsync(http);
+                await Task.Delay(SampleInterval);
+                var second = await SampleAsync(http);
+                Print(first, second);
+                return 0;
+            }
+            catch (HttpRequestException exception)
+            {
+                await Console.Error.WriteLineAsync("parley-server: Cannot read " + url + "/metrics: " + exception.Message);
+                return 1;
+            }
         }
     }
 
@@ -88,19 +124,5 @@ public static class StatsCommand
         }
 
         return values;
-    }
-
-    private static string? Take(IList<string> args, string name)
-    {
-        var index = args.IndexOf(name);
-        if (index < 0 || index + 1 >= args.Count)
-        {
-            return null;
-        }
-
-        var value = args[index + 1];
-        args.RemoveAt(index + 1);
-        args.RemoveAt(index);
-        return value;
     }
 }

@@ -13,14 +13,28 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private ServerProcess(Process process, int port)
+    private ServerProcess(Process process, int port, int metricsPort)
     {
         this.process = process;
         Port = port;
+        MetricsPort = metricsPort;
     }
 
     /// <summary>The port the server listens on.</summary>
     public int Port { get; }
+
+    /// <summary>The port of the metrics listener (plain HTTP on 127.0.0.1).</summary>
+    public int MetricsPort { get; }
+
+    /// <summary>The process id (to send it signals).</summary>
+    public int ProcessId => process.Id;
+
+    /// <summary>Waits for the process to exit on its own; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await process.WaitForExitAsync().WaitAsync(timeout);
+        return process.ExitCode;
+    }
 
     /// <summary>Everything the process printed so far.</summary>
     public string Output
@@ -61,9 +75,10 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartWithSchemeAsync(string scheme, params string[] args)
     {
         var port = FreePort.Next();
-        var process = Process.Start(StartInfo([.. args, "--urls", $"{scheme}://127.0.0.1:{port}"]))
+        var metricsPort = FreePort.Next();
+        var process = Process.Start(StartInfo(["--Metrics:Urls=http://127.0.0.1:" + metricsPort, .. args, "--urls", $"{scheme}://127.0.0.1:{port}"]))
             ?? throw new InvalidOperationException("no process");
-        var server = new ServerProcess(process, port);
+        var server = new ServerProcess(process, port, metricsPort);
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => server.Append(e.Data, listening);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data, null);

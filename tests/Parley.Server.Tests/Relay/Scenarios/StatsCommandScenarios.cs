@@ -11,7 +11,7 @@ public sealed class StatsCommandScenarios : IDisposable
     public async Task Stats_prints_the_relay_aggregates_of_the_running_server()
     {
         await using var server = await ServerProcess.StartAsync("--data", _data.Path);
-        var (exit, output) = await ServerProcess.RunCommandAsync("stats", "--data", _data.Path, "--url", $"https://127.0.0.1:{server.Port}");
+        var (exit, output) = await ServerProcess.RunCommandAsync("stats", "--data", _data.Path, "--url", $"http://127.0.0.1:{server.MetricsPort}");
         Assert.Equal(0, exit);
         Assert.Contains("connected_clients 0", output, StringComparison.Ordinal);
         Assert.Contains("messages_accepted_per_second 0", output, StringComparison.Ordinal);
@@ -21,7 +21,7 @@ public sealed class StatsCommandScenarios : IDisposable
     [Fact]
     public async Task Stats_fails_cleanly_when_no_server_runs()
     {
-        var (exit, output) = await ServerProcess.RunCommandAsync("stats", "--data", _data.Path, "--url", $"https://127.0.0.1:{FreePort.Next()}");
+        var (exit, output) = await ServerProcess.RunCommandAsync("stats", "--data", _data.Path, "--url", $"http://127.0.0.1:{FreePort.Next()}");
         Assert.Equal(1, exit);
         Assert.Contains("Cannot read", output, StringComparison.Ordinal);
     }
