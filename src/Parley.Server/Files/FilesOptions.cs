@@ -6,7 +6,7 @@ namespace Parley.Server.Files;
 /// Limits and locations of the file feature, bound from the <c>Parley:Files</c> configuration section.
 /// Every limit has a named default here so tests can assert at the limit and one past it.
 /// </summary>
-public sealed class FilesOptions
+public sealed class FilesOptions : IValidatableObject
 {
     /// <summary>Configuration section the options are bound from.</summary>
     public const string SectionName = "Parley:Files";
@@ -50,4 +50,28 @@ public sealed class FilesOptions
     /// Directory of the local blob store. Empty means <c>blobs/</c> under the server's data directory.
     /// </summary>
     public string BlobDirectory { get; set; } = "";
+
+    /// <summary>
+    /// Object storage for committed blobs (<c>Parley:Files:S3</c>). With a bucket set, uploads in
+    /// progress stay in <see cref="BlobDirectory"/> on the receiving node and complete blobs go to S3.
+    /// </summary>
+    public S3.S3BlobOptions S3 { get; set; } = new();
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        string? problem = null;
+        try
+        {
+            S3.Validate();
+        }
+        catch (InvalidOperationException exception)
+        {
+            problem = exception.Message; // names its own keys (Parley:Files:S3:…)
+        }
+        if (problem is not null)
+        {
+            yield return new ValidationResult(problem);
+        }
+    }
 }

@@ -33,8 +33,10 @@ public static class SectionValidation
             {
                 return ValidateOptionsResult.Success;
             }
-            return ValidateOptionsResult.Fail(results.Select(r =>
-                section + ":" + string.Join(", ", r.MemberNames.DefaultIfEmpty("?")) + " " + r.ErrorMessage));
+            // A rule about one member reads "Section:Member message"; a rule without members names its keys itself.
+            return ValidateOptionsResult.Fail(results.Select(r => r.MemberNames.Any()
+                ? section + ":" + string.Join(", ", r.MemberNames) + " " + r.ErrorMessage
+                : r.ErrorMessage ?? section + " is invalid."));
         }
     }
 }
