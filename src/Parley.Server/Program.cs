@@ -1,6 +1,7 @@
 using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
+using Parley.Server.Cluster;
 using Parley.Server.Files;
 using Parley.Server.Hosting;
 using Parley.Server.Keys;
@@ -22,6 +23,7 @@ static async Task<int> ServeAsync(string[] configuration)
         builder.Services.AddAccounts();
         builder.Services.AddKeys();
         builder.Services.AddRelay();
+        builder.Services.AddCluster(builder.Configuration);
         builder.Services.AddFiles();
 
         app = builder.Build();

@@ -8,42 +8,13 @@ using Parley.Client.Profiles;
 
 namespace Parley.Cli.Commands;
 
-/// <summary><c>register</c>, <c>login</c>, <c>logout</c>, <c>whoami</c>.</summary>
+/// <summary><c>logout</c>, <c>whoami</c>, <c>password</c>, <c>account delete</c>.</summary>
 internal static class AccountCommands
 {
-    private static readonly Option<string> Server = new("--server")
-    {
-        Description = "The server's address, e.g. https://chat.example.org:8443.",
-        Required = true,
-        HelpName = "URL",
-    };
-
     private static readonly Option<bool> PasswordStdin = new("--password-stdin")
     {
-        Description = "Read the password from the first line of standard input instead of prompting.",
+        Description = "Read the password(s) from standard input, one per line, instead of prompting.",
     };
-
-    private static readonly Option<string?> TrustServer = new("--trust-server")
-    {
-        Description = "Trust the server's certificate only if its fingerprint is this one (required when there is no terminal to ask).",
-        HelpName = "SHA256:HEX",
-    };
-
-    public static Command Register()
-    {
-        var user = CommandTree.UserArgument("The user name to register.");
-        var command = new Command("register", "Create an account on a server, upload your public keys, and log in.") { user, Server, PasswordStdin, TrustServer };
-        command.SetAction((ctx, ct) => RunAsync(ctx, ctx.Get(user), register: true, ct));
-        return command;
-    }
-
-    public static Command Login()
-    {
-        var user = CommandTree.UserArgument("Your user name.");
-        var command = new Command("login", "Log in to your account and unlock your local store until you log out.") { user, Server, PasswordStdin, TrustServer };
-        command.SetAction((ctx, ct) => RunAsync(ctx, ctx.Get(user), register: false, ct));
-        return command;
-    }
 
     public static Command Logout()
     {
@@ -67,7 +38,7 @@ internal static class AccountCommands
         {
             await using var client = ctx.Resume();
             var name = client.User.Value;
-            var password = PasswordReader.Read(ctx.Get(PasswordStdin), confirm: false);
+            var password = PasswordReader.Read(ctx.Get(PasswordStdin));
             await client.DeleteAccountAsync(password, ct).ConfigureAwait(false);
             Print(ctx, new JsonObject { ["user"] = name, ["deleted"] = true }, $"Deleted the account {name} and its local data.");
             return 0;
@@ -91,39 +62,21 @@ internal static class AccountCommands
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandContext ctx, string userText, bool register, CancellationToken ct)
+    public static Command Password()
     {
-        var user = UserName.Parse(userText);
-        if (!Uri.TryCreate(ctx.Get(Server), UriKind.Absolute, out var server) || server.Scheme != Uri.UriSchemeHttps || server.Host.Length == 0)
+        var command = new Command("password", "Change your password; every other session of the account is logged out, this one stays.") { PasswordStdin };
+        command.SetAction(async (ctx, ct) =>
         {
-            throw new CliException("The server address must start with https://.");
-        }
-
-        // Decide about the server before asking for the password: nothing secret is typed for a server not yet trusted.
-        var interactive = !ctx.Get(PasswordStdin) && !Console.IsInputRedirected;
-        var trust = ServerTrustPrompt.Policy(ctx, ctx.Get(TrustServer), interactive);
-        if (trust.ConfirmFirstUse is { } ask && !ctx.Home.GetProfile(user).Exists)
-        {
-            var seen = await ParleyClient.ProbeServerAsync(server, ctx.Options, ct).ConfigureAwait(false);
-            trust = ask(seen) ? new ServerTrustPolicy(seen, null) : throw new ParleyClientException(ClientErrorKind.CertificateNotTrusted);
-        }
-
-        var password = PasswordReader.Read(ctx.Get(PasswordStdin), confirm: register);
-        if (register && PasswordPolicy.Check(password, user.Value) is { } reason)
-        {
-            throw new CliException(reason);
-        }
-
-        var home = ctx.Home;
-        await using var client = register
-            ? await ParleyClient.RegisterAsync(home, user, server, password, trust, ctx.Options, ct).ConfigureAwait(false)
-            : await ParleyClient.LoginAsync(home, user, server, password, trust, ctx.Options, ct).ConfigureAwait(false);
-        var verb = register ? "Registered" : "Logged in as";
-        Print(
-            ctx,
-            new JsonObject { ["user"] = user.Value, ["server"] = client.Server.ToString(), ["fingerprint"] = client.ServerFingerprint.ToString(), ["loggedIn"] = true },
-            $"{verb} {user.Value} on {client.Server}.");
-        return 0;
+            await using var client = ctx.Resume();
+            var name = client.User.Value;
+            var fromStdin = ctx.Get(PasswordStdin);
+            var current = PasswordReader.Read(fromStdin, "Current password:");
+            var replacement = PasswordReader.ReadNew(fromStdin, name, "New password:");
+            await client.ChangePasswordAsync(current, replacement, ct).ConfigureAwait(false);
+            Print(ctx, new JsonObject { ["user"] = name, ["passwordChanged"] = true }, $"Changed the password of {name}; other sessions were logged out.");
+            return 0;
+        });
+        return command;
     }
 
     internal static void Print(CommandContext ctx, JsonObject json, string text)

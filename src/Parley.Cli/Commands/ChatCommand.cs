@@ -25,13 +25,18 @@ internal static class ChatCommand
     {
         await using var client = ctx.Resume();
         var peer = ctx.Get(user);
-        var printer = new EventPrinter(ctx.Output);
-        var console = ctx.Output.Console;
-        var chatEvents = new ChatEventView(console, printer);
+        await ContactCheck.RequireContactAsync(client, peer, ct).ConfigureAwait(false);
+        var editor = new LineEditor();
+        var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+        var screen = new ChatScreen(Console.Out, editor, interactive, TerminalWidth);
+        var output = new CliOutput(ctx.Json, screen.Writer, interactive ? TerminalWidth() : CliOutput.UnwrappedWidth);
+        var printer = new EventPrinter(output);
+        var console = output.Console;
+        var chatEvents = new ChatEventView(console, printer, screen);
         console.MarkupLine($"[bold]Chat with {Markup.Escape(peer)}[/] — type and press Enter. {Markup.Escape(Help)}");
         await using var chat = await ChatSession.OpenAsync(client, peer, chatEvents.Show, ct).ConfigureAwait(false);
 
-        var input = new ChatInput(typing => _ = SafeTypingAsync(chat, typing, ct));
+        var input = new ChatInput(screen, editor, typing => _ = SafeTypingAsync(chat, typing, ct));
         while (!ct.IsCancellationRequested)
         {
             var read = input.ReadLineAsync(ct);
@@ -41,22 +46,40 @@ internal static class ChatCommand
                 break;
             }
 
-            await HandleLineAsync(ctx, client, chat, printer, line.Trim(), ct).ConfigureAwait(false);
+            await HandleLineAsync(output, client, chat, printer, line, ct).ConfigureAwait(false);
+        }
+
+        if (interactive)
+        {
+            Console.Out.Write("\r\u001b[2K");
         }
 
         return 0;
     };
 
-    private static async Task HandleLineAsync(CommandContext ctx, ParleyClient client, ChatSession chat, EventPrinter printer, string line, CancellationToken ct)
+    private static int TerminalWidth()
     {
-        if (line.Length == 0)
+        try
+        {
+            return Math.Max(20, Console.WindowWidth);
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
+
+    private static async Task HandleLineAsync(CliOutput output, ParleyClient client, ChatSession chat, EventPrinter printer, string line, CancellationToken ct)
+    {
+        var command = line.Trim();
+        if (command.Length == 0)
         {
             return;
         }
 
-        if (line.StartsWith("/history", StringComparison.Ordinal))
+        if (command.StartsWith("/history", StringComparison.Ordinal))
         {
-            var n = int.TryParse(line.AsSpan(8).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 20;
+            var n = int.TryParse(command.AsSpan(8).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 20;
             foreach (var message in await chat.HistoryAsync(n, ct).ConfigureAwait(false))
             {
                 printer.PrintMessage(message);
@@ -65,31 +88,31 @@ internal static class ChatCommand
             return;
         }
 
-        if (line == "/verify")
+        if (command == "/verify")
         {
             await chat.WithGateAsync(async () =>
             {
                 var number = await client.GetSafetyNumberAsync(chat.Peer, ct).ConfigureAwait(false);
-                ctx.Output.Line("Safety number: " + number.ToDisplayString());
-                ctx.Output.Line(IdentityCommands.RenderQr(number.ToQrPayload()));
+                output.Line("Safety number: " + number.ToDisplayString());
+                output.Line(IdentityCommands.RenderQr(number.ToQrPayload()));
             }, ct).ConfigureAwait(false);
             return;
         }
 
-        if (line.StartsWith('/'))
+        if (command.StartsWith('/'))
         {
-            ctx.Output.Notice(Help);
+            output.Notice(Help);
             return;
         }
 
         try
         {
             var id = await chat.SendAsync(line, ct).ConfigureAwait(false);
-            ctx.Output.Console.MarkupLine($"[grey]sent {id.ToString()[..8]}…[/]");
+            output.Console.MarkupLine($"[bold green]me[/] → {Markup.Escape(chat.Peer)}: {Markup.Escape(line)} [grey](sent {id.ToString()[..8]}…)[/]");
         }
         catch (ParleyClientException e)
         {
-            ctx.Output.Warn(ErrorSentences.For(e.Kind));
+            output.Warn(ErrorSentences.For(e.Kind));
         }
     }
 

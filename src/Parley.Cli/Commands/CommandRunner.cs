@@ -25,37 +25,37 @@ internal static class CommandRunner
             }
             catch (ParleyClientException e)
             {
-                return Fail(ErrorSentences.For(e.Kind), ErrorSentences.ExitCode(e.Kind));
+                return Fail(context, ErrorSentences.Name(e.Kind), ErrorSentences.For(e.Kind), ErrorSentences.ExitCode(e.Kind));
             }
             catch (CliException e)
             {
-                return Fail(e.Message, ErrorSentences.GeneralFailure);
+                return Fail(context, e.Kind, e.Message, e.ExitCode);
             }
             catch (OperationCanceledException)
             {
-                return Fail("Interrupted.", 130);
+                return Fail(context, "interrupted", "Interrupted.", ExitCodes.Interrupted);
             }
             catch (IOException)
             {
-                return Fail("A local file could not be read or written; check the home directory's permissions and free space.", ErrorSentences.GeneralFailure);
+                return Fail(context, "local-file", "A local file could not be read or written; check the home directory's permissions and free space.", ExitCodes.Failure);
             }
             catch (UnauthorizedAccessException)
             {
-                return Fail("A local file could not be read or written; check the home directory's permissions.", ErrorSentences.GeneralFailure);
+                return Fail(context, "local-file", "A local file could not be read or written; check the home directory's permissions.", ExitCodes.Failure);
             }
 #pragma warning disable CA1031 // The last line of defence: a bug must still end in one sentence, without data from the exception.
             catch (Exception e)
             {
                 var detail = Environment.GetEnvironmentVariable("PARLEY_DEBUG") == "1" ? " (" + e.GetType().Name + ")" : string.Empty;
-                return Fail("An unexpected internal error stopped the command" + detail + ".", ErrorSentences.GeneralFailure);
+                return Fail(context, "internal", "An unexpected internal error stopped the command" + detail + ".", ExitCodes.Failure);
             }
 #pragma warning restore CA1031
         });
     }
 
-    private static int Fail(string sentence, int code)
+    private static int Fail(CommandContext context, string kind, string sentence, int code)
     {
-        Console.Error.WriteLine("parley: " + sentence);
+        CliOutput.Failure(context.Json, kind, sentence, code);
         return code;
     }
 }

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Parley.Cli.Help;
+using Parley.Cli.Input;
+using Parley.Cli.Output;
 
 namespace Parley.Cli.Commands;
 
@@ -9,16 +12,16 @@ internal static class CommandTree
     {
         var root = new RootCommand(
             "Parley: end-to-end encrypted messaging from the command line.\n" +
-            "Exit codes: 0 success, 1 failure, 2 usage error, 3 server unreachable, 4 wrong password, 5 not a contact, " +
-            "6 blocked, 7 contact's key changed, 8 not logged in, 9 no such user, 10 server certificate changed, 11 server not trusted yet.");
+            "Exit codes: " + ExitCodes.Summary + ".");
         root.Add(GlobalOptions.Home);
         root.Add(GlobalOptions.Profile);
         root.Add(GlobalOptions.Json);
 
-        root.Add(AccountCommands.Register());
-        root.Add(AccountCommands.Login());
+        root.Add(LoginCommands.Register());
+        root.Add(LoginCommands.Login());
         root.Add(AccountCommands.Logout());
         root.Add(AccountCommands.WhoAmI());
+        root.Add(AccountCommands.Password());
         root.Add(AccountCommands.Account());
         root.Add(ContactCommands.Contacts());
         root.Add(ContactCommands.Block());
@@ -31,9 +34,21 @@ internal static class CommandTree
         root.Add(IdentityCommands.Verify());
         root.Add(IdentityCommands.Trust());
         root.Add(StatusCommand.Build());
+        HelpCommand.Install(root);
         return root;
     }
 
-    /// <summary>A required user-name argument.</summary>
-    public static Argument<string> UserArgument(string description) => new("USER") { Description = description };
+    /// <summary>A required user-name argument; a name the server would refuse is a usage error that names the rule.</summary>
+    public static Argument<string> UserArgument(string description)
+    {
+        var argument = new Argument<string>("USER") { Description = description };
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ } token] && UserNameRule.Broken(token.Value) is { } rule)
+            {
+                result.AddError(rule);
+            }
+        });
+        return argument;
+    }
 }

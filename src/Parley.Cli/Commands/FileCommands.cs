@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
+using Parley.Client.Errors;
 using Parley.Client.Transfers;
 using Spectre.Console;
 
@@ -31,26 +32,28 @@ internal static class FileCommands
     {
         var user = CommandTree.UserArgument("The contact to send the file to.");
         var path = new Argument<string>("PATH") { Description = "The file to send (any size up to the server's limit)." };
-        var command = new Command("send", "Encrypt and upload a file (resuming after interruptions), then send its pointer in an encrypted message; prints the message id.") { user, path };
+        var command = new Command("send", "Encrypt and upload a file (resuming after interruptions), then send it to a contact in an encrypted message.") { user, path };
         command.SetAction(async (ctx, ct) =>
         {
             string file = ctx.Get(path);
+            var to = ctx.Get(user);
+            if (Directory.Exists(file))
+            {
+                throw new CliException($"'{file}' is a directory; send the files in it one by one, or an archive of it.");
+            }
+
             if (!System.IO.File.Exists(file))
             {
-                throw new CliException("There is no file at that path.");
+                throw new CliException($"There is no file '{file}'.");
             }
 
+            var size = new FileInfo(file).Length;
             await using var client = ctx.Resume();
-            var id = await WithProgressAsync(ctx, "Uploading", progress => client.SendFileAsync(ctx.Get(user), file, progress, ct)).ConfigureAwait(false);
-            if (ctx.Json)
-            {
-                CliOutput.JsonLine(new JsonObject { ["id"] = id.ToString(), ["to"] = ctx.Get(user), ["bytes"] = new FileInfo(file).Length });
-            }
-            else
-            {
-                ctx.Output.Line(id.ToString());
-            }
-
+            var id = await WithProgressAsync(ctx, "Uploading", progress => client.SendFileAsync(to, file, progress, ct)).ConfigureAwait(false);
+            AccountCommands.Print(
+                ctx,
+                new JsonObject { ["id"] = id.ToString(), ["to"] = to, ["status"] = "sent", ["name"] = Path.GetFileName(file), ["size"] = size },
+                $"sent {Path.GetFileName(file)} ({size} bytes) to {to}");
             return 0;
         });
         return command;
@@ -109,9 +112,17 @@ internal static class FileCommands
                     return result;
                 }).ConfigureAwait(false);
         }
+        catch (TransferException e) when (e.Error == TransferError.Interrupted)
+        {
+            throw new CliException("The server cannot be reached (the transfer was interrupted); run the same command again to resume.", ExitCodes.ServerUnreachable, "server-unreachable");
+        }
+        catch (HttpRequestException)
+        {
+            throw CliException.From(ClientErrorKind.ServerUnreachable);
+        }
         catch (TransferException e)
         {
-            throw new CliException(e.Message);
+            throw new CliException(e.Message, ExitCodes.Failure, "transfer-" + ErrorSentences.Kebab(e.Error.ToString()));
         }
     }
 

@@ -22,6 +22,7 @@ internal static class IdentityCommands
         {
             await using var client = ctx.Resume();
             var who = ctx.Get(user);
+            await ContactCheck.RequireKnownAsync(client, who, ct).ConfigureAwait(false);
             var number = await client.GetSafetyNumberAsync(who, ct).ConfigureAwait(false);
             var confirm = ctx.Get(Confirm);
             if (confirm)

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
+using Parley.Client.Errors;
+using Parley.Client.Messaging;
 using Parley.Client.Storage;
 
 namespace Parley.Cli.Commands;
@@ -30,21 +32,25 @@ internal static class MessageCommands
     {
         var user = CommandTree.UserArgument("The contact to write to.");
         var text = new Argument<string[]>("TEXT") { Description = "The message; '-' reads it from standard input.", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("send", "Encrypt and send a message; prints its id once the server has stored it.") { user, text };
+        var command = new Command("send", "Encrypt and send a message to a contact.") { user, text };
         command.SetAction(async (ctx, ct) =>
         {
             var body = ReadText(ctx.Get(text));
+            var to = ctx.Get(user);
             await using var client = ctx.Resume();
-            var id = await client.SendAsync(ctx.Get(user), body, ct).ConfigureAwait(false);
-            if (ctx.Json)
+            MessageId id;
+            try
             {
-                CliOutput.JsonLine(new JsonObject { ["id"] = id.ToString(), ["to"] = ctx.Get(user) });
+                id = await client.SendAsync(to, body, ct).ConfigureAwait(false);
             }
-            else
+            catch (ParleyClientException e) when (e.Kind == ClientErrorKind.ServerUnreachableMessageQueued)
             {
-                ctx.Output.Line(id.ToString());
+                AccountCommands.Print(ctx, new JsonObject { ["to"] = to, ["status"] = "queued" }, "queued: the server is unreachable");
+                CliOutput.Failure(ctx.Json, ErrorSentences.Name(e.Kind), ErrorSentences.For(e.Kind), ExitCodes.ServerUnreachable);
+                return ExitCodes.ServerUnreachable;
             }
 
+            AccountCommands.Print(ctx, new JsonObject { ["id"] = id.ToString(), ["to"] = to, ["status"] = "sent" }, $"sent to {to}");
             return 0;
         });
         return command;
@@ -87,6 +93,7 @@ internal static class MessageCommands
             }
 
             await using var client = ctx.Resume();
+            await ContactCheck.RequireKnownAsync(client, ctx.Get(user), ct).ConfigureAwait(false);
             var messages = await client.HistoryAsync(ctx.Get(user), limit, ct).ConfigureAwait(false);
             var printer = new EventPrinter(ctx.Output);
             foreach (var message in messages)

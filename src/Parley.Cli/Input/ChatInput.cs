@@ -1,76 +1,86 @@
+using System.Threading.Channels;
+using Parley.Cli.Output;
+
 namespace Parley.Cli.Input;
 
 /// <summary>
-/// Reads chat lines. On a terminal it reads key by key, so it can report "typing" when the first key
-/// of a line is pressed and "stopped" when the line is sent or erased; with redirected input it
-/// reads whole lines.
+/// Reads chat lines. On a terminal, keys go through the <see cref="LineEditor"/> (what is shown is
+/// what will be sent) and "typing" is reported when a message (not a /command) starts or is erased;
+/// with redirected input it reads whole lines.
 /// </summary>
 internal sealed class ChatInput
 {
-    /// <summary>The longest line accepted; further keys are ignored.</summary>
-    public const int MaxLineLength = 16 * 1024;
-
+    private readonly ChatScreen _screen;
+    private readonly LineEditor _editor;
     private readonly Action<bool> _typingChanged;
+    private readonly Channel<ConsoleKeyInfo> _keys = Channel.CreateUnbounded<ConsoleKeyInfo>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private bool _typing;
+    private Thread? _reader;
 
-    public ChatInput(Action<bool> typingChanged) => _typingChanged = typingChanged;
-
-    public Task<string?> ReadLineAsync(CancellationToken cancellationToken) =>
-        Console.IsInputRedirected
-            ? Console.In.ReadLineAsync(cancellationToken).AsTask()
-            : Task.Run(() => ReadKeys(cancellationToken), cancellationToken);
-
-    private string? ReadKeys(CancellationToken cancellationToken)
+    public ChatInput(ChatScreen screen, LineEditor editor, Action<bool> typingChanged)
     {
-        var line = new System.Text.StringBuilder();
-        var typing = false;
-        while (!cancellationToken.IsCancellationRequested)
+        _screen = screen;
+        _editor = editor;
+        _typingChanged = typingChanged;
+    }
+
+    public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        if (!_screen.Interactive)
         {
-            if (!Console.KeyAvailable)
-            {
-                Thread.Sleep(25); // Console offers no awaitable key read; polling keeps cancellation responsive.
-                continue;
-            }
+            return await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-            var key = Console.ReadKey(intercept: false);
-            if (key.Key == ConsoleKey.Enter)
+        StartReader();
+        _screen.Redraw();
+        while (await _keys.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (_keys.Reader.TryRead(out var key))
             {
-                Console.WriteLine();
-                SetTyping(ref typing, false);
-                return line.ToString();
-            }
-
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                if (line.Length > 0)
+                var outcome = _editor.Apply(key);
+                SetTyping(_editor.IsComposingMessage);
+                switch (outcome)
                 {
-                    line.Length--;
-                    Console.Write(" \b");
+                    case EditOutcome.Submitted:
+                        SetTyping(false);
+                        _screen.Redraw();
+                        return _editor.Submitted;
+                    case EditOutcome.EndOfInput:
+                        return null;
+                    case EditOutcome.Changed:
+                        _screen.Redraw();
+                        break;
                 }
-
-                SetTyping(ref typing, line.Length > 0);
-                continue;
-            }
-
-            if (key.Modifiers.HasFlag(ConsoleModifiers.Control) && key.Key == ConsoleKey.D)
-            {
-                return null;
-            }
-
-            if (!char.IsControl(key.KeyChar) && line.Length < MaxLineLength)
-            {
-                line.Append(key.KeyChar);
-                SetTyping(ref typing, true);
             }
         }
 
         return null;
     }
 
-    private void SetTyping(ref bool typing, bool now)
+    /// <summary>Console offers no awaitable key read: one background thread blocks on keys and queues them.</summary>
+    private void StartReader()
     {
-        if (typing != now)
+        if (_reader is not null)
         {
-            typing = now;
+            return;
+        }
+
+        _reader = new Thread(() =>
+        {
+            while (true)
+            {
+                _keys.Writer.TryWrite(Console.ReadKey(intercept: true));
+            }
+        })
+        { IsBackground = true, Name = "chat keys" };
+        _reader.Start();
+    }
+
+    private void SetTyping(bool now)
+    {
+        if (_typing != now)
+        {
+            _typing = now;
             _typingChanged(now);
         }
     }

@@ -3,16 +3,18 @@ using Spectre.Console;
 
 namespace Parley.Cli.Output;
 
-/// <summary>How chat shows events: messages as usual, receipts, typing and presence as short grey lines.</summary>
+/// <summary>How chat shows events: messages as usual, receipts and presence as short grey lines, typing in the prompt.</summary>
 internal sealed class ChatEventView
 {
     private readonly IAnsiConsole _console;
     private readonly EventPrinter _printer;
+    private readonly ChatScreen _screen;
 
-    public ChatEventView(IAnsiConsole console, EventPrinter printer)
+    public ChatEventView(IAnsiConsole console, EventPrinter printer, ChatScreen screen)
     {
         _console = console;
         _printer = printer;
+        _screen = screen;
     }
 
     public void Show(ClientEvent e)
@@ -22,7 +24,7 @@ internal sealed class ChatEventView
         switch (e.Kind)
         {
             case ClientEventKind.Typing:
-                _console.MarkupLine(e.Typing ? $"[grey]{who} is typing…[/]" : $"[grey]{who} stopped typing.[/]");
+                _screen.SetStatus(e.Typing ? $"{e.Peer} is typing…" : string.Empty); // transient: in the prompt, not the scrollback
                 break;
             case ClientEventKind.Delivered:
                 _console.MarkupLine($"[grey]✓ delivered to {who} ({e.MessageIds.Count})[/]");
@@ -38,6 +40,10 @@ internal sealed class ChatEventView
                 break;
             case ClientEventKind.ConnectionRestored:
                 _console.MarkupLine("[grey]Connected again.[/]");
+                break;
+            case ClientEventKind.Message:
+                _screen.SetStatus(string.Empty);
+                _printer.Print(e);
                 break;
             default:
                 _printer.Print(e);

@@ -9,7 +9,7 @@ namespace Parley.Cli.Output;
 internal static class ErrorSentences
 {
     /// <summary>The exit code for failures without a specific code.</summary>
-    public const int GeneralFailure = 1;
+    public const int GeneralFailure = ExitCodes.Failure;
 
     /// <summary>The sentence for <paramref name="kind"/>.</summary>
     /// <param name="kind">The error.</param>
@@ -42,15 +42,39 @@ internal static class ErrorSentences
     /// <returns>A code from 2 to 20.</returns>
     public static int ExitCode(ClientErrorKind kind) => kind switch
     {
-        ClientErrorKind.ServerUnreachable or ClientErrorKind.ServerUnreachableMessageQueued => 3,
-        ClientErrorKind.WrongPassword => 4,
-        ClientErrorKind.NotAContact => 5,
-        ClientErrorKind.Blocked => 6,
-        ClientErrorKind.KeyChanged => 7,
-        ClientErrorKind.NotLoggedIn => 8,
-        ClientErrorKind.UserDoesNotExist => 9,
-        ClientErrorKind.CertificateChanged => 10,
-        ClientErrorKind.CertificateNotTrusted => 11,
+        ClientErrorKind.ServerUnreachable or ClientErrorKind.ServerUnreachableMessageQueued => ExitCodes.ServerUnreachable,
+        ClientErrorKind.WrongPassword => ExitCodes.WrongPassword,
+        ClientErrorKind.NotAContact => ExitCodes.NotAContact,
+        ClientErrorKind.Blocked => ExitCodes.Blocked,
+        ClientErrorKind.KeyChanged => ExitCodes.KeyChanged,
+        ClientErrorKind.NotLoggedIn => ExitCodes.NotLoggedIn,
+        ClientErrorKind.UserDoesNotExist => ExitCodes.NoSuchUser,
+        ClientErrorKind.CertificateChanged => ExitCodes.CertificateChanged,
+        ClientErrorKind.CertificateNotTrusted => ExitCodes.ServerNotTrusted,
         _ => GeneralFailure,
     };
+
+    /// <summary>The error's name in JSON error objects: the kind in kebab case (<c>not-a-contact</c>).</summary>
+    /// <param name="kind">The error.</param>
+    /// <returns>A stable lower-case name.</returns>
+    public static string Name(ClientErrorKind kind) => Kebab(kind.ToString());
+
+    /// <summary>Turns <c>PascalCase</c> into <c>kebab-case</c>.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The kebab-case name.</returns>
+    public static string Kebab(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 8);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && builder.Length > 0)
+            {
+                builder.Append('-');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
 }

@@ -10,6 +10,7 @@ internal static class Routes
     public const string Logout = "/v1/auth/logout";
     public const string Account = "/v1/account";
     public const string DeleteAccount = "/v1/account/delete";
+    public const string ChangePassword = "/v1/account/password";
     public const string Keys = "/v1/keys";
     public const string Contacts = "/v1/contacts";
     public const string ContactRequests = "/v1/contacts/requests";

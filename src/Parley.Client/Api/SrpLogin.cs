@@ -45,7 +45,7 @@ internal static class SrpLogin
             }
 
             CheckServerProof(session, finish.M2);
-            return finish.Token;
+            return finish.Token is { Length: > 0 } token ? token : throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
         }
     }
 
@@ -69,6 +69,36 @@ internal static class SrpLogin
         }
     }
 
+    /// <summary>Changes the password (proving the current one) and returns the new session token.</summary>
+    public static async Task<string> ChangePasswordAsync(ServerApi api, string user, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        var registration = SrpRegistration.Create(user, newPassword, Argon2Parameters.Default);
+        var (loginId, a, m1, session) = await ProveAsync(api, user, currentPassword, cancellationToken).ConfigureAwait(false);
+        using (session)
+        {
+            var request = new PasswordChangeRequest(
+                loginId,
+                a,
+                m1,
+                Convert.ToBase64String(registration.SrpSalt),
+                Convert.ToBase64String(registration.Verifier),
+                Convert.ToBase64String(registration.ArgonSalt),
+                new Argon2ParametersDto(registration.Argon2.MemoryKiB, registration.Argon2.Iterations, registration.Argon2.Parallelism));
+            LoginFinishResponse response;
+            try
+            {
+                response = await api.PostAsync<LoginFinishResponse>(Routes.ChangePassword, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParleyClientException e) when (e.Kind is ClientErrorKind.Refused or ClientErrorKind.NotAContact)
+            {
+                throw new ParleyClientException(ClientErrorKind.WrongPassword, e);
+            }
+
+            CheckServerProof(session, response.M2);
+            return response.Token;
+        }
+    }
+
     /// <summary>Round one of SRP: fetch salt and B, stretch the password, compute A and M1.</summary>
     private static async Task<(string LoginId, string A, string M1, SrpClientSession Session)> ProveAsync(
         ServerApi api, string user, string password, CancellationToken cancellationToken)
@@ -85,13 +115,21 @@ internal static class SrpLogin
             start = await api.PostAsync<LoginStartResponse>(Routes.LoginStart, new LoginStartRequest(user, pow), cancellationToken).ConfigureAwait(false);
         }
 
-        var argon = new Argon2Parameters(start.Argon2.MemoryKiB, start.Argon2.Iterations, start.Argon2.Parallelism);
-        if (!argon.IsWithinBounds)
+        // A hostile server's answer may leave out fields or send a salt of the wrong size: refuse it
+        // as a protocol violation before any work, never let it surface as an internal error.
+        if (start.Argon2 is null || start.LoginId is null)
         {
             throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
         }
 
-        using var stretched = StretchedPassword.Derive(password, Decode(start.ArgonSalt), argon);
+        var argon = new Argon2Parameters(start.Argon2.MemoryKiB, start.Argon2.Iterations, start.Argon2.Parallelism);
+        var argonSalt = Decode(start.ArgonSalt);
+        if (!argon.IsWithinBounds || argonSalt.Length != Argon2Parameters.SaltLength)
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+
+        using var stretched = StretchedPassword.Derive(password, argonSalt, argon);
         var session = new SrpClientSession(user, stretched, Decode(start.SrpSalt));
         try
         {

@@ -209,8 +209,11 @@ public sealed class FilePointer : IDisposable
             return false;
         }
 
+        // TryDecodeFromChars throws (FormatException) on a character outside the alphabet instead of
+        // returning false: validate first (found by coverage-guided fuzzing, tests/Parley.Fuzz.Tests/Regressions).
         var bytes = new byte[length];
-        if (!Base64Url.TryDecodeFromChars(text, bytes, out int written) || written != length)
+        if (!Base64Url.IsValid(text.AsSpan(), out int decodedLength) || decodedLength != length ||
+            !Base64Url.TryDecodeFromChars(text, bytes, out int written) || written != length)
         {
             return false;
         }

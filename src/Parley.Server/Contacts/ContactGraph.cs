@@ -6,13 +6,14 @@ namespace Parley.Server.Contacts;
 /// <summary>
 /// In-memory cache of each account's mutual contacts, so the relay can check every send without a
 /// database read. Loaded on first use (typically at connect); any change to a relation invalidates
-/// both parties, and the next use reloads. Single-node: a multi-node deployment must broadcast
-/// invalidations (see docs/PROTOCOL.md §10).
+/// both parties, and the next use reloads. In a cluster, an invalidation is also published so every
+/// node forgets the same sets (and a node that lost Redis forgets all of them when it is back).
 /// </summary>
 public sealed class ContactGraph
 {
     private readonly ConcurrentDictionary<long, ContactSet> _sets = new();
     private readonly IContactStore _store;
+    private Relay.IRelayCluster? _cluster;
 
     /// <summary>Creates the cache over the contact store.</summary>
     public ContactGraph(IContactStore store) => _store = store;
@@ -23,8 +24,43 @@ public sealed class ContactGraph
         return _sets.TryGetValue(accountId, out var set) ? ValueTask.FromResult(set) : LoadAsync(accountId, cancellationToken);
     }
 
-    /// <summary>Forgets cached sets so the next use re-reads the store.</summary>
-    public void Invalidate(long accountId) => _sets.TryRemove(accountId, out _);
+    /// <summary>
+    /// Finds a mutual contact by username. A miss in the cache is checked against the store when
+    /// this node is in a cluster: another node's accept may not yet have reached this node as an
+    /// invalidation, and a send right after a successful accept must not be refused.
+    /// </summary>
+    public async ValueTask<long?> FindAsync(long accountId, string username, CancellationToken cancellationToken)
+    {
+        var set = await GetAsync(accountId, cancellationToken);
+        if (set.TryGetId(username, out long id))
+        {
+            return id;
+        }
+
+        if (_cluster is null)
+        {
+            return null; // on one node, every change invalidated this cache before it was acknowledged
+        }
+
+        set = await LoadAsync(accountId, cancellationToken);
+        return set.TryGetId(username, out id) ? id : null;
+    }
+
+    /// <summary>Attaches the cluster told about invalidations (set once at start-up).</summary>
+    public void AttachCluster(Relay.IRelayCluster cluster) => _cluster = cluster;
+
+    /// <summary>Forgets the account's cached set here and on every other node, so the next use re-reads the store.</summary>
+    public void Invalidate(long accountId)
+    {
+        _sets.TryRemove(accountId, out _);
+        _cluster?.ContactsChanged(accountId);
+    }
+
+    /// <summary>Forgets the account's cached set on this node only (another node announced the change).</summary>
+    public void InvalidateLocally(long accountId) => _sets.TryRemove(accountId, out _);
+
+    /// <summary>Forgets every cached set (after missing announcements, e.g. a Redis outage).</summary>
+    public void Clear() => _sets.Clear();
 
     private async ValueTask<ContactSet> LoadAsync(long accountId, CancellationToken cancellationToken)
     {

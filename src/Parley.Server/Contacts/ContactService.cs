@@ -168,7 +168,7 @@ public sealed class ContactService
             CancellationToken.None);
         Invalidate(me, peer);
         await NotifyAsync(me, peer, ContactEventKind.Accepted, null);
-        _presence.IntroduceContacts(me, peer);
+        await _presence.IntroduceContactsAsync(me, peer, CancellationToken.None);
     }
 
     private async Task WithPairAsync(ContactRef me, string peerName, Func<ContactRef, ContactEntry?, ContactEntry?, Task> action,

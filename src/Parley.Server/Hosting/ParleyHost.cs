@@ -88,10 +88,17 @@ public static class ParleyHost
         {
             // Behind a TLS-terminating proxy: take the client address (for throttling) and scheme from
             // X-Forwarded-For/-Proto, trusting only a proxy on the loopback interface (the default list).
-            app.UseForwardedHeaders(new ForwardedHeadersOptions
+            var forwarded = new ForwardedHeadersOptions
             {
                 ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
-            });
+            };
+            // A cluster's nginx runs on another machine: its address is listed in Parley:TrustedProxies.
+            foreach (var proxy in app.Services.GetRequiredService<IOptions<ParleyServerOptions>>().Value.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+
+            app.UseForwardedHeaders(forwarded);
         }
         app.UseClientAddressScope();
         app.UseExceptionHandler();

@@ -29,6 +29,12 @@ public sealed class ParleyServerOptions
 
     /// <summary>Serve plain HTTP instead of HTTPS (only behind a TLS-terminating proxy); <c>--http</c>.</summary>
     public bool Http { get; set; }
+
+    /// <summary>
+    /// Addresses of reverse proxies (besides loopback) whose <c>X-Forwarded-For</c> is trusted — the
+    /// nginx of a cluster on another machine, so throttling sees clients' addresses, not the proxy's.
+    /// </summary>
+    public IReadOnlyList<string> TrustedProxies { get; set; } = [];
 }
 
 /// <summary>Configuration section <c>Tls</c>: a real certificate instead of the self-signed default.</summary>

@@ -13,16 +13,25 @@ public sealed class PresenceService
 {
     private readonly ConnectionRegistry _registry;
     private readonly ContactGraph _contacts;
+    private readonly IRelayCluster _cluster;
 
     /// <summary>Creates the presence service.</summary>
-    public PresenceService(ConnectionRegistry registry, ContactGraph contacts)
+    public PresenceService(ConnectionRegistry registry, ContactGraph contacts, IRelayCluster cluster)
     {
         _registry = registry;
         _contacts = contacts;
+        _cluster = cluster;
     }
 
-    /// <summary>Tells the account's connected contacts whether it is online.</summary>
+    /// <summary>Tells the account's connected contacts, on this node and (through the cluster) on others, whether it is online.</summary>
     public async Task AnnounceAsync(long accountId, string username, bool online, CancellationToken cancellationToken)
+    {
+        _cluster.PresenceChanged(accountId, username, online);
+        await AnnounceLocallyAsync(accountId, username, online, cancellationToken);
+    }
+
+    /// <summary>Tells the account's contacts connected to THIS node (another node announced the change).</summary>
+    public async Task AnnounceLocallyAsync(long accountId, string username, bool online, CancellationToken cancellationToken)
     {
         var contacts = await _contacts.GetAsync(accountId, cancellationToken);
         foreach (var contact in contacts.Contacts)
@@ -42,12 +51,10 @@ public sealed class PresenceService
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(query);
         var contacts = await _contacts.GetAsync(connection.AccountId, cancellationToken);
+        var asked = new List<ContactRef>();
         if (query.Usernames.Count == 0)
         {
-            foreach (var contact in contacts.Contacts)
-            {
-                connection.Enqueue(Frame(contact.Name, _registry.IsOnline(contact.Id)));
-            }
+            asked.AddRange(contacts.Contacts);
         }
         else
         {
@@ -55,25 +62,42 @@ public sealed class PresenceService
             {
                 if (contacts.TryGetId(name, out var id))
                 {
-                    connection.Enqueue(Frame(name, _registry.IsOnline(id)));
+                    asked.Add(new ContactRef(id, name));
                 }
             }
+        }
+
+        var online = await _cluster.OnlineAsync(asked.ConvertAll(c => c.Id), cancellationToken);
+        foreach (var contact in asked)
+        {
+            connection.Enqueue(Frame(contact.Name, online.Contains(contact.Id)));
         }
 
         connection.Enqueue(new ServerFrame { PresenceQueryDone = new PresenceQueryDone() });
     }
 
-    /// <summary>After two accounts became contacts, tells each whether the other is online.</summary>
-    public void IntroduceContacts(ContactRef first, ContactRef second)
+    /// <summary>After two accounts became contacts, tells each (wherever connected) whether the other is online.</summary>
+    public async Task IntroduceContactsAsync(ContactRef first, ContactRef second, CancellationToken cancellationToken)
     {
+        var online = await _cluster.OnlineAsync([first.Id, second.Id], cancellationToken);
+        if (online.Contains(first.Id))
+        {
+            _cluster.PresenceChanged(first.Id, first.Name, online: true);
+        }
+
+        if (online.Contains(second.Id))
+        {
+            _cluster.PresenceChanged(second.Id, second.Name, online: true);
+        }
+
         if (_registry.TryGet(first.Id, out var firstConnection))
         {
-            firstConnection.Enqueue(Frame(second.Name, _registry.IsOnline(second.Id)));
+            firstConnection.Enqueue(Frame(second.Name, online.Contains(second.Id)));
         }
 
         if (_registry.TryGet(second.Id, out var secondConnection))
         {
-            secondConnection.Enqueue(Frame(first.Name, _registry.IsOnline(first.Id)));
+            secondConnection.Enqueue(Frame(first.Name, online.Contains(first.Id)));
         }
     }
 

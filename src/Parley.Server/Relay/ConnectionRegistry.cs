@@ -87,6 +87,9 @@ public sealed class ConnectionRegistry
     public bool TryGet(long accountId, out RelayConnection connection) =>
         _connections.TryGetValue(accountId, out connection!);
 
+    /// <summary>A snapshot of this node's connections (the cluster's periodic sweep walks it).</summary>
+    public IReadOnlyCollection<RelayConnection> Snapshot() => [.. _connections.Values];
+
     /// <summary>Whether the account is connected.</summary>
     public bool IsOnline(long accountId) => _connections.ContainsKey(accountId);
 

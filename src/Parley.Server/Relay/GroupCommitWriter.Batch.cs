@@ -35,7 +35,6 @@ public sealed partial class GroupCommitWriter
             return;
         }
 
-        message.Sequence = ++_sequence;
         _collecting[message.Key] = message;
         batch.Sends.Add((message, completion));
     }
@@ -70,6 +69,10 @@ public sealed partial class GroupCommitWriter
         _carriedDeletes.Clear();
         var ok = commit.Inserts.Count == 0 && commit.Deletes.Count == 0 || await TryCommitAsync(commit);
         Finish(batch, commit, ok);
+        if (ok && (commit.Inserts.Count > 0 || commit.Deletes.Count > 0))
+        {
+            _cluster?.Committed(commit);
+        }
     }
 
     /// <summary>

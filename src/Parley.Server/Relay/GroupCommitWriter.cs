@@ -26,7 +26,7 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly RelayOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<GroupCommitWriter> _logger;
-    private long _sequence;
+    private IRelayCluster? _cluster;
     private Task? _loop;
 
     /// <summary>Creates the writer; <see cref="StartAsync"/> loads the queue state and starts it.</summary>
@@ -42,7 +42,7 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Reads the highest sequence and the queue depths, then starts the commit loop.</summary>
+    /// <summary>Reads the queue depths, then starts the commit loop.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_loop is not null)
@@ -50,10 +50,15 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
             return;
         }
 
-        _sequence = await _store.GetMaxSequenceAsync(cancellationToken);
         _depths.Reset(await _store.CountByRecipientAsync(cancellationToken));
         _loop = Task.Run(RunAsync, CancellationToken.None);
     }
+
+    /// <summary>
+    /// Attaches the cluster hook told about every committed batch (set once at start-up; the cluster
+    /// itself depends on the writer, so it cannot come through the constructor).
+    /// </summary>
+    public void AttachCluster(IRelayCluster cluster) => _cluster = cluster;
 
     /// <summary>Queues a message; the completion is told after its batch commits (or it is refused).</summary>
     public void Submit(QueuedMessage message, ISendCompletion completion)

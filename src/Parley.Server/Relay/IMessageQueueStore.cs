@@ -7,16 +7,14 @@ namespace Parley.Server.Relay;
 /// </summary>
 public interface IMessageQueueStore
 {
-    /// <summary>The highest sequence number in the store (0 when empty).</summary>
-    Task<long> GetMaxSequenceAsync(CancellationToken cancellationToken);
-
     /// <summary>How many messages each recipient has queued.</summary>
     Task<IReadOnlyDictionary<long, int>> CountByRecipientAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Inserts and deletes in ONE transaction, durable when the task completes. Fills
-    /// <see cref="QueueBatch.Inserted"/> (false where (sender, id) already existed) and
-    /// <see cref="QueueBatch.Deleted"/> (rows removed per delete).
+    /// <see cref="QueueBatch.Inserted"/> (false where (sender, id) already existed),
+    /// <see cref="QueuedMessage.Sequence"/> of each inserted message (assigned by the database, in
+    /// insertion order) and <see cref="QueueBatch.Deleted"/> (rows removed per delete).
     /// </summary>
     Task CommitAsync(QueueBatch batch, CancellationToken cancellationToken);
 
@@ -38,7 +36,7 @@ public readonly record struct QueueDelete(long RecipientId, MessageKey Key);
 /// <summary>One group commit: what to insert and delete, and (filled by the store) what happened.</summary>
 public sealed class QueueBatch
 {
-    /// <summary>Messages to insert, in sequence order.</summary>
+    /// <summary>Messages to insert, in the order their sequence numbers are to be assigned.</summary>
     public List<QueuedMessage> Inserts { get; } = [];
 
     /// <summary>Acknowledged messages to delete.</summary>

@@ -12,21 +12,56 @@ public sealed class MessageDelivery
     private readonly ConnectionRegistry _registry;
     private readonly GroupCommitWriter _writer;
     private readonly IMessageQueueStore _store;
+    private readonly IRelayCluster _cluster;
 
     /// <summary>Creates the delivery service.</summary>
-    public MessageDelivery(ConnectionRegistry registry, GroupCommitWriter writer, IMessageQueueStore store)
+    public MessageDelivery(ConnectionRegistry registry, GroupCommitWriter writer, IMessageQueueStore store, IRelayCluster cluster)
     {
         _registry = registry;
         _writer = writer;
         _store = store;
+        _cluster = cluster;
     }
 
     /// <summary>Registers the connection and drains its stored queue, ending with QueueEmpty.</summary>
     public async Task ConnectAsync(RelayConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await _registry.RegisterAsync(connection).WaitAsync(cancellationToken);
-        long after = 0;
+        await connection.DrainGate.WaitAsync(cancellationToken);
+        try
+        {
+            await _registry.RegisterAsync(connection).WaitAsync(cancellationToken);
+            _cluster.Connected(connection);
+            await DrainLockedAsync(connection, 0, cancellationToken);
+            connection.FinishDrain();
+        }
+        finally
+        {
+            connection.DrainGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends what the store holds for the connection after <paramref name="afterSequence"/> (or after
+    /// what it already drained, whichever is lower) and was not sent on it yet — the cluster's doorbell
+    /// and sweep call this when another node committed mail for the account.
+    /// </summary>
+    public async Task CatchUpAsync(RelayConnection connection, long afterSequence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.DrainGate.WaitAsync(cancellationToken);
+        try
+        {
+            await DrainLockedAsync(connection, Math.Min(afterSequence, connection.DrainedThrough), cancellationToken);
+        }
+        finally
+        {
+            connection.DrainGate.Release();
+        }
+    }
+
+    private async Task DrainLockedAsync(RelayConnection connection, long after, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var page = await _store.ReadAsync(connection.AccountId, after, RelayLimits.DrainPageSize, cancellationToken);
@@ -42,7 +77,7 @@ public sealed class MessageDelivery
             }
         }
 
-        connection.FinishDrain();
+        connection.DrainedThrough = Math.Max(connection.DrainedThrough, after);
     }
 
     /// <summary>Handles an Ack: the message leaves the queue (or never reaches the disk).</summary>
@@ -71,5 +106,14 @@ public sealed class MessageDelivery
     }
 
     /// <summary>Unregisters the connection; true if it was the account's current one (the account went offline).</summary>
-    public bool Disconnect(RelayConnection connection) => _registry.Unregister(connection);
+    public bool Disconnect(RelayConnection connection)
+    {
+        if (!_registry.Unregister(connection))
+        {
+            return false;
+        }
+
+        _cluster.Disconnected(connection);
+        return true;
+    }
 }

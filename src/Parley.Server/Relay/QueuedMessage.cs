@@ -55,7 +55,7 @@ public sealed class QueuedMessage
     /// <summary>Server acceptance time, Unix milliseconds.</summary>
     public long CreatedMs { get; }
 
-    /// <summary>Store order; assigned by the writer, increasing in acceptance order.</summary>
+    /// <summary>Store order; assigned by the database when the message commits (0 before), increasing in acceptance order.</summary>
     public long Sequence { get; set; }
 
     /// <summary>Pushed to the recipient's live connection when it was routed (it may be acknowledged before it is written).</summary>

@@ -24,6 +24,7 @@ public sealed class RelayConnection : ISendCompletion
     private readonly Lock _gate = new();
     private readonly Lock _resultsGate = new();
     private List<QueuedMessage>? _held = [];
+    private HashSet<MessageId>? _acknowledged;
     private List<(MessageId Id, SendStatus Status)> _results = [];
     private List<(MessageId Id, SendStatus Status)> _sending = [];
     private volatile bool _batchResults;
@@ -53,6 +54,21 @@ public sealed class RelayConnection : ISendCompletion
 
     /// <summary>Bounds the sends of this connection waiting for their commit (read back-pressure).</summary>
     internal SemaphoreSlim InFlight { get; } = new(RelayLimits.MaxInFlightSendsPerConnection);
+
+    /// <summary>One drain of the stored queue at a time (the first on connect, catch-ups after doorbells).</summary>
+    internal SemaphoreSlim DrainGate { get; } = new(1, 1);
+
+    /// <summary>The highest sequence a drain of this connection has read (only drains touch it, under <see cref="DrainGate"/>).</summary>
+    internal long DrainedThrough { get; set; }
+
+    /// <summary>Random id of this connection in the cluster's "account connected" announcements.</summary>
+    internal long ClusterNonce { get; set; }
+
+    /// <summary>
+    /// Set once this connection's own "connected" announcement came back from Redis: an announcement for
+    /// the same account arriving after that is newer, so this connection is the one to close.
+    /// </summary>
+    internal bool AnnouncedClusterWide { get; set; }
 
     /// <summary>Set when the server ended the connection (replaced by a newer one, session revoked).</summary>
     internal (WebSocketCloseStatus Status, string Reason)? Termination { get; private set; }
@@ -127,6 +143,49 @@ public sealed class RelayConnection : ISendCompletion
         }
     }
 
+    /// <summary>
+    /// Remembers acknowledged ids until their deletion commits (<see cref="ForgetAcknowledged"/>), so a
+    /// catch-up drain that reads the row in the meantime does not send it again. Only a cluster node
+    /// needs this: a single node drains once, before any acknowledgement.
+    /// </summary>
+    internal void TrackAcknowledgements()
+    {
+        lock (_gate)
+        {
+            _acknowledged ??= [];
+        }
+    }
+
+    /// <summary>The deletion of an acknowledged message committed (or the queue was found empty): forget it.</summary>
+    internal void ForgetAcknowledged(MessageId id)
+    {
+        lock (_gate)
+        {
+            _acknowledged?.Remove(id);
+        }
+    }
+
+    /// <summary>Forgets every acknowledged id (the account's stored queue is empty).</summary>
+    internal void ForgetAllAcknowledged()
+    {
+        lock (_gate)
+        {
+            _acknowledged?.Clear();
+        }
+    }
+
+    /// <summary>Messages sent on this connection whose rows may still be in the store (unacknowledged or deletion pending).</summary>
+    internal int OutstandingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unacked.Count + (_acknowledged?.Count ?? 0);
+            }
+        }
+    }
+
     /// <summary>Resolves an acknowledged id to the message's key; false if this connection never delivered it.</summary>
     internal bool TryTakeDelivered(MessageId id, out MessageKey key)
     {
@@ -134,6 +193,7 @@ public sealed class RelayConnection : ISendCompletion
         {
             if (_unacked.Remove(id, out var sender))
             {
+                _acknowledged?.Add(id);
                 key = new MessageKey(sender, id);
                 return true;
             }
@@ -175,6 +235,11 @@ public sealed class RelayConnection : ISendCompletion
 
     private void SendLocked(QueuedMessage message)
     {
+        if (_acknowledged is not null && _acknowledged.Contains(message.Id))
+        {
+            return;
+        }
+
         if (!_unacked.TryAdd(message.Id, message.SenderId))
         {
             return;

@@ -33,6 +33,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<MessageSender>();
         services.AddSingleton<MessageDelivery>();
         services.AddSingleton<PresenceService>();
+        services.AddSingleton<IRelayCluster, SingleNodeCluster>();
         services.AddSingleton<ContactService>();
         services.AddSingleton<QueueExpiryService>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueExpiryService>());

@@ -9,12 +9,13 @@ using Parley.Server.Metrics;
 namespace Parley.Server.Relay;
 
 /// <summary>
-/// <c>parley-server stats [--url URL] [--data DIR]</c>: the relay's aggregates from the RUNNING
-/// server's metrics listener (sampled twice, one second apart, for per-second rates). Reading the
-/// live server rather than the database is what makes connected clients and rates available. The
-/// address defaults to the first of <c>Metrics:Urls</c> and the bearer token to
+/// <c>parley-server stats [--url URL | --cluster URL URL …] [--data DIR]</c>: the relay's aggregates
+/// from the RUNNING server's metrics listener (sampled twice, one second apart, for per-second
+/// rates). Reading the live server rather than the database is what makes connected clients and
+/// rates available. The address defaults to the first of <c>Metrics:Urls</c> and the bearer token to
 /// <c>Metrics:BearerToken</c>; an https listener's certificate is pinned from the data directory.
-/// Aggregates only — never per-user data.
+/// <c>--cluster</c> reads every node's metrics listener and prints the sums (each node's metrics are
+/// its own; the cluster's totals are their sum). Aggregates only — never per-user data.
 /// </summary>
 public static class StatsCommand
 {
@@ -29,13 +30,33 @@ public static class StatsCommand
             Description = "The metrics listener (default: the first address of Metrics:Urls, http://127.0.0.1:9464).",
             HelpName = "URL",
         };
+        var cluster = new Option<Uri[]>("--cluster")
+        {
+            Description = "The metrics listeners of every node of a cluster (e.g. http://10.0.0.11:9464 http://10.0.0.12:9464); prints their sums.",
+            HelpName = "URL",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        cluster.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<Uri[]>() is { } nodes && nodes.Any(n => !n.IsAbsoluteUri || n.Scheme is not ("http" or "https")))
+            {
+                result.AddError("--cluster takes the http(s) URLs of the nodes' metrics listeners.");
+            }
+        });
         var command = new Command("stats",
-            "Print the running server's relay aggregates: connected clients, messages per second, queue depth.") { url };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(url), ServerCommandLine.Configuration(parse)));
+            "Print the running server's relay aggregates: connected clients, messages per second, queue depth.") { url, cluster };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(url) is not null && result.GetResult(cluster) is not null)
+            {
+                result.AddError("--url and --cluster cannot be combined.");
+            }
+        });
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(url), parse.GetValue(cluster) ?? [], ServerCommandLine.Configuration(parse)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? url, string[] configuration)
+    private static async Task<int> RunAsync(string? url, Uri[] nodes, string[] configuration)
     {
         WebApplication app;
         try
@@ -50,14 +71,15 @@ public static class StatsCommand
         await using (app)
         {
             var metrics = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
-            if (url is null && metrics.IsDisabled)
+            if (url is null && nodes.Length == 0 && metrics.IsDisabled)
             {
                 await Console.Error.WriteLineAsync("parley-server: The metrics listener is off (Metrics:Urls=none); pass --url.");
                 return 1;
             }
             url ??= metrics.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+            IReadOnlyList<Uri> targets = nodes.Length > 0 ? nodes : [new Uri(url)];
             using var handler = new HttpClientHandler();
-            if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            if (targets.Any(t => t.Scheme == Uri.UriSchemeHttps))
             {
                 var pin = app.Services.GetRequiredService<ServerCertificate>().Certificate.GetCertHash(HashAlgorithmName.SHA256);
                 handler.ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
@@ -65,25 +87,54 @@ public static class StatsCommand
                     || (certificate is not null && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), pin));
             }
 
-            using var http = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = RequestTimeout };
-            if (metrics.BearerToken is { Length: > 0 } token)
-            {
-                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            }
+            var clients = targets.Select(t => Client(handler, t, metrics.BearerToken)).ToList();
             try
             {
-                var first = await SampleAsync(http);
+                var first = await SampleAllAsync(clients);
                 await Task.Delay(SampleInterval);
-                var second = await SampleAsync(http);
+                var second = await SampleAllAsync(clients);
+                if (nodes.Length > 0)
+                {
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nodes {nodes.Length}"));
+                }
                 Print(first, second);
                 return 0;
             }
-            catch (HttpRequestException exception)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-                await Console.Error.WriteLineAsync("parley-server: Cannot read " + url + "/metrics: " + exception.Message);
+                await Console.Error.WriteLineAsync("parley-server: Cannot read /metrics: " + exception.Message);
                 return 1;
             }
+            finally
+            {
+                clients.ForEach(c => c.Dispose());
+            }
         }
+    }
+
+    private static HttpClient Client(HttpClientHandler handler, Uri baseAddress, string? bearerToken)
+    {
+        var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = RequestTimeout };
+        if (bearerToken is { Length: > 0 })
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+        return http;
+    }
+
+    /// <summary>Samples every node and sums each metric (a node that cannot be read fails the command).</summary>
+    private static async Task<Dictionary<string, double>> SampleAllAsync(List<HttpClient> clients)
+    {
+        var samples = await Task.WhenAll(clients.Select(SampleAsync));
+        var sum = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var sample in samples)
+        {
+            foreach (var (name, value) in sample)
+            {
+                sum[name] = sum.GetValueOrDefault(name) + value;
+            }
+        }
+        return sum;
     }
 
     private static void Print(Dictionary<string, double> first, Dictionary<string, double> second)

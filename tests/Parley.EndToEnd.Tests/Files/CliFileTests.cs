@@ -95,8 +95,11 @@ public sealed class CliFileTests
         var alice = world.NewUser("alice");
         await alice.RegisterAsync();
         var missing = await alice.RunAsync("file", "send", "bob", Path.Combine(world.Root, "nope.bin"));
-        Assert.NotEqual(0, missing.ExitCode);
-        Assert.Contains("no file at that path", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains($"There is no file '{Path.Combine(world.Root, "nope.bin")}'", missing.Stderr, StringComparison.Ordinal);
+        var directory = await alice.RunAsync("file", "send", "bob", world.Root);
+        Assert.Equal(1, directory.ExitCode);
+        Assert.Contains($"'{world.Root}' is a directory", directory.Stderr, StringComparison.Ordinal);
         var unknown = await alice.RunAsync("file", "get", "0123456789abcdef0123456789abcdef");
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("No received file has that message id", unknown.Stderr, StringComparison.Ordinal);

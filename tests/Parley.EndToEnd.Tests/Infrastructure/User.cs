@@ -5,12 +5,13 @@ namespace Parley.EndToEnd.Tests.Infrastructure;
 /// <summary>A person at a terminal: a name, a password, a home directory and the <c>parley</c> command.</summary>
 internal sealed class User
 {
-    public User(string name, Cli cli, ServerProcess server, string? profile = null)
+    public User(string name, Cli cli, ServerProcess server, string? profile = null, (string Url, string Fingerprint)? via = null)
     {
         Name = name;
         Cli = cli;
         Server = server;
         Profile = profile;
+        (ServerUrl, ServerFingerprint) = via ?? (server.Url, server.Fingerprint);
     }
 
     public string Name { get; }
@@ -21,17 +22,23 @@ internal sealed class User
 
     public ServerProcess Server { get; }
 
+    /// <summary>Where this user's client connects and which certificate it pins: the server, or a proxy in front of it.</summary>
+    public string ServerUrl { get; }
+
+    /// <summary>The fingerprint this user's client pins.</summary>
+    public string ServerFingerprint { get; }
+
     /// <summary>When several users share a home: the <c>--as</c> profile to act as.</summary>
     public string? Profile { get; }
 
     public async Task RegisterAsync()
     {
-        var result = await Cli.RunAsync(Password + "\n", "register", Name, "--server", Server.Url, "--password-stdin", "--trust-server", Server.Fingerprint);
+        var result = await Cli.RunAsync(Password + "\n", "register", Name, "--server", ServerUrl, "--password-stdin", "--trust-server", ServerFingerprint);
         Assert.True(result.ExitCode == 0, "register failed: " + result);
     }
 
     public Task<CliResult> LoginAsync(string? password = null) =>
-        Cli.RunAsync((password ?? Password) + "\n", "login", Name, "--server", Server.Url, "--password-stdin", "--trust-server", Server.Fingerprint);
+        Cli.RunAsync((password ?? Password) + "\n", "login", Name, "--server", ServerUrl, "--password-stdin", "--trust-server", ServerFingerprint, "--replace-identity");
 
     public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(null, WithProfile(args));
 

@@ -30,6 +30,13 @@ internal sealed class World : IAsyncDisposable
         return new User(name, new Cli(home, _root.Sub($"run-{n}")), Server, name);
     }
 
+    /// <summary>A user whose client talks to the server through <paramref name="url"/>, pinning <paramref name="fingerprint"/> (a proxy).</summary>
+    public User NewUserVia(string name, string url, string fingerprint)
+    {
+        var n = Interlocked.Increment(ref _users);
+        return new User(name, new Cli(_root.Sub($"home-{n}-{name}"), _root.Sub($"run-{n}")), Server, name, (url, fingerprint));
+    }
+
     /// <summary>A second user in the same home (and runtime directory) as <paramref name="first"/>.</summary>
     public static User SameHome(User first, string name) => new(name, first.Cli, first.Server, name);
 

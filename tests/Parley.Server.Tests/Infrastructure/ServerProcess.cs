@@ -72,9 +72,16 @@ public sealed class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartAsync(params string[] args) => StartWithSchemeAsync("https", args);
 
     /// <summary>Starts the server on a free port with the given scheme (<c>http</c> needs <c>--http</c> in the arguments).</summary>
-    public static async Task<ServerProcess> StartWithSchemeAsync(string scheme, params string[] args)
+    public static Task<ServerProcess> StartWithSchemeAsync(string scheme, params string[] args) =>
+        StartOnPortAsync(scheme, FreePort.Next(), args);
+
+    /// <summary>Starts the server on a given port (a restarted cluster node keeps its place behind nginx).</summary>
+    public static Task<ServerProcess> StartOnPortAsync(string scheme, int port, params string[] args) =>
+        StartOnPortAsync(scheme, port, StartTimeout, args);
+
+    /// <summary>Starts the server on a given port, waiting up to <paramref name="timeout"/> for it to listen.</summary>
+    public static async Task<ServerProcess> StartOnPortAsync(string scheme, int port, TimeSpan timeout, params string[] args)
     {
-        var port = FreePort.Next();
         var metricsPort = FreePort.Next();
         var process = Process.Start(StartInfo(["--Metrics:Urls=http://127.0.0.1:" + metricsPort, .. args, "--urls", $"{scheme}://127.0.0.1:{port}"]))
             ?? throw new InvalidOperationException("no process");
@@ -85,13 +92,16 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(listening.Task, exited).WaitAsync(StartTimeout);
+        var first = await Task.WhenAny(listening.Task, exited).WaitAsync(timeout);
         if (first == exited)
         {
             throw new InvalidOperationException("parley-server exited during start-up:\n" + server.Output);
         }
         return server;
     }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => process.HasExited;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

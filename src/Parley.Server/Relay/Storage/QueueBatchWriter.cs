@@ -19,7 +19,12 @@ internal static class QueueBatchWriter
             for (var i = 0; i < batch.Inserts.Count; i++)
             {
                 SetInsert(p, batch.Inserts[i]);
-                batch.Inserted[i] = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+                var sequence = await insert.ExecuteScalarAsync(cancellationToken);
+                batch.Inserted[i] = sequence is not null and not DBNull;
+                if (batch.Inserted[i])
+                {
+                    batch.Inserts[i].Sequence = Convert.ToInt64(sequence, System.Globalization.CultureInfo.InvariantCulture);
+                }
             }
         }
 
@@ -47,7 +52,7 @@ internal static class QueueBatchWriter
         {
             var command = dbBatch.CreateBatchCommand();
             command.CommandText = insertSql;
-            SetInsert(AddParameters(command, 9), message);
+            SetInsert(AddParameters(command, InsertNames.Length), message);
             dbBatch.BatchCommands.Add(command);
         }
 
@@ -59,10 +64,18 @@ internal static class QueueBatchWriter
             dbBatch.BatchCommands.Add(command);
         }
 
-        await dbBatch.ExecuteNonQueryAsync(cancellationToken);
-        for (var i = 0; i < batch.Inserts.Count; i++)
+        await using (var reader = await dbBatch.ExecuteReaderAsync(cancellationToken))
         {
-            batch.Inserted[i] = dbBatch.BatchCommands[i].RecordsAffected == 1;
+            for (var i = 0; i < batch.Inserts.Count; i++)
+            {
+                batch.Inserted[i] = await reader.ReadAsync(cancellationToken);
+                if (batch.Inserted[i])
+                {
+                    batch.Inserts[i].Sequence = reader.GetInt64(0);
+                }
+
+                await reader.NextResultAsync(cancellationToken);
+            }
         }
 
         for (var i = 0; i < batch.Deletes.Count; i++)
@@ -73,7 +86,7 @@ internal static class QueueBatchWriter
 
     // Names carry their "@" prefix: Microsoft.Data.Sqlite then finds each parameter with one lookup per
     // execution instead of trying the bare name and all three prefixes (a measurable share of a commit).
-    private static readonly string[] InsertNames = ["@seq", "@r", "@s", "@n", "@m", "@k", "@t", "@b", "@c"];
+    private static readonly string[] InsertNames = ["@r", "@s", "@n", "@m", "@k", "@t", "@b", "@c"];
     private static readonly string[] DeleteNames = ["@s", "@m", "@r"];
 
     private static DbParameter[] AddInsertParameters(DbCommand command) => Bind(command.Parameters, command.CreateParameter, InsertNames);
@@ -98,15 +111,14 @@ internal static class QueueBatchWriter
 
     private static void SetInsert(DbParameter[] p, QueuedMessage message)
     {
-        p[0].Value = message.Sequence;
-        p[1].Value = message.RecipientId;
-        p[2].Value = message.SenderId;
-        p[3].Value = message.SenderName;
-        p[4].Value = message.Id.ToBytes();
-        p[5].Value = (int)message.Kind;
-        p[6].Value = message.Subtype;
-        p[7].Value = message.Body;
-        p[8].Value = message.CreatedMs;
+        p[0].Value = message.RecipientId;
+        p[1].Value = message.SenderId;
+        p[2].Value = message.SenderName;
+        p[3].Value = message.Id.ToBytes();
+        p[4].Value = (int)message.Kind;
+        p[5].Value = message.Subtype;
+        p[6].Value = message.Body;
+        p[7].Value = message.CreatedMs;
     }
 
     private static void SetDelete(DbParameter[] p, QueueDelete delete)

@@ -11,8 +11,8 @@ namespace Parley.Server.Relay.Storage;
 public sealed class SqlMessageQueueStore : IMessageQueueStore
 {
     private const string InsertSql =
-        "INSERT INTO relay_queue (seq, recipient_id, sender_id, sender_name, message_id, kind, subtype, body, created_ms) " +
-        "VALUES (@seq, @r, @s, @n, @m, @k, @t, @b, @c) ON CONFLICT (sender_id, message_id) DO NOTHING";
+        "INSERT INTO relay_queue (recipient_id, sender_id, sender_name, message_id, kind, subtype, body, created_ms) " +
+        "VALUES (@r, @s, @n, @m, @k, @t, @b, @c) ON CONFLICT (sender_id, message_id) DO NOTHING RETURNING seq";
 
     private const string DeleteSql = "DELETE FROM relay_queue WHERE sender_id = @s AND message_id = @m AND recipient_id = @r";
 
@@ -29,14 +29,6 @@ public sealed class SqlMessageQueueStore : IMessageQueueStore
     {
         _database = database;
         _fullSync = fullSync;
-    }
-
-    /// <inheritdoc />
-    public async Task<long> GetMaxSequenceAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand("SELECT COALESCE(MAX(seq), 0) FROM relay_queue");
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc />

@@ -18,12 +18,13 @@ public abstract class MessageQueueStoreContract
     {
         var store = await StoreAsync();
         var (recipient, sender) = (NewAccount(), NewAccount());
-        var start = await store.GetMaxSequenceAsync(CancellationToken.None).WaitAsync(Timeout);
-        var messages = Enumerable.Range(1, 5).Select(i => Message(recipient, sender, start + i)).ToList();
+        var messages = Enumerable.Range(1, 5).Select(i => Message(recipient, sender)).ToList();
         var batch = new QueueBatch();
-        batch.Inserts.AddRange(messages.AsEnumerable().Reverse());
+        batch.Inserts.AddRange(messages);
         await store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
         Assert.All(batch.Inserted, Assert.True);
+        Assert.True(messages[0].Sequence > 0);
+        Assert.Equal(messages.Select(m => m.Sequence).Order(), messages.Select(m => m.Sequence));
 
         var read = await store.ReadAsync(recipient, 0, 100, CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal(messages.Select(m => m.Sequence), read.Select(m => m.Sequence));
@@ -46,16 +47,38 @@ public abstract class MessageQueueStoreContract
     {
         var store = await StoreAsync();
         var (recipient, sender) = (NewAccount(), NewAccount());
-        var max = await store.GetMaxSequenceAsync(CancellationToken.None).WaitAsync(Timeout);
-        var original = Message(recipient, sender, max + 1);
+        var original = Message(recipient, sender);
         var first = new QueueBatch();
         first.Inserts.Add(original);
         await store.CommitAsync(first, CancellationToken.None).WaitAsync(Timeout);
         var again = new QueueBatch();
-        again.Inserts.Add(new QueuedMessage(recipient, sender, "sender", original.Id, QueuedKind.Envelope, 2, [9], 1) { Sequence = max + 2 });
+        again.Inserts.Add(new QueuedMessage(recipient, sender, "sender", original.Id, QueuedKind.Envelope, 2, [9], 1) );
         await store.CommitAsync(again, CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal([false], again.Inserted);
+        Assert.Equal(0, again.Inserts[0].Sequence);
         Assert.Single(await store.ReadAsync(recipient, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Sequence_numbers_come_from_the_database_and_are_never_reused()
+    {
+        var store = await StoreAsync();
+        var (recipient, sender) = (NewAccount(), NewAccount());
+        var first = Message(recipient, sender);
+        var batch = new QueueBatch();
+        batch.Inserts.Add(first);
+        await store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
+        var delete = new QueueBatch();
+        delete.Deletes.Add(new QueueDelete(recipient, first.Key));
+        await store.CommitAsync(delete, CancellationToken.None).WaitAsync(Timeout);
+
+        // A second writer (another node) sharing the database: its numbers continue, they do not restart.
+        var other = new SqlMessageQueueStore(Database);
+        var second = Message(recipient, sender);
+        var next = new QueueBatch();
+        next.Inserts.Add(second);
+        await other.CommitAsync(next, CancellationToken.None).WaitAsync(Timeout);
+        Assert.True(second.Sequence > first.Sequence);
     }
 
     [Fact]
@@ -63,12 +86,11 @@ public abstract class MessageQueueStoreContract
     {
         var store = await StoreAsync();
         var (alice, bob, carol) = (NewAccount(), NewAccount(), NewAccount());
-        var max = await store.GetMaxSequenceAsync(CancellationToken.None).WaitAsync(Timeout);
         var batch = new QueueBatch();
-        batch.Inserts.Add(Message(bob, alice, max + 1, createdMs: 1_000));
-        batch.Inserts.Add(Message(bob, carol, max + 2, createdMs: 5_000_000_000_000));
-        batch.Inserts.Add(Message(carol, bob, max + 3, createdMs: 5_000_000_000_000));
-        batch.Inserts.Add(Message(alice, carol, max + 4, createdMs: 5_000_000_000_000));
+        batch.Inserts.Add(Message(bob, alice, createdMs: 1_000));
+        batch.Inserts.Add(Message(bob, carol, createdMs: 5_000_000_000_000));
+        batch.Inserts.Add(Message(carol, bob, createdMs: 5_000_000_000_000));
+        batch.Inserts.Add(Message(alice, carol, createdMs: 5_000_000_000_000));
         await store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
 
         Assert.True(await store.ExpireAsync(2_000, CancellationToken.None).WaitAsync(Timeout) >= 1);
@@ -87,8 +109,8 @@ public abstract class MessageQueueStoreContract
 
     private static long NewAccount() => Interlocked.Increment(ref _nextAccount);
 
-    private static QueuedMessage Message(long recipient, long sender, long sequence, long createdMs = 1_700_000_000_000) =>
-        new(recipient, sender, "sender", MessageId.NewRandom(), QueuedKind.Envelope, 2, BitConverter.GetBytes(sequence), createdMs) { Sequence = sequence };
+    private static QueuedMessage Message(long recipient, long sender, long createdMs = 1_700_000_000_000) =>
+        new(recipient, sender, "sender", MessageId.NewRandom(), QueuedKind.Envelope, 2, MessageId.NewRandom().ToBytes(), createdMs);
 }
 
 public sealed class MessageQueueStoreContractSqlite : MessageQueueStoreContract, IDisposable

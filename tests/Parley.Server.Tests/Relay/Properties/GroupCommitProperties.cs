@@ -177,8 +177,6 @@ public sealed class GroupCommitProperties : IAsyncLifetime
             InsertsPerCommitQueue.Enqueue(batch.Inserts.Count);
         }
 
-        public Task<long> GetMaxSequenceAsync(CancellationToken cancellationToken) => inner.GetMaxSequenceAsync(cancellationToken);
-
         public Task<IReadOnlyDictionary<long, int>> CountByRecipientAsync(CancellationToken cancellationToken) => inner.CountByRecipientAsync(cancellationToken);
 
         public Task<IReadOnlyList<QueuedMessage>> ReadAsync(long recipientId, long afterSequence, int limit, CancellationToken cancellationToken) =>
