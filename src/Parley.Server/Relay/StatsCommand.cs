@@ -30,7 +30,7 @@ public static class StatsCommand
             Description = "The metrics listener (default: the first address of Metrics:Urls, http://127.0.0.1:9464).",
             HelpName = "URL",
         };
-        var cluster = new Option<Uri[]>("--cluster")
+        var cluster = new Option<string[]>("--cluster")
         {
             Description = "The metrics listeners of every node of a cluster (e.g. http://10.0.0.11:9464 http://10.0.0.12:9464); prints their sums.",
             HelpName = "URL",
@@ -38,7 +38,7 @@ public static class StatsCommand
         };
         cluster.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<Uri[]>() is { } nodes && nodes.Any(n => !n.IsAbsoluteUri || n.Scheme is not ("http" or "https")))
+            if (result.GetValueOrDefault<string[]>() is { } nodes && nodes.Any(n => NodeUri(n) is null))
             {
                 result.AddError("--cluster takes the http(s) URLs of the nodes' metrics listeners.");
             }
@@ -52,9 +52,13 @@ public static class StatsCommand
                 result.AddError("--url and --cluster cannot be combined.");
             }
         });
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(url), parse.GetValue(cluster) ?? [], ServerCommandLine.Configuration(parse)));
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(url), [.. (parse.GetValue(cluster) ?? []).Select(n => NodeUri(n)!)],
+            ServerCommandLine.Configuration(parse)));
         return command;
     }
+
+    private static Uri? NodeUri(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
     private static async Task<int> RunAsync(string? url, Uri[] nodes, string[] configuration)
     {

@@ -100,12 +100,18 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    private int disposed;
+
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => process.HasExited;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
