@@ -44,6 +44,9 @@ public sealed class EventView
     /// <summary>Message: <c>pending</c>, <c>sent</c>, <c>delivered</c> or <c>read</c>.</summary>
     public string? State { get; init; }
 
+    /// <summary>A file message: the file's displayable fields (never its key or digest); fetch it with <c>files.get</c> and the message id.</summary>
+    public FileView? File { get; init; }
+
     /// <summary>Contact request: its note.</summary>
     public string? Note { get; init; }
 
@@ -84,6 +87,9 @@ public sealed class EventView
             Text = Parley.Client.Transfers.FileMessageText.ForDisplay(m.Text, m.Id.ToString()),
             SentAt = m.SentAt.ToString("O", CultureInfo.InvariantCulture),
             State = m.State.ToString().ToLowerInvariant(),
+            File = Parley.Client.Transfers.FileMessageText.Describe(m.Text) is { } file
+                ? new FileView { Id = file.BlobId, Name = file.Name, Size = file.Size, Type = file.ContentType }
+                : null,
         };
     }
 
@@ -138,4 +144,20 @@ public sealed class EventView
         ClientEventKind.ConnectionLost or ClientEventKind.ConnectionRestored => "connection",
         _ => "message",
     };
+}
+
+/// <summary>What a file message tells about its file: nothing that decrypts it.</summary>
+public sealed class FileView
+{
+    /// <summary>The server's id of the encrypted blob.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The sender's file name, sanitized (safe to show and to save under).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Plaintext size in bytes.</summary>
+    public required long Size { get; init; }
+
+    /// <summary>The sender's media type (untrusted display text).</summary>
+    public required string Type { get; init; }
 }
