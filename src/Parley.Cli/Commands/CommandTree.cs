@@ -36,6 +36,7 @@ internal static class CommandTree
         root.Add(StatusCommand.Build());
         root.Add(ContactCommands.Online());
         root.Add(DaemonCommand.Build());
+        root.Add(UiCommand.Build());
         HelpCommand.Install(root);
         return root;
     }

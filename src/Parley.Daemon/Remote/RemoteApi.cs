@@ -56,6 +56,11 @@ public sealed class RemoteApi : IParleyApi
         }
     }
 
+    /// <summary><c>daemon.info</c>: the daemon's pid, port, profiles and (over this socket) the web app's address.</summary>
+    /// <param name="ct">Cancels the call.</param>
+    /// <returns>The daemon's description.</returns>
+    public Task<DaemonInfoResult> InfoAsync(CancellationToken ct) => CallAsync(ApiMethods.DaemonInfo, new ProfileParams(), Json.Default.ProfileParams, Json.Default.DaemonInfoResult, null, ct);
+
     /// <inheritdoc />
     public Task<AccountResult> RegisterAsync(AccountParams p, CancellationToken ct) => CallAsync(ApiMethods.Register, p, Json.Default.AccountParams, Json.Default.AccountResult, null, ct);
 
