@@ -1,21 +1,15 @@
 namespace Parley.Server.Tests.Infrastructure;
 
-/// <summary>Finds the published vectors: the directory holding Parley.slnx, then ../shared/vectors.</summary>
+/// <summary>
+/// Finds the published vectors: tests/vectors in the repository, copied beside the test binaries as
+/// vectors/ by the project file (see tests/vectors/README.md for their sources).
+/// </summary>
 public static class VectorFiles
 {
-    /// <summary>The absolute path of a file under shared/vectors.</summary>
+    /// <summary>The absolute path of a file under tests/vectors.</summary>
     public static string Path(params string[] parts)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "Parley.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        if (directory?.Parent is null)
-        {
-            throw new InvalidOperationException("Parley.slnx not found above " + AppContext.BaseDirectory);
-        }
-        var path = System.IO.Path.Combine([directory.Parent.FullName, "shared", "vectors", .. parts]);
-        return File.Exists(path) ? path : throw new FileNotFoundException("Missing test vector file " + path);
+        var path = System.IO.Path.Combine([AppContext.BaseDirectory, "vectors", .. parts]);
+        return File.Exists(path) ? path : throw new FileNotFoundException("Missing test vector file " + path + " (tests/vectors is copied there on build)");
     }
 }
