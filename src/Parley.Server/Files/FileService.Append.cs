@@ -16,7 +16,7 @@ public sealed partial class FileService
         long written = 0;
         Exception? interruption = null;
         bool tooLong = false;
-        Stream target;
+        FileStream target;
         try
         {
             target = _blobs.OpenAppend(record.Id, record.Offset);
@@ -29,7 +29,7 @@ public sealed partial class FileService
 
         await using (target)
         {
-            DiskFlusher? flusher = target is FileStream stream ? new DiskFlusher(stream) : null;
+            var flusher = new DiskFlusher(target);
             byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
             try
             {
@@ -50,7 +50,7 @@ public sealed partial class FileService
 
                     await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     written += read;
-                    flusher?.Written(read);
+                    flusher.Written(read);
                 }
             }
             catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -66,10 +66,7 @@ public sealed partial class FileService
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
-                if (flusher is not null)
-                {
-                    await flusher.DrainAsync();
-                }
+                await flusher.DrainAsync();
             }
 
             if (tooLong)
@@ -78,10 +75,7 @@ public sealed partial class FileService
             }
 
             await target.FlushAsync(CancellationToken.None);
-            if (target is FileStream file)
-            {
-                file.Flush(flushToDisk: true);
-            }
+            target.Flush(flushToDisk: true);
         }
 
         FileResult<FileRecord> result = await RecordAppendAsync(record, written);
@@ -102,7 +96,7 @@ public sealed partial class FileService
         DateTimeOffset expires = now + (complete ? _options.BlobTtl : _options.PartialUploadTtl);
         if (complete)
         {
-            _blobs.Commit(record.Id);
+            await _blobs.CommitAsync(record.Id, CancellationToken.None);
         }
 
         if (!await _files.TryAdvanceAsync(record.Id, record.Offset, newOffset, expires, CancellationToken.None))

@@ -115,7 +115,7 @@ public sealed partial class FileService
             return FileResult.Fail<Stream>(FileError.NotFound);
         }
 
-        Stream? stream = _blobs.OpenRead(id);
+        Stream? stream = await _blobs.OpenReadAsync(id, cancellationToken);
         return stream is null ? FileResult.Fail<Stream>(FileError.NotFound) : FileResult.Ok(stream);
     }
 
@@ -220,7 +220,7 @@ public sealed partial class FileService
 
     private async Task RemoveAsync(BlobId id, CancellationToken cancellationToken)
     {
-        _blobs.Delete(id);
+        await _blobs.DeleteAsync(id, cancellationToken);
         await _files.DeleteAsync(id, cancellationToken);
     }
 

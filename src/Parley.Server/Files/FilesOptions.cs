@@ -44,6 +44,12 @@ public sealed class FilesOptions
     /// </summary>
     public string BlobDirectory { get; set; } = "";
 
+    /// <summary>
+    /// Object storage for committed blobs (<c>Parley:Files:S3</c>). With a bucket set, uploads in
+    /// progress stay in <see cref="BlobDirectory"/> on the receiving node and complete blobs go to S3.
+    /// </summary>
+    public S3.S3BlobOptions S3 { get; set; } = new();
+
     /// <summary>Throws when a limit is out of range; called once at start-up.</summary>
     public void Validate()
     {
@@ -52,5 +58,6 @@ public sealed class FilesOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BlobTtl, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PartialUploadTtl, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CleanupInterval, TimeSpan.Zero);
+        S3.Validate();
     }
 }

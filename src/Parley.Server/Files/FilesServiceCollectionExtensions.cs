@@ -19,11 +19,13 @@ public static class FilesServiceCollectionExtensions
         services.AddSingleton<IFileStore, SqlFileStore>();
         services.AddSingleton<IBlobStore>(provider =>
         {
-            var configured = provider.GetRequiredService<IOptions<FilesOptions>>().Value.BlobDirectory;
-            var root = string.IsNullOrWhiteSpace(configured)
+            var options = provider.GetRequiredService<IOptions<FilesOptions>>().Value;
+            var root = string.IsNullOrWhiteSpace(options.BlobDirectory)
                 ? Path.Combine(provider.GetRequiredService<ServerDataDirectory>().Path, DefaultBlobDirectoryName)
-                : configured;
-            return new LocalBlobStore(root);
+                : options.BlobDirectory;
+            return options.S3.Enabled
+                ? new S3.S3BlobStore(options.S3, root, provider.GetRequiredService<ILogger<S3.S3BlobStore>>())
+                : new LocalBlobStore(root);
         });
         services.AddSingleton<FileService>();
         services.AddSingleton<Accounts.IAccountDeletionListener, FileAccountDeletionListener>();

@@ -3,7 +3,10 @@ namespace Parley.Server.Files;
 /// <summary>
 /// Where blob bytes live. The store knows ids and bytes only — never owners, names, types or keys (it
 /// holds ciphertext the server cannot read). A blob is first written as a partial object that can be
-/// appended to, then committed atomically; only committed blobs can be read.
+/// appended to, then committed; only committed blobs can be read. Partial objects always live on the
+/// local disk of the node that receives the upload (<see cref="OpenAppend"/> returns a file); where
+/// committed blobs live is the implementation's business: the same directory
+/// (<see cref="LocalBlobStore"/>) or an S3 bucket (<see cref="S3.S3BlobStore"/>).
 /// </summary>
 public interface IBlobStore
 {
@@ -14,17 +17,23 @@ public interface IBlobStore
     /// recorded offset.
     /// </summary>
     /// <exception cref="BlobMissingException">The partial object is gone or shorter than the offset.</exception>
-    Stream OpenAppend(BlobId id, long offset);
+    FileStream OpenAppend(BlobId id, long offset);
 
-    /// <summary>Atomically turns the partial object into the readable blob.</summary>
+    /// <summary>
+    /// Turns the partial object into the readable blob, atomically for readers: they see either no blob
+    /// or all of it. The partial object is gone afterwards.
+    /// </summary>
     /// <exception cref="BlobMissingException">There is no partial object to commit.</exception>
-    void Commit(BlobId id);
+    Task CommitAsync(BlobId id, CancellationToken cancellationToken);
 
-    /// <summary>Opens the committed blob for reading (seekable), or returns null when there is none.</summary>
-    Stream? OpenRead(BlobId id);
+    /// <summary>
+    /// Opens the committed blob for reading, or returns null when there is none. The stream is seekable
+    /// and knows its length, so HTTP Range requests read only the bytes asked for.
+    /// </summary>
+    Task<Stream?> OpenReadAsync(BlobId id, CancellationToken cancellationToken);
 
     /// <summary>Removes the partial object and the blob if they exist; idempotent.</summary>
-    void Delete(BlobId id);
+    Task DeleteAsync(BlobId id, CancellationToken cancellationToken);
 }
 
 /// <summary>The bytes of a blob the metadata says exists are missing or short.</summary>

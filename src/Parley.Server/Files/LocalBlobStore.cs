@@ -27,7 +27,7 @@ public sealed class LocalBlobStore : IBlobStore
     public string Root => _root;
 
     /// <inheritdoc />
-    public Stream OpenAppend(BlobId id, long offset)
+    public FileStream OpenAppend(BlobId id, long offset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         string path = PartialPath(id);
@@ -58,7 +58,7 @@ public sealed class LocalBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
-    public void Commit(BlobId id)
+    public Task CommitAsync(BlobId id, CancellationToken cancellationToken)
     {
         try
         {
@@ -68,10 +68,15 @@ public sealed class LocalBlobStore : IBlobStore
         {
             throw new BlobMissingException(e);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Stream? OpenRead(BlobId id)
+    public Task<Stream?> OpenReadAsync(BlobId id, CancellationToken cancellationToken) => Task.FromResult(OpenRead(id));
+
+    /// <summary>The committed blob's file, or null when there is none.</summary>
+    internal Stream? OpenRead(BlobId id)
     {
         try
         {
@@ -91,12 +96,27 @@ public sealed class LocalBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
-    public void Delete(BlobId id)
+    public Task DeleteAsync(BlobId id, CancellationToken cancellationToken)
+    {
+        DeletePartial(id);
+        try
+        {
+            File.Delete(FinalPath(id));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No byte of this blob was ever written (its shard directory does not exist): nothing to delete.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Removes the partial object only (after an S3 upload, or when an upload is dropped).</summary>
+    internal void DeletePartial(BlobId id)
     {
         try
         {
             File.Delete(PartialPath(id));
-            File.Delete(FinalPath(id));
         }
         catch (DirectoryNotFoundException)
         {
