@@ -7,16 +7,20 @@ using Parley.Timing;
 var macSamples = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var httpSamples = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
 
-var results = new List<Result>(MacTiming.Run(macSamples));
-using (var server = ServerUnderTest.Start())
-{
-    results.AddRange(await ServerTiming.RunAsync(server, httpSamples));
-}
-
 Console.WriteLine("| comparison | samples (A / B) | median A | median B | Welch t | t (cropped p90) | verdict |");
 Console.WriteLine("|---|---|---|---|---|---|---|");
-foreach (var r in results)
+foreach (var r in MacTiming.Run(macSamples))
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Name} | {r.CountA:N0} / {r.CountB:N0} | {r.MedianA:F3} {r.Unit} | {r.MedianB:F3} {r.Unit} | {r.T:F2} | {r.CroppedT:F2} | {r.Verdict} |"));
+    Print(r);
 }
+
+using (var server = ServerUnderTest.Start())
+{
+    foreach (var r in await ServerTiming.RunAsync(server, httpSamples))
+    {
+        Print(r);
+    }
+}
+
+static void Print(Result r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"| {r.Name} | {r.CountA:N0} / {r.CountB:N0} | {r.MedianA:F3} {r.Unit} | {r.MedianB:F3} {r.Unit} | {r.T:F2} | {r.CroppedT:F2} | {r.Verdict} |"));

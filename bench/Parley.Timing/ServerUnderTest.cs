@@ -76,7 +76,7 @@ internal sealed class ServerUnderTest : IDisposable
     /// <summary>A client that trusts exactly the server's certificate.</summary>
     public HttpClient CreateClient()
     {
-        var expected = Fingerprint.Replace(":", string.Empty, StringComparison.Ordinal);
+        var expected = Fingerprint.StartsWith("SHA256:", StringComparison.Ordinal) ? Fingerprint["SHA256:".Length..] : Fingerprint;
         var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>

@@ -19,7 +19,7 @@ public abstract class PreKeyStockTests : IAsyncLifetime
     private readonly RelayHost _host;
 
     protected PreKeyStockTests(DatabaseKind kind, string? connectionString) =>
-        _host = new RelayHost(kind, connectionString, new Dictionary<string, string?> { ["Keys:LowPreKeyThreshold"] = "2" });
+        _host = new RelayHost(kind, connectionString, new Dictionary<string, string?> { ["Keys:LowPreKeyThreshold"] = "2", ["Keys:FetchesPerPairPerHour"] = "10" });
 
     [Fact]
     public async Task A_fetch_that_leaves_the_stock_low_tells_the_owner_and_exhaustion_falls_back_to_the_last_resort_key()
