@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Google.Protobuf;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.LoadGen;
 
@@ -13,6 +14,10 @@ namespace Parley.LoadGen;
 /// </summary>
 internal sealed class LoadClient
 {
+    /// <summary>Marker in the outbound channel: "send the gathered acks now".</summary>
+    private static readonly byte[] FlushAcks = [];
+    private readonly List<ByteString> _acks = [];
+    private readonly bool _batch;
     private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _queueEmpty = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ClientWebSocket _socket;
@@ -20,8 +25,10 @@ internal sealed class LoadClient
     private readonly byte[] _idPrefix;
     private Task _loops = Task.CompletedTask;
 
-    public LoadClient(int index, ClientWebSocket socket, LoadClient[] all, byte[] runId, int windowSize)
+    public LoadClient(int index, ClientWebSocket socket, LoadClient[] all, byte[] runId, int windowSize, bool batch, MessageLedger? ledger = null)
     {
+        _batch = batch;
+        Ledger = ledger ?? new MessageLedger();
         Index = index;
         _socket = socket;
         _all = all;
@@ -33,7 +40,10 @@ internal sealed class LoadClient
 
     public string PartnerName { get; set; } = "";
 
-    public MessageLedger Ledger { get; } = new();
+    public MessageLedger Ledger { get; }
+
+    /// <summary>Completes when the receive loop ended (the server closed or dropped the socket).</summary>
+    public Task Closed { get; private set; } = Task.CompletedTask;
 
     public SemaphoreSlim Window { get; }
 
@@ -45,11 +55,37 @@ internal sealed class LoadClient
 
     public Task QueueEmpty => _queueEmpty.Task;
 
-    public void Start() => _loops = Task.WhenAll(Task.Run(SendLoopAsync), Task.Run(ReceiveLoopAsync));
-
-    public void Send(int payloadBytes)
+    /// <summary>Forgets the latencies recorded so far (the next phase reports its own).</summary>
+    public void ResetLatencies()
     {
-        var sequence = Ledger.NextSequence();
+        lock (DeliveryLatencies)
+        {
+            DeliveryLatencies.Clear();
+        }
+
+        lock (AcceptLatencies)
+        {
+            AcceptLatencies.Clear();
+        }
+    }
+
+    public void Start()
+    {
+        if (_batch)
+        {
+            _outbound.Writer.TryWrite(new ClientFrame { Capabilities = new Capabilities { SendResultBatch = true } }.ToByteArray());
+        }
+
+        var receive = Task.Run(ReceiveLoopAsync);
+        Closed = receive.ContinueWith(_ => { }, TaskScheduler.Default);
+        _loops = Task.WhenAll(Task.Run(SendLoopAsync), receive);
+    }
+
+    public void Send(int payloadBytes) => Send(Ledger.NextSequence(), payloadBytes);
+
+    /// <summary>Sends (or, after a reconnect, re-sends with the same id) the message with this sequence.</summary>
+    public void Send(int sequence, int payloadBytes)
+    {
         var id = new byte[16];
         _idPrefix.AsSpan(0, 8).CopyTo(id);
         BinaryPrimitives.WriteInt32BigEndian(id.AsSpan(8), Index);
@@ -94,11 +130,59 @@ internal sealed class LoadClient
         {
             while (reader.TryRead(out var bytes))
             {
-                await _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
+                if (ReferenceEquals(bytes, FlushAcks))
+                {
+                    await SendGatheredAcksAsync();
+                }
+                else
+                {
+                    await _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
+                }
             }
         }
 
         await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+    }
+
+    private async Task SendGatheredAcksAsync()
+    {
+        byte[] packed;
+        lock (_acks)
+        {
+            var count = Math.Min(_acks.Count, MessageIdList.MaxIds);
+            packed = new byte[count * MessageIdList.IdBytes];
+            for (var i = 0; i < count; i++)
+            {
+                _acks[i].Span.CopyTo(packed.AsSpan(i * MessageIdList.IdBytes));
+            }
+
+            _acks.RemoveRange(0, count);
+            if (_acks.Count > 0)
+            {
+                _outbound.Writer.TryWrite(FlushAcks);
+            }
+        }
+
+        var frame = new ClientFrame { AckBatch = new AckBatch { MessageIds = UnsafeByteOperations.UnsafeWrap(packed) } };
+        await _socket.SendAsync(frame.ToByteArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
+    }
+
+    private void Acknowledge(ByteString id)
+    {
+        if (!_batch || id.Length != MessageIdList.IdBytes)
+        {
+            _outbound.Writer.TryWrite(new ClientFrame { Ack = new Ack { MessageId = id } }.ToByteArray());
+            return;
+        }
+
+        lock (_acks)
+        {
+            _acks.Add(id);
+            if (_acks.Count == 1)
+            {
+                _outbound.Writer.TryWrite(FlushAcks);
+            }
+        }
     }
 
     private async Task ReceiveLoopAsync()
@@ -135,11 +219,14 @@ internal sealed class LoadClient
             case ServerFrame.KindOneofCase.SendResult:
                 OnResult(frame.SendResult);
                 break;
+            case ServerFrame.KindOneofCase.SendResultBatch:
+                OnResults(frame.SendResultBatch);
+                break;
             case ServerFrame.KindOneofCase.Deliver:
                 OnDeliver(frame.Deliver);
                 break;
             case ServerFrame.KindOneofCase.ContactEvent:
-                _outbound.Writer.TryWrite(new ClientFrame { Ack = new Ack { MessageId = frame.ContactEvent.MessageId } }.ToByteArray());
+                Acknowledge(frame.ContactEvent.MessageId);
                 break;
             case ServerFrame.KindOneofCase.QueueEmpty:
                 _queueEmpty.TrySetResult();
@@ -147,10 +234,26 @@ internal sealed class LoadClient
         }
     }
 
-    private void OnResult(SendResult result)
+    private void OnResults(SendResultBatch batch)
     {
-        var sequence = result.MessageId.Length == 16 ? BinaryPrimitives.ReadInt32BigEndian(result.MessageId.Span[12..]) : -1;
-        if (result.Status is SendStatus.Accepted or SendStatus.DuplicateAccepted)
+        var accepted = batch.AcceptedIds.Span;
+        for (var i = 0; i < MessageIdList.Count(accepted); i++)
+        {
+            OnResult(MessageIdList.At(accepted, i), SendStatus.Accepted);
+        }
+
+        foreach (var result in batch.Others)
+        {
+            OnResult(result);
+        }
+    }
+
+    private void OnResult(SendResult result) => OnResult(result.MessageId.Span, result.Status);
+
+    private void OnResult(ReadOnlySpan<byte> id, SendStatus status)
+    {
+        var sequence = id.Length == 16 ? BinaryPrimitives.ReadInt32BigEndian(id[12..]) : -1;
+        if (status is SendStatus.Accepted or SendStatus.DuplicateAccepted)
         {
             var sentAt = Ledger.MarkAccepted(sequence);
             lock (AcceptLatencies)
@@ -168,7 +271,7 @@ internal sealed class LoadClient
 
     private void OnDeliver(Deliver deliver)
     {
-        _outbound.Writer.TryWrite(new ClientFrame { Ack = new Ack { MessageId = deliver.MessageId } }.ToByteArray());
+        Acknowledge(deliver.MessageId);
         var payload = deliver.Ciphertext.Span;
         if (payload.Length < 16)
         {

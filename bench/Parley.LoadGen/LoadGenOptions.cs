@@ -19,6 +19,33 @@ internal sealed class LoadGenOptions
     /// <summary>Traffic duration in seconds.</summary>
     public double Duration { get; private set; } = 10;
 
+    /// <summary>
+    /// Seconds of the short phase of the marginal-CPU measurement (same senders, same rate, run before
+    /// the long phase of <see cref="Duration"/>); 0 = one phase only, no marginal figure.
+    /// </summary>
+    public double ShortDuration { get; private set; } = 3;
+
+    /// <summary>Short/long phase pairs; the reported marginal CPU is their median.</summary>
+    public int Pairs { get; private set; } = 3;
+
+    /// <summary>Seconds of unmeasured traffic first (JIT tiering, pool growth), before the measured phases.</summary>
+    public double Warmup { get; private set; } = 2;
+
+    /// <summary>Only register, log in and pair the accounts into <see cref="AccountsFile"/>, then exit.</summary>
+    public bool ProvisionOnly { get; private set; }
+
+    /// <summary>
+    /// Use the batched frames (Capabilities + SendResultBatch, AckBatch for deliveries that arrive
+    /// together); false = one SendResult and one Ack per message, as older clients do.
+    /// </summary>
+    public bool Batch { get; private set; } = true;
+
+    /// <summary>
+    /// After the traffic: send one window per active client, SIGKILL the server (--server-pid) and
+    /// measure the reconnect storm (the caller restarts the server on "storm: server killed").
+    /// </summary>
+    public bool Storm { get; private set; }
+
     /// <summary>Outstanding (not yet accepted) sends per active connection when running flat out.</summary>
     public int Window { get; private set; } = 64;
 
@@ -57,6 +84,12 @@ internal sealed class LoadGenOptions
                 case "--active": o.Active = Int(value); break;
                 case "--rate": o.Rate = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--duration": o.Duration = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--short": o.ShortDuration = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--pairs": o.Pairs = Math.Max(1, Int(value)); break;
+                case "--warmup": o.Warmup = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--provision-only": o.ProvisionOnly = value == "true"; break;
+                case "--batch": o.Batch = bool.Parse(value); break;
+                case "--storm": o.Storm = bool.Parse(value); break;
                 case "--window": o.Window = Int(value); break;
                 case "--payload": o.Payload = Math.Max(16, Int(value)); break;
                 case "--server-pid": o.ServerPid = Int(value); break;

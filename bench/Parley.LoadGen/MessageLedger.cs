@@ -57,6 +57,24 @@ internal sealed class MessageLedger
         }
     }
 
+    /// <summary>Sequences sent but not (yet) accepted: a client resends them after reconnecting.</summary>
+    public List<int> Unaccepted()
+    {
+        lock (_gate)
+        {
+            var pending = new List<int>();
+            for (var i = 0; i < _flags.Count; i++)
+            {
+                if ((_flags[i] & Accepted) == 0)
+                {
+                    pending.Add(i);
+                }
+            }
+
+            return pending;
+        }
+    }
+
     public (int Accepted, int Delivered, int Lost, int Duplicated) Tally()
     {
         lock (_gate)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf;
 using Parley.Client.Errors;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.Client.Relay;
 
@@ -33,6 +34,9 @@ internal sealed class RelayPump
     {
         try
         {
+            // Results may come batched from now on (PROTOCOL.md 10.7); single SendResults stay understood.
+            await _connection.SendAsync(new ClientFrame { Capabilities = new Capabilities { SendResultBatch = true } }, cancellationToken)
+                .ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var frame = await _connection.ReceiveAsync(cancellationToken).ConfigureAwait(false);
@@ -44,11 +48,10 @@ internal sealed class RelayPump
                 switch (frame.KindCase)
                 {
                     case ServerFrame.KindOneofCase.SendResult:
-                        if (_waiting.TryRemove(Key(frame.SendResult.MessageId), out var waiter))
-                        {
-                            waiter.TrySetResult(frame.SendResult);
-                        }
-
+                        Complete(frame.SendResult);
+                        break;
+                    case ServerFrame.KindOneofCase.SendResultBatch:
+                        CompleteBatch(frame.SendResultBatch);
                         break;
                     case ServerFrame.KindOneofCase.QueueEmpty:
                         _queueEmpty.TrySetResult();
@@ -97,6 +100,33 @@ internal sealed class RelayPump
     /// <summary>Acknowledges a stored delivery or contact event.</summary>
     public Task AckAsync(ByteString messageId, string sender, CancellationToken cancellationToken) =>
         _connection.SendAsync(new ClientFrame { Ack = new Ack { MessageId = messageId, Sender = sender } }, cancellationToken);
+
+    private void Complete(SendResult result)
+    {
+        if (_waiting.TryRemove(Key(result.MessageId), out var waiter))
+        {
+            waiter.TrySetResult(result);
+        }
+    }
+
+    private void CompleteBatch(SendResultBatch batch)
+    {
+        var accepted = batch.AcceptedIds.Span;
+        if (!MessageIdList.IsValid(accepted, allowEmpty: true))
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+
+        for (var i = 0; i < MessageIdList.Count(accepted); i++)
+        {
+            Complete(new SendResult { MessageId = ByteString.CopyFrom(MessageIdList.At(accepted, i)), Status = SendStatus.Accepted });
+        }
+
+        foreach (var result in batch.Others)
+        {
+            Complete(result);
+        }
+    }
 
     private static string Key(ByteString id) => Convert.ToHexString(id.Span);
 }

@@ -28,10 +28,12 @@ public sealed class ConnectionRegistry
         ArgumentNullException.ThrowIfNull(message);
         lock (Stripe(message.RecipientId))
         {
+            var live = _connections.TryGetValue(message.RecipientId, out var connection);
+            message.PushedLive = live;
             _writer.Submit(message, completion);
-            if (_connections.TryGetValue(message.RecipientId, out var connection))
+            if (live)
             {
-                connection.PushLive(message);
+                connection!.PushLive(message);
             }
         }
     }

@@ -55,6 +55,7 @@ public sealed partial class GroupCommitWriter
 
     private async Task CommitAsync(PendingBatch batch)
     {
+        HoldOutLiveMessages(batch);
         var commit = new QueueBatch();
         foreach (var (message, _) in batch.Sends)
         {
@@ -69,6 +70,37 @@ public sealed partial class GroupCommitWriter
         _carriedDeletes.Clear();
         var ok = commit.Inserts.Count == 0 && commit.Deletes.Count == 0 || await TryCommitAsync(commit);
         Finish(batch, commit, ok);
+    }
+
+    /// <summary>
+    /// Moves messages pushed live (and not yet acknowledged) out of this commit into the next one, once.
+    /// Never in a batch with a barrier (a connecting client's drain must find everything routed before
+    /// it) nor with a repeated send (its DUPLICATE_ACCEPTED must not precede the original's durability).
+    /// </summary>
+    private void HoldOutLiveMessages(PendingBatch batch)
+    {
+        if (!batch.CanDefer || batch.Signals.Count > 0 || batch.Maintenance.Count > 0 || batch.Duplicates.Count > 0
+            || _options.GroupCommitWindow <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var kept = 0;
+        for (var i = 0; i < batch.Sends.Count; i++)
+        {
+            var send = batch.Sends[i];
+            if (send.Message.PushedLive && !send.Message.Deferred && !batch.Dropped.Contains(send.Message))
+            {
+                send.Message.Deferred = true;
+                _deferred.Add(send);
+            }
+            else
+            {
+                batch.Sends[kept++] = send;
+            }
+        }
+
+        batch.Sends.RemoveRange(kept, batch.Sends.Count - kept);
     }
 
     private async Task<bool> TryCommitAsync(QueueBatch commit)
@@ -203,5 +235,8 @@ public sealed partial class GroupCommitWriter
         public List<(Func<IMessageQueueStore, CancellationToken, Task> Action, TaskCompletionSource Signal)> Maintenance { get; } = [];
 
         public int Size => Sends.Count + Duplicates.Count + Deletes.Count + Signals.Count;
+
+        /// <summary>False for the final commit at shutdown, which writes everything.</summary>
+        public bool CanDefer { get; init; } = true;
     }
 }

@@ -56,6 +56,20 @@ public sealed class MessageDelivery
         }
     }
 
+    /// <summary>Handles an AckBatch (already checked to be well-formed): one acknowledgement per packed id.</summary>
+    public void Acknowledge(RelayConnection connection, ReadOnlySpan<byte> packedIds)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var count = Wire.Relay.MessageIdList.Count(packedIds);
+        for (var i = 0; i < count; i++)
+        {
+            if (MessageId.TryRead(Wire.Relay.MessageIdList.At(packedIds, i), out var id) && connection.TryTakeDelivered(id, out var key))
+            {
+                _writer.Acknowledge(new QueueDelete(connection.AccountId, key));
+            }
+        }
+    }
+
     /// <summary>Unregisters the connection; true if it was the account's current one (the account went offline).</summary>
     public bool Disconnect(RelayConnection connection) => _registry.Unregister(connection);
 }

@@ -58,6 +58,12 @@ public sealed class QueuedMessage
     /// <summary>Store order; assigned by the writer, increasing in acceptance order.</summary>
     public long Sequence { get; set; }
 
+    /// <summary>Pushed to the recipient's live connection when it was routed (it may be acknowledged before it is written).</summary>
+    internal bool PushedLive { get; set; }
+
+    /// <summary>Held out of one group commit already, waiting for its acknowledgement; the next commit writes it.</summary>
+    internal bool Deferred { get; set; }
+
     /// <summary>The idempotency key.</summary>
     public MessageKey Key => new(SenderId, Id);
 }

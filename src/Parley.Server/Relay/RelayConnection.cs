@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Google.Protobuf;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.Server.Relay;
 
@@ -10,14 +11,22 @@ namespace Parley.Server.Relay;
 /// One authenticated client socket. Outgoing frames go through an unbounded channel drained by one
 /// send loop; frames are serialized into pooled buffers only while they are being sent, so an idle
 /// connection holds no buffers. While the connection drains its stored queue, live messages are held
-/// back and sent afterwards, so per-sender order is kept and nothing is sent twice.
+/// back and sent afterwards, so per-sender order is kept and nothing is sent twice. A client that
+/// announced <see cref="Capabilities.SendResultBatch"/> gets its send results gathered: results that
+/// become final while the previous frame is written go out together as one SendResultBatch.
 /// </summary>
 public sealed class RelayConnection : ISendCompletion
 {
+    /// <summary>Marker in the outbound channel: "send the gathered results now".</summary>
+    private static readonly ServerFrame FlushResults = new();
     private readonly Channel<ServerFrame> _outbound = Channel.CreateUnbounded<ServerFrame>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<MessageId, long> _unacked = [];
     private readonly Lock _gate = new();
+    private readonly Lock _resultsGate = new();
     private List<QueuedMessage>? _held = [];
+    private List<(MessageId Id, SendStatus Status)> _results = [];
+    private List<(MessageId Id, SendStatus Status)> _sending = [];
+    private volatile bool _batchResults;
 
     /// <summary>Wraps an accepted socket of an authenticated account.</summary>
     public RelayConnection(WebSocket socket, long accountId, string username, byte[]? sessionTokenHash = null)
@@ -51,12 +60,32 @@ public sealed class RelayConnection : ISendCompletion
     /// <summary>Queues a frame for sending; frames after the socket closed are dropped.</summary>
     public void Enqueue(ServerFrame frame) => _outbound.Writer.TryWrite(frame);
 
+    /// <summary>The client understands SendResultBatch (it sent Capabilities); later results are gathered.</summary>
+    internal void EnableResultBatches() => _batchResults = true;
+
     /// <inheritdoc />
     public void Complete(QueuedMessage message, SendStatus status)
     {
         ArgumentNullException.ThrowIfNull(message);
         InFlight.Release();
-        Enqueue(new ServerFrame { SendResult = new SendResult { MessageId = UnsafeByteOperations.UnsafeWrap(message.Id.ToBytes()), Status = status } });
+        if (!_batchResults)
+        {
+            Enqueue(new ServerFrame { SendResult = new SendResult { MessageId = UnsafeByteOperations.UnsafeWrap(message.Id.ToBytes()), Status = status } });
+            return;
+        }
+
+        bool first;
+        lock (_resultsGate)
+        {
+            _results.Add((message.Id, status));
+            first = _results.Count == 1;
+        }
+
+        if (first)
+        {
+            // One marker per gathering: everything added before the send loop reaches it rides along.
+            _outbound.Writer.TryWrite(FlushResults);
+        }
     }
 
     /// <summary>A live message for this account: sent now, or held while the stored queue drains.</summary>
@@ -129,7 +158,14 @@ public sealed class RelayConnection : ISendCompletion
         {
             while (reader.TryRead(out var frame))
             {
-                await SendFrameAsync(frame, cancellationToken);
+                if (ReferenceEquals(frame, FlushResults))
+                {
+                    await SendGatheredResultsAsync(cancellationToken);
+                }
+                else
+                {
+                    await SendFrameAsync(frame, cancellationToken);
+                }
             }
         }
     }
@@ -145,6 +181,27 @@ public sealed class RelayConnection : ISendCompletion
         }
 
         Enqueue(RelayFrames.ToFrame(message));
+    }
+
+    private async Task SendGatheredResultsAsync(CancellationToken cancellationToken)
+    {
+        lock (_resultsGate)
+        {
+            (_sending, _results) = (_results, _sending);
+        }
+
+        try
+        {
+            for (var start = 0; start < _sending.Count; start += MessageIdList.MaxIds)
+            {
+                var count = Math.Min(MessageIdList.MaxIds, _sending.Count - start);
+                await SendFrameAsync(RelayFrames.ToResultBatch(_sending, start, count), cancellationToken);
+            }
+        }
+        finally
+        {
+            _sending.Clear();
+        }
     }
 
     private async Task SendFrameAsync(ServerFrame frame, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using Google.Protobuf;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.Server.Relay;
 
@@ -36,5 +38,37 @@ internal static class RelayFrames
                 ServerTimestampMs = message.CreatedMs,
             },
         };
+    }
+
+    /// <summary>
+    /// One SendResultBatch for <paramref name="count"/> results from <paramref name="start"/>: accepted
+    /// ids packed into one array, every other status as a full SendResult.
+    /// </summary>
+    public static ServerFrame ToResultBatch(List<(MessageId Id, SendStatus Status)> results, int start, int count)
+    {
+        var accepted = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            accepted += results[i].Status == SendStatus.Accepted ? 1 : 0;
+        }
+
+        var ids = new byte[accepted * MessageIdList.IdBytes];
+        var batch = new SendResultBatch { AcceptedIds = UnsafeByteOperations.UnsafeWrap(ids) };
+        var offset = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var (id, status) = results[i];
+            if (status == SendStatus.Accepted)
+            {
+                BinaryPrimitives.WriteUInt128BigEndian(ids.AsSpan(offset, MessageIdList.IdBytes), id.Value);
+                offset += MessageIdList.IdBytes;
+            }
+            else
+            {
+                batch.Others.Add(new SendResult { MessageId = UnsafeByteOperations.UnsafeWrap(id.ToBytes()), Status = status });
+            }
+        }
+
+        return new ServerFrame { SendResultBatch = batch };
     }
 }

@@ -13,7 +13,7 @@ public static class RelayLimits
     public const int MaxCiphertextBytes = 256 * 1024;
 
     /// <summary>Length of a sender-chosen message id.</summary>
-    public const int MessageIdBytes = 16;
+    public const int MessageIdBytes = Wire.Relay.MessageIdList.IdBytes;
 
     /// <summary>Most usernames one presence query may name.</summary>
     public const int MaxPresenceQueryNames = 1_000;

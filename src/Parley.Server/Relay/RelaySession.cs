@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Google.Protobuf;
 using Parley.Server.Presence;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.Server.Relay;
 
@@ -114,6 +115,12 @@ public sealed partial class RelaySession
                 ArrayPool<byte>.Shared.Return(buffer!);
             }
 
+            if (frame.KindCase == ClientFrame.KindOneofCase.AckBatch && !MessageIdList.IsValid(frame.AckBatch.MessageIds.Span))
+            {
+                LogViolation(_logger, "malformed ack batch");
+                return (WebSocketCloseStatus.PolicyViolation, "invalid frame");
+            }
+
             await DispatchAsync(frame, aborted);
         }
     }
@@ -126,6 +133,16 @@ public sealed partial class RelaySession
                 return _sender.SendAsync(_connection, frame.Send, aborted);
             case ClientFrame.KindOneofCase.Ack:
                 _delivery.Acknowledge(_connection, frame.Ack);
+                return ValueTask.CompletedTask;
+            case ClientFrame.KindOneofCase.AckBatch:
+                _delivery.Acknowledge(_connection, frame.AckBatch.MessageIds.Span);
+                return ValueTask.CompletedTask;
+            case ClientFrame.KindOneofCase.Capabilities:
+                if (frame.Capabilities.SendResultBatch)
+                {
+                    _connection.EnableResultBatches();
+                }
+
                 return ValueTask.CompletedTask;
             case ClientFrame.KindOneofCase.PresenceQuery:
                 return new ValueTask(_presence.QueryAsync(_connection, frame.PresenceQuery, aborted));

@@ -71,8 +71,10 @@ internal static class QueueBatchWriter
         }
     }
 
-    private static readonly string[] InsertNames = ["seq", "r", "s", "n", "m", "k", "t", "b", "c"];
-    private static readonly string[] DeleteNames = ["s", "m", "r"];
+    // Names carry their "@" prefix: Microsoft.Data.Sqlite then finds each parameter with one lookup per
+    // execution instead of trying the bare name and all three prefixes (a measurable share of a commit).
+    private static readonly string[] InsertNames = ["@seq", "@r", "@s", "@n", "@m", "@k", "@t", "@b", "@c"];
+    private static readonly string[] DeleteNames = ["@s", "@m", "@r"];
 
     private static DbParameter[] AddInsertParameters(DbCommand command) => Bind(command.Parameters, command.CreateParameter, InsertNames);
 

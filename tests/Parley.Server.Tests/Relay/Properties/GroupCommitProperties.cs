@@ -77,6 +77,52 @@ public sealed class GroupCommitProperties : IAsyncLifetime
         Assert.Single(await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout));
     }
 
+    [Fact]
+    public async Task A_live_message_is_held_out_of_one_commit_and_written_by_the_next_if_not_acknowledged()
+    {
+        var gate = HoldWriter();
+        var live = Message(recipient: 1, sender: 2);
+        live.PushedLive = true;
+        var offline = Message(recipient: 3, sender: 2);
+        var liveDone = new TaskCompletionSource<(SendStatus, int)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var offlineDone = new TaskCompletionSource<(SendStatus, int)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writer.Submit(live, new Recorder(status => liveDone.SetResult((status, _store.Commits))));
+        _writer.Submit(offline, new Recorder(status => offlineDone.SetResult((status, _store.Commits))));
+        gate.SetResult();
+
+        Assert.Equal((SendStatus.Accepted, 1), await offlineDone.Task.WaitAsync(Timeout));
+        Assert.Equal((SendStatus.Accepted, 2), await liveDone.Task.WaitAsync(Timeout));
+        Assert.Equal([1, 1], _store.InsertsPerCommit);
+        Assert.Single(await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task A_live_message_acknowledged_while_held_out_never_touches_the_disk()
+    {
+        // A window long enough that only the acknowledgement can end the hold.
+        await _writer.DisposeAsync();
+        var depths = new QueueDepths();
+        _writer = new GroupCommitWriter(_store, depths, new RelayMetrics(depths, new ParleyMetrics()),
+            Options.Create(new RelayOptions { GroupCommitWindow = TimeSpan.FromMinutes(5) }), TimeProvider.System,
+            NullLogger<GroupCommitWriter>.Instance);
+        await _writer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        var gate = HoldWriter();
+        var live = Message(recipient: 1, sender: 2);
+        live.PushedLive = true;
+        var liveDone = new TaskCompletionSource<SendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var offlineDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writer.Submit(live, new Recorder(liveDone.SetResult));
+        _writer.Submit(Message(recipient: 3, sender: 2), new Recorder(_ => offlineDone.SetResult()));
+        gate.SetResult();
+        await offlineDone.Task.WaitAsync(Timeout);
+        Assert.False(liveDone.Task.IsCompleted);
+
+        _writer.Acknowledge(new QueueDelete(1, live.Key));
+        Assert.Equal(SendStatus.Accepted, await liveDone.Task.WaitAsync(Timeout));
+        Assert.Equal([1], _store.InsertsPerCommit);
+        Assert.Empty(await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+    }
+
     public async Task InitializeAsync()
     {
         var database = TestDatabases.Sqlite(_directory);
