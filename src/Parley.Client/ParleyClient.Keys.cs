@@ -46,7 +46,10 @@ public sealed partial class ParleyClient
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether a batch was uploaded.</returns>
-    public async Task<bool> ReplenishPreKeysAsync(CancellationToken cancellationToken)
+    public async Task<bool> ReplenishPreKeysAsync(CancellationToken cancellationToken) =>
+        (await ReplenishCoreAsync(cancellationToken).ConfigureAwait(false)).Uploaded;
+
+    private async Task<(bool Uploaded, bool Exhausted)> ReplenishCoreAsync(CancellationToken cancellationToken)
     {
         var rotated = LocalKeys.RotateSignedPreKeyIfDue(_store, _keys.GetIdentityKeyPair(), DateTimeOffset.UtcNow);
         if (rotated is not null)
@@ -55,23 +58,32 @@ public sealed partial class ParleyClient
         }
 
         var count = await _api.GetAsync<PreKeyCountResponse>(Routes.Keys + "/count", cancellationToken).ConfigureAwait(false);
+        var exhausted = Math.Min(count.OneTimePreKeys, count.KemPreKeys) == 0;
         if (Math.Min(count.OneTimePreKeys, count.KemPreKeys) >= _options.OneTimePreKeyLowWater)
         {
-            return false;
+            return (false, exhausted);
         }
 
         LocalKeys.PublicKeys keys = null!;
         _store.InTransaction(() => keys = LocalKeys.Replenish(_store, _keys.GetIdentityKeyPair(), _options.OneTimePreKeyBatch));
         await PublishKeysAsync(keys, replace: false, cancellationToken).ConfigureAwait(false);
-        return true;
+        return (true, exhausted);
     }
 
-    /// <summary>Replenishes prekeys after a receive consumed some; failure only postpones it to the next receive.</summary>
-    private async Task TryReplenishAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Replenishes prekeys — after a receive, or when the server's <c>PreKeyStock</c> frame says they run
+    /// low — and tells the owner (<see cref="ClientEventKind.PreKeysExhausted"/>) when a kind had run out.
+    /// Failure only postpones it to the next receive.
+    /// </summary>
+    private async Task TryReplenishAsync(Action<ClientEvent>? emit, CancellationToken cancellationToken)
     {
         try
         {
-            await ReplenishPreKeysAsync(cancellationToken).ConfigureAwait(false);
+            var (_, exhausted) = await ReplenishCoreAsync(cancellationToken).ConfigureAwait(false);
+            if (exhausted && emit is not null)
+            {
+                emit(new ClientEvent { Kind = ClientEventKind.PreKeysExhausted, Peer = User.Value });
+            }
         }
         catch (ParleyClientException e) when (e.Kind is ClientErrorKind.ServerUnreachable or ClientErrorKind.Refused)
         {

@@ -49,7 +49,7 @@ public sealed partial class ParleyClient
             await WithGateAsync(gate, () => ShowUnshownAsync(pump, null, Emit, cancellationToken), cancellationToken).ConfigureAwait(false);
             await FlushOutboxLockedAsync(pump, gate, cancellationToken).ConfigureAwait(false);
             await pump.QueueEmpty.WaitAsync(_options.RequestTimeout, cancellationToken).ConfigureAwait(false);
-            await WithGateAsync(gate, () => TryReplenishAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            await WithGateAsync(gate, () => TryReplenishAsync(Emit, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (wait > TimeSpan.Zero)
             {
                 await Task.WhenAny(running, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
@@ -100,6 +100,10 @@ public sealed partial class ParleyClient
                     emit(new ClientEvent { Kind = ClientEventKind.Presence, Peer = who.Value, Online = frame.Presence.Online });
                 }
 
+                break;
+            case ServerFrame.KindOneofCase.PrekeyStock:
+                // The server says a fetch left our one-time keys low (Parley.Wire relay.proto, PreKeyStock): refill now.
+                await TryReplenishAsync(emit, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 break;

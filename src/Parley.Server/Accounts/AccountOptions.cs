@@ -48,14 +48,38 @@ public sealed class AccountOptions
     /// <summary>How long a login id (server ephemeral) lives between start and finish.</summary>
     public TimeSpan LoginLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Failed logins (per username or per address) after which a proof of work is required.</summary>
+    /// <summary>Failed (or unfinished) logins on any budget an attempt is charged to after which a proof of work is required.</summary>
     public int LoginFailuresBeforePow { get; set; } = 3;
 
-    /// <summary>Failed logins (per username or per address) after which logins are refused with 429.</summary>
+    /// <summary>Bits the proof of work grows per failure past <see cref="LoginFailuresBeforePow"/>.</summary>
+    public int LoginPowBitsPerFailure { get; set; } = 1;
+
+    /// <summary>Most bits failures add to <see cref="PowDifficulty"/> (20 + 6 bits: about a minute of one core).</summary>
+    public int LoginPowMaxExtraBits { get; set; } = 6;
+
+    /// <summary>Login attempts per (account, address) — or per device cookie — in the failure window; each start reserves one, a success gives it back.</summary>
     public int LoginFailuresBeforeLockout { get; set; } = 10;
 
-    /// <summary>The window over which failures count; a lockout lasts until the window passes.</summary>
+    /// <summary>Login attempts per account from clients without a device cookie, all addresses together.</summary>
+    public int LoginAccountFailuresBeforeLockout { get; set; } = 30;
+
+    /// <summary>Login attempts per client address (IPv6: per /64) without a device cookie, all accounts together.</summary>
+    public int LoginAddressFailuresBeforeLockout { get; set; } = 30;
+
+    /// <summary>The window over which attempts count; it restarts with every accepted attempt, so a lockout lasts until it passes.</summary>
     public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Logins started and not yet finished (nor expired) per account, from clients without a device cookie.</summary>
+    public int MaxOpenLoginsPerAccount { get; set; } = 4;
+
+    /// <summary>Logins started and not yet finished (nor expired) per client address.</summary>
+    public int MaxOpenLoginsPerAddress { get; set; } = 8;
+
+    /// <summary>Logins started and not yet finished (nor expired) per device cookie.</summary>
+    public int MaxOpenLoginsPerDevice { get; set; } = 2;
+
+    /// <summary>How long a device cookie is honoured after the login that issued it.</summary>
+    public TimeSpan DeviceCookieLifetime { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>Login and registration requests per address per minute (success or not).</summary>
     public int AuthRequestsPerAddressPerMinute { get; set; } = 60;

@@ -18,12 +18,21 @@ public sealed class KeyOptions
     /// <summary>One-time ML-KEM prekeys an account may have stored.</summary>
     public int MaxStoredKemPreKeys { get; set; } = 200;
 
-    /// <summary>Below this many one-time keys of either kind after a fetch, <c>parley_prekeys_low_total</c> counts it.</summary>
+    /// <summary>
+    /// Below this many one-time keys of either kind after a fetch, the owner is told (a <c>PreKeyStock</c>
+    /// relay frame) and <c>parley_prekeys_low_total</c> counts it.
+    /// </summary>
     public int LowPreKeyThreshold { get; set; } = 10;
 
-    /// <summary>Bundle fetches one account may make per minute (token bucket, burst of the same size).</summary>
-    public int FetchesPerRequesterPerMinute { get; set; } = 60;
+    /// <summary>Bundle fetches of one target by one requester per hour (a session needs one; a few retries on top).</summary>
+    public int FetchesPerPairPerHour { get; set; } = 3;
 
-    /// <summary>Bundle fetches of one target account per minute, from everyone together.</summary>
-    public int FetchesPerTargetPerMinute { get; set; } = 120;
+    /// <summary>Bundle fetches one account may make per hour, all targets together.</summary>
+    public int FetchesPerRequesterPerHour { get; set; } = 20;
+
+    /// <summary>
+    /// Bundle fetches of one target per hour, from everyone together — well below the 50 one-time keys of
+    /// each kind a client keeps, so the stock outlasts an hour of fetches and the owner refills in time.
+    /// </summary>
+    public int FetchesPerTargetPerHour { get; set; } = 10;
 }
