@@ -24,6 +24,28 @@ public sealed class ContactGraph
         return _sets.TryGetValue(accountId, out var set) ? ValueTask.FromResult(set) : LoadAsync(accountId, cancellationToken);
     }
 
+    /// <summary>
+    /// Finds a mutual contact by username. A miss in the cache is checked against the store when
+    /// this node is in a cluster: another node's accept may not yet have reached this node as an
+    /// invalidation, and a send right after a successful accept must not be refused.
+    /// </summary>
+    public async ValueTask<long?> FindAsync(long accountId, string username, CancellationToken cancellationToken)
+    {
+        var set = await GetAsync(accountId, cancellationToken);
+        if (set.TryGetId(username, out long id))
+        {
+            return id;
+        }
+
+        if (_cluster is null)
+        {
+            return null; // on one node, every change invalidated this cache before it was acknowledged
+        }
+
+        set = await LoadAsync(accountId, cancellationToken);
+        return set.TryGetId(username, out id) ? id : null;
+    }
+
     /// <summary>Attaches the cluster told about invalidations (set once at start-up).</summary>
     public void AttachCluster(Relay.IRelayCluster cluster) => _cluster = cluster;
 

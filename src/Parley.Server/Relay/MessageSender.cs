@@ -81,8 +81,7 @@ public sealed class MessageSender
             return (SendStatus.RateLimited, retryAfter, null);
         }
 
-        var contacts = await _contacts.GetAsync(connection.AccountId, cancellationToken);
-        if (!contacts.TryGetId(send.Recipient, out var recipientId))
+        if (await _contacts.FindAsync(connection.AccountId, send.Recipient, cancellationToken) is not long recipientId)
         {
             // Unknown users, non-contacts and blocks all look alike to the sender.
             return (SendStatus.NotAContact, TimeSpan.Zero, null);

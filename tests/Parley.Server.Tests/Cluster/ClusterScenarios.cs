@@ -52,12 +52,9 @@ public sealed class ClusterScenarios
 
         var accepted = await a.NextAsync(f => f.KindCase == ServerFrame.KindOneofCase.ContactEvent);
         await a.AckAsync(accepted.ContactEvent.MessageId);
-        // Presence travels on Redis and may overtake the event (which comes from PostgreSQL): look in both.
-        Func<ServerFrame, bool> bobOnline = f => f.KindCase == ServerFrame.KindOneofCase.Presence && f.Presence.Username == bob.Username && f.Presence.Online;
-        if (!a.Skipped.Any(bobOnline))
-        {
-            await a.NextAsync(bobOnline);
-        }
+        // Bob was online before the two became contacts, so no pushed presence is owed here (and one
+        // may race the contact-cache invalidation on node 0); the presence query below proves
+        // cluster-wide presence, and bob's going offline is pushed once they are contacts.
 
         var sent = Enumerable.Range(0, 30).Select(_ => RelayTestClient.NewId()).ToList();
         foreach (var id in sent)
