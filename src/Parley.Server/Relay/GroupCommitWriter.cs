@@ -123,16 +123,21 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
                 break;
             }
 
+            // New work is collected first, so the acknowledgements that arrived for held-out messages
+            // are read (and drop them) even when a backlog of held-out messages fills a whole batch.
             var batch = new PendingBatch();
-            // Held-out messages come first: this commit writes whichever were not acknowledged meanwhile.
-            batch.Sends.AddRange(_deferred);
-            _deferred.Clear();
             Collect(reader, batch);
             if (busy && !holding && batch.Size < _options.MaxBatchSize && _options.GroupCommitWindow > TimeSpan.Zero)
             {
                 await Task.Delay(_options.GroupCommitWindow, _time);
                 Collect(reader, batch);
             }
+
+            // Held-out messages are older than anything collected now: they go first, so the
+            // store's sequence keeps each sender's order; this commit writes whichever were not
+            // acknowledged meanwhile.
+            batch.Sends.InsertRange(0, _deferred);
+            _deferred.Clear();
 
             busy = batch.Size > 1;
             await CommitAsync(batch);

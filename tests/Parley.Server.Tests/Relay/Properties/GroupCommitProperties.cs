@@ -24,7 +24,7 @@ public sealed class GroupCommitProperties : IAsyncLifetime
     [Fact]
     public async Task Sends_waiting_behind_a_busy_writer_commit_as_one_batch_and_are_accepted_only_after_it()
     {
-        var gate = HoldWriter();
+        var gate = await HoldWriterAsync();
         var completions = new ConcurrentBag<(SendStatus Status, int CommitsAtCompletion)>();
         var recorder = new Recorder(status => completions.Add((status, _store.Commits)));
         for (var i = 0; i < 100; i++)
@@ -44,7 +44,7 @@ public sealed class GroupCommitProperties : IAsyncLifetime
     [Fact]
     public async Task A_message_acknowledged_before_its_batch_commits_never_touches_the_disk()
     {
-        var gate = HoldWriter();
+        var gate = await HoldWriterAsync();
         var statuses = new ConcurrentBag<SendStatus>();
         var recorder = new Recorder(statuses.Add);
         var early = Message(recipient: 1, sender: 2);
@@ -64,7 +64,7 @@ public sealed class GroupCommitProperties : IAsyncLifetime
     [Fact]
     public async Task A_repeated_id_in_flight_is_a_duplicate_and_stored_once()
     {
-        var gate = HoldWriter();
+        var gate = await HoldWriterAsync();
         var statuses = new ConcurrentBag<SendStatus>();
         var recorder = new Recorder(statuses.Add);
         var first = Message(recipient: 1, sender: 2);
@@ -80,7 +80,7 @@ public sealed class GroupCommitProperties : IAsyncLifetime
     [Fact]
     public async Task A_live_message_is_held_out_of_one_commit_and_written_by_the_next_if_not_acknowledged()
     {
-        var gate = HoldWriter();
+        var gate = await HoldWriterAsync();
         var live = Message(recipient: 1, sender: 2);
         live.PushedLive = true;
         var offline = Message(recipient: 3, sender: 2);
@@ -100,13 +100,8 @@ public sealed class GroupCommitProperties : IAsyncLifetime
     public async Task A_live_message_acknowledged_while_held_out_never_touches_the_disk()
     {
         // A window long enough that only the acknowledgement can end the hold.
-        await _writer.DisposeAsync();
-        var depths = new QueueDepths();
-        _writer = new GroupCommitWriter(_store, depths, new RelayMetrics(depths, new ParleyMetrics()),
-            Options.Create(new RelayOptions { GroupCommitWindow = TimeSpan.FromMinutes(5) }), TimeProvider.System,
-            NullLogger<GroupCommitWriter>.Instance);
-        await _writer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
-        var gate = HoldWriter();
+        await RestartWriterAsync(new RelayOptions { GroupCommitWindow = TimeSpan.FromMinutes(5) });
+        var gate = await HoldWriterAsync();
         var live = Message(recipient: 1, sender: 2);
         live.PushedLive = true;
         var liveDone = new TaskCompletionSource<SendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -120,6 +115,30 @@ public sealed class GroupCommitProperties : IAsyncLifetime
         _writer.Acknowledge(new QueueDelete(1, live.Key));
         Assert.Equal(SendStatus.Accepted, await liveDone.Task.WaitAsync(Timeout));
         Assert.Equal([1], _store.InsertsPerCommit);
+        Assert.Empty(await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task An_acknowledgement_is_read_before_held_out_messages_fill_a_batch()
+    {
+        // Held-out messages that alone fill a batch must not crowd out the acknowledgements that
+        // arrived for them: those are read first, and the messages never reach the disk.
+        await RestartWriterAsync(new RelayOptions { GroupCommitWindow = TimeSpan.FromMinutes(5), MaxBatchSize = 1 });
+        var gate = await HoldWriterAsync();
+        var live = Message(recipient: 1, sender: 2);
+        live.PushedLive = true;
+        var offline = Message(recipient: 3, sender: 2);
+        var liveDone = new TaskCompletionSource<SendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var offlineDone = new TaskCompletionSource<SendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writer.Submit(live, new Recorder(liveDone.SetResult));
+        _writer.Acknowledge(new QueueDelete(1, live.Key));
+        _writer.Submit(offline, new Recorder(offlineDone.SetResult));
+        gate.SetResult();
+
+        Assert.Equal(SendStatus.Accepted, await liveDone.Task.WaitAsync(Timeout));
+        Assert.Equal(SendStatus.Accepted, await offlineDone.Task.WaitAsync(Timeout));
+        await _writer.BarrierAsync().WaitAsync(Timeout);
+        Assert.Equal([1], _store.InsertsPerCommit); // the offline message only
         Assert.Empty(await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout));
     }
 
@@ -140,8 +159,17 @@ public sealed class GroupCommitProperties : IAsyncLifetime
         _directory.Dispose();
     }
 
+    private async Task RestartWriterAsync(RelayOptions options)
+    {
+        await _writer.DisposeAsync();
+        var depths = new QueueDepths();
+        _writer = new GroupCommitWriter(_store, depths, new RelayMetrics(depths, new ParleyMetrics()),
+            Options.Create(options), TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
+        await _writer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+    }
+
     /// <summary>Occupies the writer until the returned source is completed.</summary>
-    private TaskCompletionSource HoldWriter()
+    private async Task<TaskCompletionSource> HoldWriterAsync()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -150,7 +178,7 @@ public sealed class GroupCommitProperties : IAsyncLifetime
             entered.SetResult();
             await gate.Task.WaitAsync(Timeout, ct);
         });
-        entered.Task.Wait(Timeout);
+        await entered.Task.WaitAsync(Timeout);
         return gate;
     }
 

@@ -1,0 +1,107 @@
+// Typed wrappers over the daemon's methods (docs/API.md), scoped to the profile on screen.
+
+import type { ContactView } from "./model";
+import type { RpcClient } from "./rpc";
+
+export interface AccountResult {
+  user: string;
+  server: string;
+  fingerprint: string;
+  loggedIn: boolean;
+}
+
+export interface DaemonInfo {
+  pid: number;
+  port: number;
+  profiles: string[];
+}
+
+export interface StatusResult {
+  user: string;
+  server: string;
+  connected: boolean;
+  pendingOutgoing: number;
+  online: string[];
+}
+
+export interface VerifyResult {
+  user: string;
+  safetyNumber: string;
+  qr: string;
+  verified: boolean;
+}
+
+export class Api {
+  profile = "";
+
+  constructor(readonly rpc: RpcClient) {}
+
+  private scoped(params: Record<string, unknown> = {}): Record<string, unknown> {
+    return this.profile ? { profile: this.profile, ...params } : params;
+  }
+
+  info(): Promise<DaemonInfo> {
+    return this.rpc.call("daemon.info");
+  }
+
+  register(user: string, server: string, password: string, trustServer?: string): Promise<AccountResult> {
+    return this.rpc.call("register", trustServer ? { user, server, password, trustServer } : { user, server, password });
+  }
+
+  login(user: string, server: string, password: string, trustServer?: string): Promise<AccountResult> {
+    return this.rpc.call("login", trustServer ? { user, server, password, trustServer } : { user, server, password });
+  }
+
+  logout(): Promise<unknown> {
+    return this.rpc.call("logout", this.scoped());
+  }
+
+  whoami(): Promise<AccountResult> {
+    return this.rpc.call("whoami", this.scoped());
+  }
+
+  status(): Promise<StatusResult> {
+    return this.rpc.call("status", this.scoped());
+  }
+
+  subscribe(): Promise<unknown> {
+    return this.rpc.call("subscribe", this.scoped());
+  }
+
+  contacts(): Promise<{ contacts: ContactView[]; offline: boolean }> {
+    return this.rpc.call("contacts.list", this.scoped());
+  }
+
+  contact(action: "request" | "accept" | "decline" | "remove", user: string, note?: string): Promise<unknown> {
+    const params: Record<string, unknown> = { user };
+    if (note) {
+      params.note = note;
+    }
+
+    return this.rpc.call(`contacts.${action}`, this.scoped(params));
+  }
+
+  block(user: string, blocked: boolean): Promise<unknown> {
+    return this.rpc.call(blocked ? "block" : "unblock", this.scoped({ user }));
+  }
+
+  send(to: string, text: string): Promise<{ id: string; to: string }> {
+    return this.rpc.call("send", this.scoped({ to, text }));
+  }
+
+  history(user: string, limit: number): Promise<{ messages: Record<string, unknown>[] }> {
+    return this.rpc.call("history", this.scoped({ user, limit }));
+  }
+
+  typing(to: string, typing: boolean): Promise<unknown> {
+    return this.rpc.call("typing", this.scoped({ to, typing }));
+  }
+
+  verify(user: string, confirm: boolean): Promise<VerifyResult> {
+    return this.rpc.call("verify", this.scoped({ user, confirm }));
+  }
+
+  trust(user: string): Promise<unknown> {
+    return this.rpc.call("trust", this.scoped({ user }));
+  }
+}

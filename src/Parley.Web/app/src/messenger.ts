@@ -1,0 +1,275 @@
+// The signed-in screen: sidebar and conversation, kept in step with the daemon's events.
+
+import type { Api } from "./api";
+import { h, replaceChildren } from "./dom";
+import { describeError, Model, readMessage, type MessageView } from "./model";
+import { RpcError, type ConnectionState } from "./rpc";
+import { ChatView } from "./views/chat";
+import { safetyDialog } from "./views/safety";
+import { addContactForm, renderConversationList } from "./views/sidebar";
+
+/** Messages fetched when a conversation opens, and added by each "load older". */
+const PageSize = 50;
+/** The API's history limit. */
+const MaxHistory = 10_000;
+
+interface Navigation {
+  logout(): void;
+  switchTo(user: string): void;
+}
+
+export class Messenger {
+  private readonly model = new Model();
+  private readonly list = h("ul", { class: "conversations", "aria-label": "Conversations" });
+  private readonly connection = h("span", { class: "connection", role: "status", "aria-live": "polite" });
+  private readonly toast = h("p", { class: "toast", role: "alert", hidden: true });
+  private readonly chat: ChatView;
+  private readonly loaded = new Map<string, number>();
+  private daemonOpen = true;
+  private serverConnected = false;
+  private disposed = false;
+
+  constructor(
+    private readonly api: Api,
+    root: HTMLElement,
+    private readonly navigation: Navigation,
+  ) {
+    this.model.me = api.profile;
+    this.chat = new ChatView({
+      send: (user, text) => void this.send(user, text),
+      typing: (user, typing) => void this.api.typing(user, typing).catch(() => undefined),
+      showSafetyNumber: (user) => void this.showSafetyNumber(user),
+      trust: (user) => void this.act(() => this.api.trust(user), true),
+      remove: (user) => {
+        if (confirm(`Remove ${user} from your contacts?`)) {
+          void this.act(() => this.api.contact("remove", user), true);
+        }
+      },
+      block: (user, blocked) => void this.act(() => this.api.block(user, blocked), true),
+      loadOlder: (user) => void this.loadHistory(user, true),
+    });
+    const sidebar = h(
+      "aside",
+      { class: "sidebar", "aria-label": "Contacts" },
+      h(
+        "header",
+        { class: "me" },
+        h("strong", {}, api.profile),
+        this.connection,
+        h("button", { type: "button", class: "link", onclick: () => void this.logout() }, "Log out"),
+      ),
+      addContactForm({
+        open: () => undefined,
+        accept: () => undefined,
+        decline: () => undefined,
+        request: (user, note) => this.request(user, note),
+      }),
+      this.list,
+    );
+    replaceChildren(root, h("div", { class: "layout" }, sidebar, h("main", { class: "main" }, this.chat.element)), this.toast);
+    document.addEventListener("visibilitychange", this.onVisibility);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    document.removeEventListener("visibilitychange", this.onVisibility);
+  }
+
+  async load(): Promise<void> {
+    try {
+      await this.api.subscribe();
+      const [contacts, status] = await Promise.all([this.api.contacts(), this.api.status()]);
+      this.model.applyContacts(contacts.contacts);
+      this.model.applyOnline(status.online);
+      this.serverConnected = status.connected;
+      this.render();
+      const open = this.chat.openUser;
+      if (open) {
+        await this.loadHistory(open, false);
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  onDaemonState(state: ConnectionState): void {
+    this.daemonOpen = state === "open";
+    this.renderConnection();
+  }
+
+  onEvent(event: Record<string, unknown>): void {
+    if (this.disposed || (typeof event.profile === "string" && event.profile !== this.api.profile)) {
+      return;
+    }
+
+    const change = this.model.applyEvent(event, this.chat.openUser, document.visibilityState === "visible");
+    if (change.connected !== undefined) {
+      this.serverConnected = change.connected;
+    }
+
+    if (change.notify && document.visibilityState !== "visible") {
+      this.notify(change.notify.title, change.notify.body);
+    }
+
+    if (change.contactsChanged) {
+      void this.api.contacts().then((result) => {
+        this.model.applyContacts(result.contacts);
+        this.render();
+      }, () => undefined);
+    }
+
+    this.render();
+  }
+
+  private readonly onVisibility = () => {
+    const open = this.chat.openUser;
+    if (document.visibilityState === "visible" && open && this.model.conversation(open).unread > 0) {
+      void this.loadHistory(open, false); // shows (and so reads) what arrived while hidden
+    }
+  };
+
+  private render(): void {
+    const open = this.chat.openUser;
+    renderConversationList(this.list, this.model.ordered(), open, {
+      open: (user) => void this.open(user),
+      accept: (user) => void this.act(() => this.api.contact("accept", user), true),
+      decline: (user) => void this.act(() => this.api.contact("decline", user), true),
+      request: (user, note) => this.request(user, note),
+    });
+    this.chat.render(open ? this.model.conversation(open) : null, new Date());
+    this.renderConnection();
+  }
+
+  private renderConnection(): void {
+    const [text, state] = !this.daemonOpen
+      ? ["daemon not reachable", "offline"]
+      : this.serverConnected
+        ? ["connected", "connected"]
+        : ["reconnecting…", "reconnecting"];
+    this.connection.textContent = text;
+    this.connection.dataset.state = state;
+  }
+
+  private async open(user: string): Promise<void> {
+    this.chat.render(this.model.conversation(user), new Date());
+    this.render();
+    await this.loadHistory(user, false);
+    this.chat.focusComposer();
+  }
+
+  private async loadHistory(user: string, older: boolean): Promise<void> {
+    const current = this.loaded.get(user) ?? 0;
+    const limit = Math.min(MaxHistory, older ? current + PageSize : Math.max(current, PageSize));
+    if (older && current >= MaxHistory) {
+      return;
+    }
+
+    try {
+      const result = await this.api.history(user, limit);
+      const messages = result.messages.map(readMessage).filter((m): m is MessageView => m !== null);
+      this.loaded.set(user, limit);
+      const conversation = this.model.conversation(user);
+      this.model.addMessages(messages);
+      conversation.complete = messages.length < limit;
+      if (this.chat.openUser === user) {
+        conversation.unread = 0; // history shows them: the daemon counts them read
+      }
+
+      this.render();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async send(user: string, text: string): Promise<void> {
+    const pending = this.model.addPending(user, text, new Date());
+    this.render();
+    try {
+      const stored = await this.api.send(user, text);
+      this.model.settlePending(pending.id, user, stored);
+    } catch (error) {
+      const queued = error instanceof RpcError && error.kind === "serverUnreachableMessageQueued";
+      if (!queued) {
+        this.model.settlePending(pending.id, user, null);
+        this.fail(error);
+      }
+    }
+
+    this.render();
+  }
+
+  private async request(user: string, note: string): Promise<string | null> {
+    try {
+      await this.api.contact("request", user, note || undefined);
+      await this.refreshContacts();
+      return null;
+    } catch (error) {
+      return error instanceof RpcError ? describeError(error.kind, error.message) : "The request failed.";
+    }
+  }
+
+  private async showSafetyNumber(user: string): Promise<void> {
+    try {
+      const result = await this.api.verify(user, false);
+      const dialog = safetyDialog(result, async () => {
+        await this.api.verify(user, true);
+        await this.refreshContacts();
+      });
+      document.body.appendChild(dialog);
+      dialog.showModal();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async act(action: () => Promise<unknown>, refresh: boolean): Promise<void> {
+    try {
+      await action();
+      if (refresh) {
+        await this.refreshContacts();
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async refreshContacts(): Promise<void> {
+    const result = await this.api.contacts();
+    this.model.applyContacts(result.contacts);
+    this.render();
+  }
+
+  private async logout(): Promise<void> {
+    try {
+      await this.api.logout();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+
+    this.navigation.logout();
+  }
+
+  private notify(title: string, body: string): void {
+    if (!("Notification" in window)) {
+      return;
+    }
+
+    // Never the message text: only who wrote (message previews are off by default).
+    const show = () => new Notification(`Parley: ${title}`, { body: body === "wants to be your contact" ? body : "New message", tag: title });
+    if (Notification.permission === "granted") {
+      show();
+    } else if (Notification.permission === "default") {
+      void Notification.requestPermission().then((permission) => permission === "granted" && show());
+    }
+  }
+
+  private fail(error: unknown): void {
+    const message = error instanceof RpcError ? describeError(error.kind, error.message) : "Something went wrong.";
+    this.toast.textContent = message;
+    this.toast.hidden = false;
+    setTimeout(() => {
+      this.toast.hidden = true;
+    }, 6_000);
+  }
+}

@@ -1,0 +1,213 @@
+// One conversation: header (presence, safety number, menu), key-change banner, messages grouped by
+// day with times and delivery state, typing indicator, and the composer (Enter sends, Shift+Enter
+// starts a new line).
+
+import { h, replaceChildren } from "../dom";
+import { type Conversation, formatTime, groupByDay, type MessageView } from "../model";
+
+export interface ChatActions {
+  send(user: string, text: string): void;
+  typing(user: string, typing: boolean): void;
+  showSafetyNumber(user: string): void;
+  trust(user: string): void;
+  remove(user: string): void;
+  block(user: string, blocked: boolean): void;
+  loadOlder(user: string): void;
+}
+
+const StateLabels: Record<MessageView["state"], string> = {
+  pending: "pending",
+  sent: "sent",
+  delivered: "delivered",
+  read: "read",
+  failed: "not sent",
+};
+
+const StateGlyphs: Record<MessageView["state"], string> = {
+  pending: "◷",
+  sent: "✓",
+  delivered: "✓✓",
+  read: "✓✓",
+  failed: "!",
+};
+
+/** Typing notifications are re-sent at most this often while the user keeps typing. */
+const TypingRepeatMs = 3_000;
+/** After this long without a keystroke, the contact is told typing stopped. */
+const TypingIdleMs = 5_000;
+
+export class ChatView {
+  readonly element: HTMLElement;
+  private readonly header = h("header", { class: "chat-header" });
+  private readonly banner = h("div", { class: "banner", role: "alert", hidden: true });
+  private readonly log = h("ol", { class: "messages", "aria-label": "Messages", "aria-live": "polite", tabindex: "0" });
+  private readonly typingLine = h("p", { class: "typing-line", "aria-live": "polite" });
+  private readonly input = h("textarea", { id: "composer", rows: "1", maxlength: "65536", placeholder: "Write a message", "aria-label": "Message" });
+  private readonly sendButton = h("button", { type: "submit", class: "primary" }, "Send");
+  private readonly composer = h("form", { class: "composer", "aria-label": "Write a message" }, this.input, this.sendButton);
+  private user: string | null = null;
+  private typingSentAt = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly actions: ChatActions) {
+    this.element = h("section", { class: "chat", "aria-label": "Conversation" }, this.header, this.banner, this.log, this.typingLine, this.composer);
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    this.input.addEventListener("input", () => this.onInput());
+    this.composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    this.log.addEventListener("scroll", () => {
+      if (this.log.scrollTop === 0 && this.user) {
+        this.actions.loadOlder(this.user);
+      }
+    });
+  }
+
+  get openUser(): string | null {
+    return this.user;
+  }
+
+  focusComposer(): void {
+    this.input.focus();
+  }
+
+  render(conversation: Conversation | null, now: Date): void {
+    if (!conversation) {
+      this.user = null;
+      replaceChildren(this.header, h("h2", {}, "Parley"));
+      replaceChildren(this.log, h("li", { class: "empty" }, "Choose a conversation, or add a contact to start one."));
+      this.banner.hidden = true;
+      this.composer.hidden = true;
+      this.typingLine.textContent = "";
+      return;
+    }
+
+    const switched = this.user !== conversation.user;
+    this.user = conversation.user;
+    const atBottom = switched || this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 40;
+    this.renderHeader(conversation);
+    this.renderBanner(conversation);
+    const canSend = conversation.contact.state === "contact" && !conversation.contact.blocked && !conversation.contact.keyChanged;
+    this.composer.hidden = !canSend;
+    this.typingLine.textContent = conversation.typing ? `${conversation.user} is typing…` : "";
+    const groups = groupByDay(conversation.messages, now);
+    const items: HTMLElement[] = [];
+    if (!conversation.complete && conversation.messages.length > 0) {
+      items.push(h("li", { class: "older" }, h("button", { type: "button", onclick: () => this.actions.loadOlder(conversation.user) }, "Load older messages")));
+    }
+
+    for (const group of groups) {
+      items.push(h("li", { class: "day", role: "separator" }, group.label));
+      for (const message of group.messages) {
+        items.push(messageItem(message));
+      }
+    }
+
+    if (items.length === 0) {
+      items.push(h("li", { class: "empty" }, canSend ? "No messages yet. Say hello." : "No messages."));
+    }
+
+    replaceChildren(this.log, ...items);
+    if (atBottom) {
+      this.log.scrollTop = this.log.scrollHeight;
+    }
+  }
+
+  private renderHeader(conversation: Conversation): void {
+    const { user, contact } = conversation;
+    const state = contact.state === "contact" ? (conversation.online ? "online" : "offline") : contact.state;
+    const menu = h(
+      "div",
+      { class: "menu" },
+      h("button", { type: "button", onclick: () => this.actions.showSafetyNumber(user) }, contact.verified ? "Verified ✓" : "Safety number"),
+      h("button", { type: "button", onclick: () => this.actions.block(user, !contact.blocked) }, contact.blocked ? "Unblock" : "Block"),
+      contact.state === "contact" ? h("button", { type: "button", class: "danger", onclick: () => this.actions.remove(user) }, "Remove") : null,
+    );
+    replaceChildren(
+      this.header,
+      h("div", { class: "title" }, h("h2", {}, user), h("span", { class: `presence ${conversation.online ? "online" : ""}` }, state)),
+      h("p", { class: "e2e", title: "X25519 + ML-KEM-1024 key agreement, Double Ratchet, ChaCha20-Poly1305 or AES-256-GCM" }, "🔒 End-to-end encrypted"),
+      menu,
+    );
+  }
+
+  private renderBanner(conversation: Conversation): void {
+    const { user, contact } = conversation;
+    if (contact.keyChanged) {
+      replaceChildren(
+        this.banner,
+        h("p", {}, `${user}'s safety number changed. They may have reinstalled Parley — or someone may be intercepting. Sending is blocked until you check it.`),
+        h("button", { type: "button", onclick: () => this.actions.showSafetyNumber(user) }, "Compare safety number"),
+        h("button", { type: "button", onclick: () => this.actions.trust(user) }, "Accept the new key"),
+      );
+      this.banner.hidden = false;
+    } else if (contact.blocked) {
+      replaceChildren(this.banner, h("p", {}, `You blocked ${user}.`));
+      this.banner.hidden = false;
+    } else if (contact.state === "request sent") {
+      replaceChildren(this.banner, h("p", {}, `Waiting for ${user} to accept your contact request.`));
+      this.banner.hidden = false;
+    } else {
+      this.banner.hidden = true;
+    }
+  }
+
+  private submit(): void {
+    const text = this.input.value;
+    if (!this.user || text.trim().length === 0) {
+      return;
+    }
+
+    this.input.value = "";
+    this.stopTyping();
+    this.actions.send(this.user, text);
+  }
+
+  private onInput(): void {
+    if (!this.user) {
+      return;
+    }
+
+    const now = Date.now();
+    if (now - this.typingSentAt > TypingRepeatMs) {
+      this.typingSentAt = now;
+      this.actions.typing(this.user, true);
+    }
+
+    if (this.typingTimer) {
+      clearTimeout(this.typingTimer);
+    }
+
+    this.typingTimer = setTimeout(() => this.stopTyping(), TypingIdleMs);
+  }
+
+  private stopTyping(): void {
+    if (this.typingTimer) {
+      clearTimeout(this.typingTimer);
+      this.typingTimer = null;
+    }
+
+    if (this.typingSentAt !== 0 && this.user) {
+      this.typingSentAt = 0;
+      this.actions.typing(this.user, false);
+    }
+  }
+}
+
+function messageItem(message: MessageView): HTMLElement {
+  const state = message.direction === "out"
+    ? h("span", { class: `state ${message.state}`, title: StateLabels[message.state], "aria-label": StateLabels[message.state] }, StateGlyphs[message.state])
+    : null;
+  return h(
+    "li",
+    { class: `message ${message.direction}`, "data-id": message.id, "data-state": message.state },
+    h("p", { class: "body" }, message.text),
+    h("span", { class: "meta" }, h("time", { datetime: message.sentAt }, formatTime(message.sentAt)), state),
+  );
+}

@@ -1,0 +1,92 @@
+// First run: register or log in. The server's certificate fingerprint is pinned on first contact
+// (trust on first use): the user pastes the fingerprint the operator published, and a changed
+// certificate is refused with a clear sentence.
+
+import type { AccountResult, Api } from "../api";
+import { h } from "../dom";
+import { describeError } from "../model";
+import { RpcError } from "../rpc";
+
+export function loginView(api: Api, done: (account: AccountResult) => void): HTMLElement {
+  let mode: "register" | "login" = "register";
+  const status = h("p", { class: "form-error", role: "alert", "aria-live": "assertive" });
+  const user = h("input", { id: "login-user", name: "user", autocomplete: "username", required: true, maxlength: "32", spellcheck: "false" });
+  const server = h("input", { id: "login-server", name: "server", type: "url", required: true, value: "https://127.0.0.1:8443", spellcheck: "false" });
+  const password = h("input", { id: "login-password", name: "password", type: "password", autocomplete: "new-password", required: true });
+  const fingerprint = h("input", { id: "login-fingerprint", name: "fingerprint", placeholder: "SHA256:…", spellcheck: "false" });
+  const meter = h("meter", { id: "login-strength", min: "0", max: "4", value: "0", "aria-label": "Password strength" });
+  const meterText = h("span", { class: "hint", id: "login-strength-text", "aria-live": "polite" });
+  const submit = h("button", { type: "submit", class: "primary" }, "Create account");
+  const registerTab = h("button", { type: "button", role: "tab", "aria-selected": "true", id: "tab-register" }, "Create account");
+  const loginTab = h("button", { type: "button", role: "tab", "aria-selected": "false", id: "tab-login" }, "Log in");
+
+  let estimator: typeof import("../strength") | null = null;
+  void import("../strength").then((module) => {
+    estimator = module;
+    updateStrength();
+  });
+  const updateStrength = () => {
+    const strength = estimator ? estimator.passwordStrength(password.value, user.value) : { score: 0, label: "" };
+    meter.value = strength.score;
+    meterText.textContent = mode === "register" ? strength.label : "";
+    meter.hidden = mode !== "register";
+  };
+  password.addEventListener("input", updateStrength);
+
+  const setMode = (next: "register" | "login") => {
+    mode = next;
+    registerTab.setAttribute("aria-selected", String(next === "register"));
+    loginTab.setAttribute("aria-selected", String(next === "login"));
+    submit.textContent = next === "register" ? "Create account" : "Log in";
+    password.autocomplete = next === "register" ? "new-password" : "current-password";
+    status.textContent = "";
+    updateStrength();
+  };
+  registerTab.addEventListener("click", () => setMode("register"));
+  loginTab.addEventListener("click", () => setMode("login"));
+
+  const form = h(
+    "form",
+    { class: "card login", "aria-labelledby": "login-title" },
+    h("h1", { id: "login-title" }, "Parley"),
+    h("p", { class: "tagline" }, "End-to-end encrypted messages. Your keys stay on this computer."),
+    h("div", { role: "tablist", class: "tabs", "aria-label": "Account" }, registerTab, loginTab),
+    h("label", { for: "login-user" }, "User name"),
+    user,
+    h("label", { for: "login-server" }, "Server"),
+    server,
+    h("label", { for: "login-password" }, "Password"),
+    password,
+    h("div", { class: "strength" }, meter, meterText),
+    h("label", { for: "login-fingerprint" }, "Server certificate fingerprint (first time only)"),
+    fingerprint,
+    h("p", { class: "hint" }, "Compare it with the one your server's operator published. Parley remembers it and refuses the server if it ever changes."),
+    status,
+    submit,
+  );
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    status.textContent = mode === "register" ? "Creating your keys and account…" : "Logging in…";
+    try {
+      const trust = fingerprint.value.trim() || undefined;
+      const account = mode === "register"
+        ? await api.register(user.value.trim(), server.value.trim(), password.value, trust)
+        : await api.login(user.value.trim(), server.value.trim(), password.value, trust);
+      password.value = "";
+      done(account);
+    } catch (error) {
+      const failure = error instanceof RpcError ? error : new RpcError(-1, "Something went wrong.");
+      status.textContent = describeError(failure.kind, failure.message);
+      if (failure.kind === "certificateNotTrusted") {
+        fingerprint.focus();
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  updateStrength();
+  return form;
+}
