@@ -48,10 +48,15 @@ public class FileTransferBenchmarks
             throw new InvalidOperationException("The server printed no fingerprint.");
         }
 
-        using (ParleyClient client = ParleyClient.RegisterAsync(new ParleyHome(Path.Combine(_root, "home")), UserName.Parse("bench"),
-            new Uri(_server.Url), "correct-horse-battery-staple-77", new ServerTrustPolicy(pin, null), options, CancellationToken.None).GetAwaiter().GetResult())
+        ParleyClient client = ParleyClient.RegisterAsync(new ParleyHome(Path.Combine(_root, "home")), UserName.Parse("bench"),
+            new Uri(_server.Url), "correct-horse-battery-staple-77", new ServerTrustPolicy(pin, null), options, CancellationToken.None).GetAwaiter().GetResult();
+        try
         {
             _token = Encoding.UTF8.GetString(client.Store.GetSecret("auth", "token")!);
+        }
+        finally
+        {
+            client.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         _transport = new PinnedTransport(new Uri(_server.Url), pin, TimeSpan.FromMinutes(2));

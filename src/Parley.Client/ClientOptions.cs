@@ -22,6 +22,15 @@ public sealed class ClientOptions
 
     /// <summary>Replenish one-time prekeys when the server holds fewer than this many.</summary>
     public int OneTimePreKeyLowWater { get; init; } = 10;
+
+    /// <summary>The clock (timestamps, reconnect backoff); a fake one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Ceiling of the first reconnect wait of a persistent relay link.</summary>
+    public TimeSpan ReconnectFirstDelay { get; init; } = Relay.ReconnectBackoff.DefaultFirst;
+
+    /// <summary>Longest reconnect wait of a persistent relay link.</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = Relay.ReconnectBackoff.DefaultMax;
 }
 
 /// <summary>

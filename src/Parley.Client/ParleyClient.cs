@@ -1,56 +1,57 @@
-using Parley.Client.Api;
+using Parley.Client.Accounts;
+using Parley.Client.Contacts;
+using Parley.Client.Conversations;
 using Parley.Client.Errors;
+using Parley.Client.Identity;
+using Parley.Client.Presence;
 using Parley.Client.Profiles;
-using Parley.Client.Session;
+using Parley.Client.Relay;
 using Parley.Client.Storage;
+using Parley.Client.Transfers;
 using Parley.Client.Transport;
 
 namespace Parley.Client;
 
 /// <summary>
-/// A logged-in profile: the encrypted store, the pinned connection to its server, and the key
-/// stores the session layer works on. The command line and (later) the web UI drive everything
-/// through this class. Create one with <see cref="RegisterAsync"/>, <see cref="LoginAsync"/> or
-/// <see cref="Resume"/>; dispose it when the command ends (the store key stays cached until
-/// <see cref="LogoutAsync"/>).
+/// A logged-in profile: its encrypted store, its one <see cref="RelayLink"/> to the server, and the
+/// feature services that are policies over them — <see cref="Accounts"/>, <see cref="Contacts"/>,
+/// <see cref="Identity"/>, <see cref="Keys"/>, <see cref="Conversations"/>, <see cref="Presence"/>,
+/// <see cref="Transfers"/> (calls, groups and devices join here as further services). A command
+/// opens one (<see cref="Resume"/>, <see cref="LoginAsync"/>, <see cref="RegisterAsync"/>), uses it and
+/// disposes it; the link then connects once, when a service first needs the server. A daemon keeps
+/// one per profile, calls <see cref="RelayLink.Start"/> on its <see cref="Link"/> and subscribes to
+/// <see cref="Events"/>. Services serialise their store work themselves, so they may be called concurrently.
 /// </summary>
-public sealed partial class ParleyClient : IAsyncDisposable, IDisposable
+public sealed class ParleyClient : IAsyncDisposable
 {
-    private const string AuthSpace = "auth";
-    private const string TokenName = "token";
-
-    private readonly ParleyHome _home;
-    private readonly Profile _profile;
     private readonly StoreKey _storeKey;
-    private readonly ClientStore _store;
-    private readonly ClientKeyStores _keys;
-    private readonly PinnedTransport _transport;
-    private readonly ServerApi _api;
-    private readonly ClientOptions _options;
-    private bool _disposed;
+    private readonly Outbox _outbox;
+    private int _disposed;
+    private bool _lost;
 
-    private ParleyClient(ParleyHome home, Profile profile, ProfileSettings settings, StoreKey storeKey, ClientStore store, ClientOptions options)
+    private ParleyClient(ProfileContext context, StoreKey storeKey, Uri server, ServerFingerprint pin)
     {
-        _home = home;
-        _profile = profile;
+        Context = context;
         _storeKey = storeKey;
-        _store = store;
-        _options = options;
-        if (!ServerFingerprint.TryParse(settings.ServerFingerprint, out var pin))
-        {
-            throw new ParleyClientException(ClientErrorKind.StoreCorrupt);
-        }
-
+        Server = server;
         ServerFingerprint = pin;
-        Server = settings.Server;
-        _keys = new ClientKeyStores(store, profile.User.Value);
-        _transport = new PinnedTransport(settings.Server, pin, options.RequestTimeout);
-        var token = store.GetSecret(AuthSpace, TokenName);
-        _api = new ServerApi(_transport, token is null ? null : System.Text.Encoding.UTF8.GetString(token));
+        Keys = new KeyDirectory(context);
+        Identity = new IdentityService(context, Keys);
+        Contacts = new ContactService(context, Identity);
+        var outbox = _outbox = new Outbox(context);
+        var receipts = new Receipts(context);
+        var inbox = new Inbox(context, outbox, receipts, Contacts, Identity, Keys);
+        var backoff = new ReconnectBackoff(context.Options.ReconnectFirstDelay, context.Options.ReconnectMaxDelay);
+        Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken), inbox, context.Options.RequestTimeout, backoff, context.Time);
+        Link.StateChanged += OnLinkStateChanged;
+        Conversations = new ConversationService(context, Link, outbox, inbox, receipts, Contacts, Keys);
+        Presence = new PresenceService(context, Link);
+        Transfers = new TransferService(context, Conversations);
+        Accounts = new AccountService(this, context, storeKey);
     }
 
     /// <summary>The logged-in user.</summary>
-    public UserName User => _profile.User;
+    public UserName User => Context.Profile.User;
 
     /// <summary>The server's base address.</summary>
     public Uri Server { get; }
@@ -58,8 +59,92 @@ public sealed partial class ParleyClient : IAsyncDisposable, IDisposable
     /// <summary>The pinned certificate fingerprint of the server.</summary>
     public ServerFingerprint ServerFingerprint { get; }
 
-    /// <summary>The local store (for tools that need direct access, e.g. file transfers).</summary>
-    public ClientStore Store => _store;
+    /// <summary>The local store (for tools and tests that need direct access; take care, services hold it by turns).</summary>
+    public ClientStore Store => Context.Store;
+
+    /// <summary>The profile's one relay connection.</summary>
+    public RelayLink Link { get; }
+
+    /// <summary>Everything that happens to this profile, as it happens.</summary>
+    public ClientEvents Events => Context.Events;
+
+    /// <summary>Logout, password change and account deletion.</summary>
+    public AccountService Accounts { get; }
+
+    /// <summary>Contact requests, the contact list, blocking.</summary>
+    public ContactService Contacts { get; }
+
+    /// <summary>Contacts' identity keys: safety numbers, verification, key changes.</summary>
+    public IdentityService Identity { get; }
+
+    /// <summary>Our keys on the server's directory, and contacts' bundles.</summary>
+    public KeyDirectory Keys { get; }
+
+    /// <summary>Sending, history, typing, receiving.</summary>
+    public ConversationService Conversations { get; }
+
+    /// <summary>Who is online; the profile's status.</summary>
+    public PresenceService Presence { get; }
+
+    /// <summary>Encrypted file upload and download.</summary>
+    public TransferService Transfers { get; }
+
+    internal ProfileContext Context { get; }
+
+    /// <summary>
+    /// Registers <paramref name="user"/> on <paramref name="server"/>, creates the local profile
+    /// (encrypted store, identity and prekeys), publishes the public keys and logs in.
+    /// </summary>
+    /// <param name="home">The installation.</param>
+    /// <param name="user">The user name.</param>
+    /// <param name="server">The server's https address.</param>
+    /// <param name="password">The password (strength is the caller's policy).</param>
+    /// <param name="trust">How to decide to trust the server's certificate.</param>
+    /// <param name="options">Client options.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The logged-in client.</returns>
+    public static Task<ParleyClient> RegisterAsync(
+        ParleyHome home, UserName user, Uri server, string password, ServerTrustPolicy trust, ClientOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(options);
+        return ProfileSetup.RegisterAsync(home, user, server, password, trust, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Logs in: proves the password to the server (SRP), then unlocks the local profile with it —
+    /// or, on an installation that has no profile for this user yet, creates one with a new device
+    /// identity (contacts will see a key change).
+    /// </summary>
+    /// <param name="home">The installation.</param>
+    /// <param name="user">The user name.</param>
+    /// <param name="server">The server's https address.</param>
+    /// <param name="password">The password.</param>
+    /// <param name="trust">How to decide to trust the server's certificate (first contact only).</param>
+    /// <param name="options">Client options.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The logged-in client.</returns>
+    public static Task<ParleyClient> LoginAsync(
+        ParleyHome home, UserName user, Uri server, string password, ServerTrustPolicy trust, ClientOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(trust);
+        return ProfileSetup.LoginAsync(home, user, server, password, trust, options, cancellationToken);
+    }
+
+    /// <summary>Connects once to learn the fingerprint of the certificate the server presents (nothing is sent or trusted).</summary>
+    /// <param name="server">The server's https address.</param>
+    /// <param name="options">Client options (timeout).</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    /// <returns>The fingerprint, to show the user before trusting it.</returns>
+    public static Task<ServerFingerprint> ProbeServerAsync(Uri server, ClientOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return PinnedTransport.ProbeAsync(server, options.RequestTimeout, cancellationToken);
+    }
 
     /// <summary>
     /// Opens the logged-in profile <paramref name="user"/> (or the current profile) using the store
@@ -79,60 +164,32 @@ public sealed partial class ParleyClient : IAsyncDisposable, IDisposable
         return Open(home, profile, key, options);
     }
 
-    /// <summary>Revokes the server session (best effort when the server is unreachable) and forgets the unlocked key.</summary>
-    /// <param name="cancellationToken">Cancels the revocation request.</param>
-    /// <returns>A task that completes when logged out.</returns>
-    public async Task LogoutAsync(CancellationToken cancellationToken)
+    /// <summary>Closes the link (waiting for a frame in progress to be stored), then the store; wipes the store key.</summary>
+    /// <returns>A task.</returns>
+    public async ValueTask DisposeAsync()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        try
-        {
-            if (_api.Token is not null)
-            {
-                await _api.SendAsync(HttpMethod.Post, Routes.Logout, null, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (ParleyClientException e) when (e.Kind is ClientErrorKind.ServerUnreachable or ClientErrorKind.NotLoggedIn)
-        {
-            // The local logout must still happen: the token is deleted below, and it expires on the server.
-        }
-
-        _store.RemoveSecret(AuthSpace, TokenName);
-        _api.Token = null;
-        _options.KeyCache.Forget(_profile);
-        _home.ClearCurrentProfile(_profile.User);
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
-        _keys.Dispose();
-        _store.Dispose();
-        _transport.Dispose();
+        Link.StateChanged -= OnLinkStateChanged;
+        await Link.DisposeAsync().ConfigureAwait(false);
+        await Context.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false); // let store work in progress finish
+        _outbox.Dispose();
+        Context.Dispose();
         _storeKey.Dispose();
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync()
-    {
-        Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private static ParleyClient Open(ParleyHome home, Profile profile, StoreKey key, ClientOptions options)
+    internal static ParleyClient Open(ParleyHome home, Profile profile, StoreKey key, ClientOptions options)
     {
         ClientStore? store = null;
         try
         {
             var settings = profile.ReadSettings();
             store = ClientStore.Open(profile.DatabasePath, key);
-            return new ParleyClient(home, profile, settings, key, store, options);
+            var context = new ProfileContext(home, profile, settings, store, options);
+            return new ParleyClient(context, key, settings.Server, context.Transport.Pin);
         }
         catch
         {
@@ -142,5 +199,17 @@ public sealed partial class ParleyClient : IAsyncDisposable, IDisposable
         }
     }
 
-    private string RequireToken() => _api.Token ?? throw new ParleyClientException(ClientErrorKind.NotLoggedIn);
+    private void OnLinkStateChanged(RelayLinkState state)
+    {
+        if (state == RelayLinkState.Disconnected && Link.IsPersistent && !_lost)
+        {
+            _lost = true;
+            Context.Events.Emit(new ClientEvent { Kind = ClientEventKind.ConnectionLost, Peer = string.Empty });
+        }
+        else if (state == RelayLinkState.Connected && _lost)
+        {
+            _lost = false;
+            Context.Events.Emit(new ClientEvent { Kind = ClientEventKind.ConnectionRestored, Peer = string.Empty });
+        }
+    }
 }

@@ -23,7 +23,7 @@ internal static class AccountCommands
         {
             await using var client = ctx.Resume();
             var name = client.User.Value;
-            await client.LogoutAsync(ct).ConfigureAwait(false);
+            await client.Accounts.LogoutAsync(ct).ConfigureAwait(false);
             Print(ctx, new JsonObject { ["user"] = name, ["loggedIn"] = false }, $"Logged out {name}.");
             return 0;
         });
@@ -39,7 +39,7 @@ internal static class AccountCommands
             await using var client = ctx.Resume();
             var name = client.User.Value;
             var password = PasswordReader.Read(ctx.Get(PasswordStdin));
-            await client.DeleteAccountAsync(password, ct).ConfigureAwait(false);
+            await client.Accounts.DeleteAccountAsync(password, ct).ConfigureAwait(false);
             Print(ctx, new JsonObject { ["user"] = name, ["deleted"] = true }, $"Deleted the account {name} and its local data.");
             return 0;
         });
@@ -50,14 +50,14 @@ internal static class AccountCommands
     public static Command WhoAmI()
     {
         var command = new Command("whoami", "Show the logged-in user, the server and its pinned certificate fingerprint.");
-        command.SetAction((ctx, _) =>
+        command.SetAction(async (ctx, _) =>
         {
-            using var client = ctx.Resume();
+            await using var client = ctx.Resume();
             Print(
                 ctx,
                 new JsonObject { ["user"] = client.User.Value, ["server"] = client.Server.ToString(), ["fingerprint"] = client.ServerFingerprint.ToString() },
                 $"{client.User.Value} on {client.Server} (certificate {client.ServerFingerprint})");
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }
@@ -72,7 +72,7 @@ internal static class AccountCommands
             var fromStdin = ctx.Get(PasswordStdin);
             var current = PasswordReader.Read(fromStdin, "Current password:");
             var replacement = PasswordReader.ReadNew(fromStdin, name, "New password:");
-            await client.ChangePasswordAsync(current, replacement, ct).ConfigureAwait(false);
+            await client.Accounts.ChangePasswordAsync(current, replacement, ct).ConfigureAwait(false);
             Print(ctx, new JsonObject { ["user"] = name, ["passwordChanged"] = true }, $"Changed the password of {name}; other sessions were logged out.");
             return 0;
         });

@@ -3,6 +3,7 @@ using System.Globalization;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client;
+using Parley.Client.Conversations;
 using Parley.Client.Errors;
 using Spectre.Console;
 
@@ -90,12 +91,9 @@ internal static class ChatCommand
 
         if (command == "/verify")
         {
-            await chat.WithGateAsync(async () =>
-            {
-                var number = await client.GetSafetyNumberAsync(chat.Peer, ct).ConfigureAwait(false);
-                output.Line("Safety number: " + number.ToDisplayString());
-                output.Line(IdentityCommands.RenderQr(number.ToQrPayload()));
-            }, ct).ConfigureAwait(false);
+            var number = await client.Identity.GetSafetyNumberAsync(chat.Peer, ct).ConfigureAwait(false);
+            output.Line("Safety number: " + number.ToDisplayString());
+            output.Line(IdentityCommands.RenderQr(number.ToQrPayload()));
             return;
         }
 

@@ -15,14 +15,14 @@ internal static class ContactCheck
     public static async Task RequireContactAsync(ParleyClient client, string peer, CancellationToken ct)
     {
         var name = UserName.Parse(peer).Value;
-        if (IsContact(client.LocalContacts(), name))
+        if (IsContact(await client.Contacts.ListAsync(ct).ConfigureAwait(false), name))
         {
             return;
         }
 
         try
         {
-            if (IsContact(await client.RefreshContactsAsync(ct).ConfigureAwait(false), name))
+            if (IsContact(await client.Contacts.RefreshAsync(ct).ConfigureAwait(false), name))
             {
                 return;
             }
@@ -36,10 +36,13 @@ internal static class ContactCheck
     }
 
     /// <summary>Requires a contact unless this profile has known <paramref name="peer"/> (a former contact's history and keys stay readable).</summary>
-    public static Task RequireKnownAsync(ParleyClient client, string peer, CancellationToken ct)
+    public static async Task RequireKnownAsync(ParleyClient client, string peer, CancellationToken ct)
     {
         var name = UserName.Parse(peer).Value;
-        return client.LocalContacts().Any(c => c.UserName == name) ? Task.CompletedTask : RequireContactAsync(client, peer, ct);
+        if (!(await client.Contacts.ListAsync(ct).ConfigureAwait(false)).Any(c => c.UserName == name))
+        {
+            await RequireContactAsync(client, peer, ct).ConfigureAwait(false);
+        }
     }
 
     private static bool IsContact(IEnumerable<Contact> contacts, string name) => contacts.Any(c => c.UserName == name && c.State == ContactState.Accepted);

@@ -25,13 +25,13 @@ internal static class ContactCommands
         {
             await using var client = ctx.Resume();
             var user = ctx.Get(requestUser);
-            await client.RequestContactAsync(user, ctx.Get(Note), ct).ConfigureAwait(false);
+            await client.Contacts.RequestAsync(user, ctx.Get(Note), ct).ConfigureAwait(false);
             return Done(ctx, user, "requested", $"Contact request sent to {user}.");
         });
         contacts.Add(request);
-        contacts.Add(Simple("accept", "Accept a contact request.", "accepted", (c, u, ct) => c.AcceptContactAsync(u, ct), "{0} is now a contact."));
-        contacts.Add(Simple("decline", "Decline a contact request.", "declined", (c, u, ct) => c.DeclineContactAsync(u, ct), "Declined the request from {0}."));
-        contacts.Add(Simple("remove", "Remove a contact (you can no longer message each other).", "removed", (c, u, ct) => c.RemoveContactAsync(u, ct), "Removed {0} from your contacts."));
+        contacts.Add(Simple("accept", "Accept a contact request.", "accepted", (c, u, ct) => c.AcceptAsync(u, ct), "{0} is now a contact."));
+        contacts.Add(Simple("decline", "Decline a contact request.", "declined", (c, u, ct) => c.DeclineAsync(u, ct), "Declined the request from {0}."));
+        contacts.Add(Simple("remove", "Remove a contact (you can no longer message each other).", "removed", (c, u, ct) => c.RemoveAsync(u, ct), "Removed {0} from your contacts."));
         var list = new Command("list", "List your contacts and pending requests.");
         list.SetAction(ListAsync);
         contacts.Add(list);
@@ -44,7 +44,7 @@ internal static class ContactCommands
     public static Command Unblock() =>
         Simple("unblock", "Unblock a user.", "unblocked", (c, u, ct) => c.UnblockAsync(u, ct), "Unblocked {0}.");
 
-    private static Command Simple(string name, string description, string verb, Func<ParleyClient, string, CancellationToken, Task> action, string format)
+    private static Command Simple(string name, string description, string verb, Func<Parley.Client.Contacts.ContactService, string, CancellationToken, Task> action, string format)
     {
         var user = CommandTree.UserArgument("The other user.");
         var command = new Command(name, description) { user };
@@ -52,7 +52,7 @@ internal static class ContactCommands
         {
             await using var client = ctx.Resume();
             var who = ctx.Get(user);
-            await action(client, who, ct).ConfigureAwait(false);
+            await action(client.Contacts, who, ct).ConfigureAwait(false);
             return Done(ctx, who, verb, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, who));
         });
         return command;
@@ -70,12 +70,12 @@ internal static class ContactCommands
         IReadOnlyList<Contact> contacts;
         try
         {
-            contacts = await client.RefreshContactsAsync(ct).ConfigureAwait(false);
+            contacts = await client.Contacts.RefreshAsync(ct).ConfigureAwait(false);
         }
         catch (Client.Errors.ParleyClientException e) when (e.Kind == Client.Errors.ClientErrorKind.ServerUnreachable)
         {
             ctx.Output.Warn("The server cannot be reached; showing the contacts saved on this device.");
-            contacts = client.LocalContacts();
+            contacts = await client.Contacts.ListAsync(ct).ConfigureAwait(false);
         }
 
         if (ctx.Json)

@@ -49,7 +49,7 @@ internal static class FileCommands
 
             var size = new FileInfo(file).Length;
             await using var client = ctx.Resume();
-            var id = await WithProgressAsync(ctx, "Uploading", progress => client.SendFileAsync(to, file, progress, ct)).ConfigureAwait(false);
+            var id = await WithProgressAsync(ctx, "Uploading", progress => client.Transfers.SendFileAsync(to, file, progress, ct)).ConfigureAwait(false);
             AccountCommands.Print(
                 ctx,
                 new JsonObject { ["id"] = id.ToString(), ["to"] = to, ["status"] = "sent", ["name"] = Path.GetFileName(file), ["size"] = size },
@@ -70,7 +70,7 @@ internal static class FileCommands
             string saved;
             try
             {
-                saved = await WithProgressAsync(ctx, "Downloading", progress => client.GetFileAsync(ctx.Get(id), directory, progress, ct)).ConfigureAwait(false);
+                saved = await WithProgressAsync(ctx, "Downloading", progress => client.Transfers.GetFileAsync(ctx.Get(id), directory, progress, ct)).ConfigureAwait(false);
             }
             catch (FileNotFoundException)
             {

@@ -23,11 +23,11 @@ internal static class IdentityCommands
             await using var client = ctx.Resume();
             var who = ctx.Get(user);
             await ContactCheck.RequireKnownAsync(client, who, ct).ConfigureAwait(false);
-            var number = await client.GetSafetyNumberAsync(who, ct).ConfigureAwait(false);
+            var number = await client.Identity.GetSafetyNumberAsync(who, ct).ConfigureAwait(false);
             var confirm = ctx.Get(Confirm);
             if (confirm)
             {
-                client.ConfirmVerified(who);
+                await client.Identity.ConfirmVerifiedAsync(who, ct).ConfigureAwait(false);
             }
 
             if (ctx.Json)
@@ -37,7 +37,7 @@ internal static class IdentityCommands
                     ["user"] = who,
                     ["safetyNumber"] = number.ToDisplayString(),
                     ["qr"] = Convert.ToBase64String(number.ToQrPayload()),
-                    ["verified"] = confirm || client.IsVerified(who),
+                    ["verified"] = confirm || await client.Identity.IsVerifiedAsync(who, ct).ConfigureAwait(false),
                 });
                 return 0;
             }
@@ -63,16 +63,16 @@ internal static class IdentityCommands
     {
         var user = CommandTree.UserArgument("The contact whose new identity key you accept.");
         var command = new Command("trust", "Accept a contact's changed identity key after verifying it, so you can message them again.") { user };
-        command.SetAction((ctx, _) =>
+        command.SetAction(async (ctx, ct) =>
         {
-            using var client = ctx.Resume();
+            await using var client = ctx.Resume();
             var who = ctx.Get(user);
-            var changed = client.TrustChangedKey(who);
+            var changed = await client.Identity.TrustChangedKeyAsync(who, ct).ConfigureAwait(false);
             AccountCommands.Print(
                 ctx,
                 new JsonObject { ["user"] = who, ["trusted"] = true, ["changed"] = changed },
                 changed ? $"Accepted {who}'s new identity key; compare safety numbers with 'parley verify {who}'." : $"{who}'s identity key has not changed; nothing to do.");
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }

@@ -41,7 +41,7 @@ internal static class MessageCommands
             MessageId id;
             try
             {
-                id = await client.SendAsync(to, body, ct).ConfigureAwait(false);
+                id = await client.Conversations.SendAsync(to, body, ct).ConfigureAwait(false);
             }
             catch (ParleyClientException e) when (e.Kind == ClientErrorKind.ServerUnreachableMessageQueued)
             {
@@ -69,7 +69,7 @@ internal static class MessageCommands
 
             await using var client = ctx.Resume();
             var printer = new EventPrinter(ctx.Output);
-            var count = await client.ReceiveAsync(TimeSpan.FromSeconds(wait), printer.Print, ct).ConfigureAwait(false);
+            var count = await client.Conversations.ReceiveAsync(TimeSpan.FromSeconds(wait), printer.Print, ct).ConfigureAwait(false);
             if (count == 0 && !ctx.Json)
             {
                 ctx.Output.Notice("No new messages.");
@@ -94,7 +94,7 @@ internal static class MessageCommands
 
             await using var client = ctx.Resume();
             await ContactCheck.RequireKnownAsync(client, ctx.Get(user), ct).ConfigureAwait(false);
-            var messages = await client.HistoryAsync(ctx.Get(user), limit, ct).ConfigureAwait(false);
+            var messages = await client.Conversations.HistoryAsync(ctx.Get(user), limit, ct).ConfigureAwait(false);
             var printer = new EventPrinter(ctx.Output);
             foreach (var message in messages)
             {

@@ -14,7 +14,7 @@ internal static class StatusCommand
         command.SetAction(async (ctx, ct) =>
         {
             await using var client = ctx.Resume();
-            var status = await client.GetStatusAsync(ct).ConfigureAwait(false);
+            var status = await client.Presence.GetStatusAsync(ct).ConfigureAwait(false);
             if (ctx.Json)
             {
                 CliOutput.JsonLine(new JsonObject

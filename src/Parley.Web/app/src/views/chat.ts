@@ -39,6 +39,7 @@ const TypingIdleMs = 5_000;
 export class ChatView {
   readonly element: HTMLElement;
   private readonly header = h("header", { class: "chat-header" });
+  private readonly e2e = encryptionDetails(); // one element, so it stays open across renders
   private readonly banner = h("div", { class: "banner", role: "alert", hidden: true });
   private readonly log = h("ol", { class: "messages", "aria-label": "Messages", "aria-live": "polite", tabindex: "0" });
   private readonly typingLine = h("p", { class: "typing-line", "aria-live": "polite" });
@@ -132,7 +133,7 @@ export class ChatView {
     replaceChildren(
       this.header,
       h("div", { class: "title" }, h("h2", {}, user), h("span", { class: `presence ${conversation.online ? "online" : ""}` }, state)),
-      h("p", { class: "e2e", title: "X25519 + ML-KEM-1024 key agreement, Double Ratchet, ChaCha20-Poly1305 or AES-256-GCM" }, "🔒 End-to-end encrypted"),
+      this.e2e,
       menu,
     );
   }
@@ -198,6 +199,38 @@ export class ChatView {
       this.actions.typing(this.user, false);
     }
   }
+}
+
+/** The "end-to-end encrypted" indicator, opening to the protocol and cipher suites in use. */
+function encryptionDetails(): HTMLElement {
+  const row = (term: string, value: string) => [h("dt", {}, term), h("dd", {}, value)];
+  return h(
+    "details",
+    { class: "e2e" },
+    h("summary", {}, lockIcon(), "End-to-end encrypted"),
+    h(
+      "dl",
+      {},
+      ...row("Key agreement", "X3DH with X25519 plus one ML-KEM-1024 encapsulation (post-quantum)"),
+      ...row("Messages", "Double Ratchet: forward secrecy and post-compromise security"),
+      ...row("Cipher suites", "1: ChaCha20-Poly1305, SHA-256 · 2: AES-256-GCM, SHA-256 (signed by each identity)"),
+      ...row("Keys", "Held by your Parley daemon on this computer; the server and this page never see them"),
+    ),
+  );
+}
+
+function lockIcon(): SVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", "12");
+  svg.setAttribute("height", "14");
+  svg.setAttribute("viewBox", "0 0 12 14");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M3 6V4a3 3 0 0 1 6 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H2a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1zm1.5 0h3V4a1.5 1.5 0 0 0-3 0z");
+  path.setAttribute("fill", "currentColor");
+  svg.appendChild(path);
+  return svg;
 }
 
 function messageItem(message: MessageView): HTMLElement {

@@ -1,0 +1,209 @@
+using Google.Protobuf;
+using Parley.Client.Contacts;
+using Parley.Client.Identity;
+using Parley.Client.Messaging;
+using Parley.Client.Profiles;
+using Parley.Client.Relay;
+using Parley.Crypto.Session;
+using Parley.Wire;
+
+namespace Parley.Client.Conversations;
+
+/// <summary>
+/// The profile's side of the relay link (<see cref="IRelayHandler"/>): every delivery is decrypted
+/// and stored in one transaction with the session state, and only then acknowledged; a redelivered
+/// id is acknowledged without decrypting again; messages under an untrusted identity are held until
+/// the user accepts the key; contact events and presence become events. On every connection it
+/// releases held messages, shows what the display policy wants shown, and flushes the outbox.
+/// </summary>
+internal sealed class Inbox : IRelayHandler
+{
+    private const string HeldSpace = "held";
+
+    private readonly ProfileContext _context;
+    private readonly Outbox _outbox;
+    private readonly Receipts _receipts;
+    private readonly ContactService _contacts;
+    private readonly IdentityService _identity;
+    private readonly KeyDirectory _directory;
+
+    public Inbox(ProfileContext context, Outbox outbox, Receipts receipts, ContactService contacts, IdentityService identity, KeyDirectory directory)
+    {
+        _context = context;
+        _outbox = outbox;
+        _receipts = receipts;
+        _contacts = contacts;
+        _identity = identity;
+        _directory = directory;
+    }
+
+    /// <summary>Which incoming messages are shown as they arrive.</summary>
+    public DisplayPolicy Policy { get; set; } = DisplayPolicy.AnnounceAll;
+
+    public Task OnFrameAsync(RelayLink link, ServerFrame frame, CancellationToken cancellationToken) =>
+        _context.LockedAsync(() => HandleLockedAsync(link, frame, cancellationToken), cancellationToken);
+
+    public async Task OnConnectedAsync(RelayLink link, CancellationToken cancellationToken)
+    {
+        await _context.LockedAsync(() => ReleaseHeldLockedAsync(link, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var policy = Policy;
+        if (policy.ShowsUnshownOnConnect)
+        {
+            await _context.LockedAsync(() => _receipts.ShowUnshownLockedAsync(link, policy.UnshownScope, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        await _outbox.FlushAsync(link, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task OnDrainedAsync(RelayLink link, CancellationToken cancellationToken) =>
+        link.IsPersistent ? _directory.TryReplenishAsync(cancellationToken) : Task.CompletedTask;
+
+    private async Task HandleLockedAsync(RelayLink link, ServerFrame frame, CancellationToken cancellationToken)
+    {
+        switch (frame.KindCase)
+        {
+            case ServerFrame.KindOneofCase.Deliver:
+                await HandleDeliverLockedAsync(link, frame.Deliver, cancellationToken).ConfigureAwait(false);
+                break;
+            case ServerFrame.KindOneofCase.ContactEvent:
+                await _contacts.ApplyEventLockedAsync(frame.ContactEvent, cancellationToken).ConfigureAwait(false);
+                await link.AckAsync(frame.ContactEvent.MessageId, cancellationToken).ConfigureAwait(false);
+                break;
+            case ServerFrame.KindOneofCase.Presence:
+                if (UserName.TryParse(frame.Presence.Username, out var who))
+                {
+                    _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Presence, Peer = who.Value, Online = frame.Presence.Online });
+                }
+
+                break;
+            case ServerFrame.KindOneofCase.PrekeyStock:
+                // The server says a fetch left our one-time keys low (Parley.Wire relay.proto, PreKeyStock): refill now.
+                await _directory.TryReplenishLockedAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private async Task HandleDeliverLockedAsync(RelayLink link, Deliver deliver, CancellationToken cancellationToken)
+    {
+        if (!MessageId.TryFromBytes(deliver.MessageId.Span, out var id) || !UserName.TryParse(deliver.Sender, out var senderName)
+            || _context.Store.HasMessage(id))
+        {
+            await link.AckAsync(deliver.MessageId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var sender = senderName.Value;
+        var (error, content) = DecryptAndStore(id, sender, deliver.Ciphertext.Span);
+        if (error == SessionError.UntrustedIdentity)
+        {
+            _context.Store.PutSecret(HeldSpace, id.ToString(), deliver.ToByteArray());
+            await _identity.RecordKeyChangeLockedAsync(sender, cancellationToken).ConfigureAwait(false);
+        }
+        else if (error is not (SessionError.None or SessionError.DuplicateMessage))
+        {
+            _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Undecryptable, Peer = sender });
+        }
+
+        await link.AckAsync(deliver.MessageId, cancellationToken).ConfigureAwait(false);
+        if (content is not null)
+        {
+            await ReportLockedAsync(link, sender, id, content, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Decrypts and stores in one transaction: a forged or malformed message changes nothing.</summary>
+    private (SessionError Error, MessageContent? Content) DecryptAndStore(MessageId id, string sender, ReadOnlySpan<byte> ciphertext)
+    {
+        var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, sender);
+        var error = SessionError.None;
+        MessageContent? content = null;
+        var bytes = ciphertext.ToArray();
+        var store = _context.Store;
+        store.InTransaction(() =>
+        {
+            if (!cipher.TryDecrypt(bytes, out var plaintext, out error) || plaintext is null)
+            {
+                return;
+            }
+
+            if (!MessageContent.TryParse(plaintext, out content) || content!.Id != id.ToString())
+            {
+                content = null;
+                error = SessionError.InvalidMessage;
+                return;
+            }
+
+            if (content.Kind == MessageContent.TextKind)
+            {
+                var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(content.SentAtMs, 0, 253402300799999));
+                store.TryAddIncoming(new StoredMessage
+                {
+                    Id = id, Peer = sender, Direction = MessageDirection.Incoming, State = DeliveryState.Delivered, Text = content.Text!, SentAt = sentAt,
+                });
+            }
+            else if (content.Kind == MessageContent.ReceiptKind)
+            {
+                _receipts.ApplyLocked(sender, content);
+            }
+        });
+        return (error, content);
+    }
+
+    private async Task ReportLockedAsync(RelayLink link, string sender, MessageId id, MessageContent content, CancellationToken cancellationToken)
+    {
+        switch (content.Kind)
+        {
+            case MessageContent.TextKind:
+                var display = Policy.For(sender);
+                if (display == IncomingDisplay.Show)
+                {
+                    await _receipts.ShowUnshownLockedAsync(link, sender, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
+                if (display == IncomingDisplay.Announce && _context.Store.GetMessage(id) is { } stored)
+                {
+                    _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Message, Peer = sender, Message = stored });
+                }
+
+                await _receipts.SendLockedAsync(link, sender, Receipts.Delivered, [content.Id], cancellationToken).ConfigureAwait(false);
+                break;
+            case MessageContent.ReceiptKind:
+                var ids = content.Ids!.Select(t => MessageId.TryParse(t, out var i) ? i : default).Where(i => i != default).ToList();
+                _context.Events.Emit(new ClientEvent { Kind = content.Receipt == Receipts.Read ? ClientEventKind.Read : ClientEventKind.Delivered, Peer = sender, MessageIds = ids });
+                break;
+            case MessageContent.TypingKind:
+                _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Typing, Peer = sender, Typing = content.Typing });
+                break;
+        }
+    }
+
+    /// <summary>After a key was trusted again, decrypts the messages that arrived under it.</summary>
+    private async Task ReleaseHeldLockedAsync(RelayLink link, CancellationToken cancellationToken)
+    {
+        var store = _context.Store;
+        foreach (var (tag, raw) in store.ListSecrets(HeldSpace))
+        {
+            Deliver deliver;
+            try
+            {
+                deliver = Deliver.Parser.ParseFrom(raw);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                store.RemoveSecretByTag(HeldSpace, tag);
+                continue;
+            }
+
+            if (store.GetContact(deliver.Sender) is { KeyChanged: true })
+            {
+                continue;
+            }
+
+            store.RemoveSecretByTag(HeldSpace, tag);
+            await HandleDeliverLockedAsync(link, deliver, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Parley.Client.Errors;
+using Parley.Wire;
+using Parley.Wire.Relay;
+
+namespace Parley.Client.Relay;
+
+/// <summary>
+/// One socket's worth of a <see cref="RelayLink"/>: the reading loop, the senders waiting for
+/// verdicts, the queue-empty signal and a pending presence query. A new one is made for every
+/// (re)connection, so nothing of a dead socket leaks into the next.
+/// </summary>
+internal sealed class LinkConnection : IAsyncDisposable
+{
+    private readonly RelayConnection _socket;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<SendResult>> _waiting = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _queueEmpty = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _presenceLock = new(1, 1);
+    private PresenceCollector? _presence;
+
+    public LinkConnection(RelayConnection socket) => _socket = socket;
+
+    /// <summary>Completes when the server said the offline queue is drained; faults when the socket ends first.</summary>
+    public Task QueueEmpty => _queueEmpty.Task;
+
+    /// <summary>The reading loop; completes when the socket closes or <see cref="DisposeAsync"/> runs.</summary>
+    public Task Reading { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Completes (never faults) when the reading loop has ended, however it ended.</summary>
+    public Task Ended => _ended.Task;
+
+    /// <summary>Cancelled when this connection is closing.</summary>
+    public CancellationToken Closing => _closing.Token;
+
+    public void Start(RelayLink link, IRelayHandler handler) => Reading = ReadAsync(link, handler, _closing.Token);
+
+    public async Task<SendResult> SendAndWaitAsync(Send send, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waiter = new TaskCompletionSource<SendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var key = Key(send.MessageId);
+        _waiting[key] = waiter;
+        try
+        {
+            await _socket.SendAsync(new ClientFrame { Send = send }, cancellationToken).ConfigureAwait(false);
+            return await waiter.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new ParleyClientException(ClientErrorKind.ServerUnreachable, e);
+        }
+        finally
+        {
+            _waiting.TryRemove(new KeyValuePair<string, TaskCompletionSource<SendResult>>(key, waiter));
+        }
+    }
+
+    public Task SendAsync(ClientFrame frame, CancellationToken cancellationToken) => _socket.SendAsync(frame, cancellationToken);
+
+    public async Task<IReadOnlyList<Parley.Wire.Presence>> QueryPresenceAsync(IReadOnlyCollection<string> names, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _presenceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var collector = new PresenceCollector();
+            _presence = collector;
+            var query = new PresenceQuery();
+            query.Usernames.AddRange(names);
+            await _socket.SendAsync(new ClientFrame { PresenceQuery = query }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await collector.Done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException e)
+            {
+                throw new ParleyClientException(ClientErrorKind.ServerUnreachable, e);
+            }
+        }
+        finally
+        {
+            _presence = null;
+            _presenceLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Reading.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ParleyClientException or TimeoutException)
+        {
+            // The loop ends by cancellation or because the socket closed; either is the expected end.
+        }
+
+        await _socket.DisposeAsync().ConfigureAwait(false);
+        _closing.Dispose();
+        _presenceLock.Dispose();
+    }
+
+    private async Task ReadAsync(RelayLink link, IRelayHandler handler, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            // Verdicts may come batched from now on (PROTOCOL.md 10.7); single SendResults stay understood.
+            await _socket.SendAsync(new ClientFrame { Capabilities = new Capabilities { SendResultBatch = true } }, cancellationToken).ConfigureAwait(false);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var frame = await _socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    break;
+                }
+
+                await DispatchAsync(link, handler, frame, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            var closed = new ParleyClientException(ClientErrorKind.ServerUnreachable);
+            foreach (var waiter in _waiting.Values)
+            {
+                waiter.TrySetException(closed);
+            }
+
+            _queueEmpty.TrySetException(closed);
+            _presence?.Done.TrySetException(closed);
+            _ = _queueEmpty.Task.Exception; // observed: nobody may be waiting for it
+            _ended.TrySetResult();
+        }
+    }
+
+    private async Task DispatchAsync(RelayLink link, IRelayHandler handler, ServerFrame frame, CancellationToken cancellationToken)
+    {
+        switch (frame.KindCase)
+        {
+            case ServerFrame.KindOneofCase.SendResult:
+                Complete(frame.SendResult);
+                break;
+            case ServerFrame.KindOneofCase.SendResultBatch:
+                CompleteBatch(frame.SendResultBatch);
+                break;
+            case ServerFrame.KindOneofCase.Pong:
+                break;
+            case ServerFrame.KindOneofCase.PresenceQueryDone:
+                _presence?.Done.TrySetResult(_presence.Seen);
+                break;
+            case ServerFrame.KindOneofCase.QueueEmpty:
+                _queueEmpty.TrySetResult();
+                await handler.OnFrameAsync(link, frame, cancellationToken).ConfigureAwait(false);
+                break;
+            case ServerFrame.KindOneofCase.Presence:
+                _presence?.Seen.Add(frame.Presence);
+                await handler.OnFrameAsync(link, frame, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await handler.OnFrameAsync(link, frame, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void Complete(SendResult result)
+    {
+        if (_waiting.TryRemove(Key(result.MessageId), out var waiter))
+        {
+            waiter.TrySetResult(result);
+        }
+    }
+
+    /// <summary>A batch is one SendResult per id: first the accepted ids, then the others (PROTOCOL.md 10.7).</summary>
+    private void CompleteBatch(SendResultBatch batch)
+    {
+        var accepted = batch.AcceptedIds.Span;
+        if (!MessageIdList.IsValid(accepted, allowEmpty: true))
+        {
+            throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+        }
+
+        for (var i = 0; i < MessageIdList.Count(accepted); i++)
+        {
+            Complete(new SendResult { MessageId = ByteString.CopyFrom(MessageIdList.At(accepted, i)), Status = SendStatus.Accepted });
+        }
+
+        foreach (var result in batch.Others)
+        {
+            Complete(result);
+        }
+    }
+
+    private static string Key(ByteString id) => Convert.ToHexString(id.Span);
+
+    private sealed class PresenceCollector
+    {
+        public List<Parley.Wire.Presence> Seen { get; } = [];
+
+        public TaskCompletionSource<IReadOnlyList<Parley.Wire.Presence>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

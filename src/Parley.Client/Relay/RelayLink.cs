@@ -1,0 +1,407 @@
+using Google.Protobuf;
+using Parley.Client.Errors;
+using Parley.Wire;
+
+namespace Parley.Client.Relay;
+
+/// <summary>
+/// The one relay connection of a profile and its whole lifecycle: it owns the WebSocket and its
+/// reading loop, sends and waits for the server's verdicts, acknowledges what the inbox stored, and —
+/// when <see cref="Start"/>ed — stays connected, reconnecting with jittered exponential backoff
+/// (<see cref="ReconnectBackoff"/>) after network loss or a server restart. After every connection
+/// the <see cref="IRelayHandler"/> flushes the outbox; every incoming frame goes to it in order.
+/// <para>
+/// Two ways to use it: a one-shot command calls <see cref="ConnectAsync"/>, does its work, and
+/// disposes it; a long-running process (the daemon) calls <see cref="Start"/> once and listens to
+/// <see cref="StateChanged"/> and the profile's events until it disposes the link.
+/// </para>
+/// </summary>
+public sealed class RelayLink : IAsyncDisposable
+{
+    private readonly IRelayConnector _connector;
+    private readonly IRelayHandler _handler;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly object _stateLock = new();
+    private LinkConnection? _current;
+    private Task _runner = Task.CompletedTask;
+    private RelayLinkState _state = RelayLinkState.Disconnected;
+
+    /// <summary>Creates a link; nothing connects until <see cref="ConnectAsync"/> or <see cref="Start"/>.</summary>
+    /// <param name="connector">Opens sockets.</param>
+    /// <param name="handler">Handles incoming frames and (re)connections.</param>
+    /// <param name="requestTimeout">How long to wait for a verdict or a presence answer.</param>
+    /// <param name="backoff">The reconnect policy of a started link.</param>
+    /// <param name="time">The clock (a fake one in tests).</param>
+    public RelayLink(IRelayConnector connector, IRelayHandler handler, TimeSpan requestTimeout, ReconnectBackoff backoff, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(backoff);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
+        _connector = connector;
+        _handler = handler;
+        RequestTimeout = requestTimeout;
+        Backoff = backoff;
+        _time = time;
+    }
+
+    /// <summary>Raised (from the link's own tasks) whenever <see cref="State"/> changes.</summary>
+    public event Action<RelayLinkState>? StateChanged;
+
+    /// <summary>
+    /// Raised when a connection's reading loop ended with an unexpected exception (a bug or a
+    /// damaged store, not a network failure). A persistent link reconnects after it all the same.
+    /// </summary>
+    public event Action<Exception>? Faulted;
+
+    /// <summary>The current state.</summary>
+    public RelayLinkState State
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="Start"/> was called: the link reconnects by itself.</summary>
+    public bool IsPersistent { get; private set; }
+
+    /// <summary>How long to wait for a verdict or a presence answer.</summary>
+    public TimeSpan RequestTimeout { get; }
+
+    /// <summary>The reconnect policy.</summary>
+    public ReconnectBackoff Backoff { get; }
+
+    /// <summary>
+    /// Connects once if not connected, and returns after the handler's
+    /// <see cref="IRelayHandler.OnConnectedAsync"/> ran (the outbox is flushed). A persistent link
+    /// never connects from here: while it is between attempts this throws at once, so callers can say
+    /// "queued, sent when the connection is back".
+    /// </summary>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="ParleyClientException"><see cref="ClientErrorKind.ServerUnreachable"/> and the connector's failures.</exception>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(State == RelayLinkState.Closed, this);
+        if (IsPersistent)
+        {
+            _ = Require();
+            return;
+        }
+
+        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_current is { Reading.IsCompleted: false })
+            {
+                return;
+            }
+
+            await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Makes the link persistent: it connects in the background and reconnects with backoff whenever
+    /// the connection is lost, until disposed. A connection already open (from <see cref="ConnectAsync"/>)
+    /// is adopted as it is, not replaced: nothing queued on it is dropped or delivered twice.
+    /// Calling it again does nothing.
+    /// </summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(State == RelayLinkState.Closed, this);
+        lock (_stateLock)
+        {
+            if (IsPersistent)
+            {
+                return;
+            }
+
+            IsPersistent = true;
+        }
+
+        _runner = RunAsync(_stop.Token);
+    }
+
+    /// <summary>Completes when the server has sent everything queued for us on the current connection.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>A task that faults with <see cref="ClientErrorKind.ServerUnreachable"/> if the connection ends first.</returns>
+    public async Task WhenDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Require().QueueEmpty.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new ParleyClientException(ClientErrorKind.ServerUnreachable, e);
+        }
+    }
+
+    /// <summary>Completes when the current connection ends (immediately when there is none).</summary>
+    public Task Disconnected => _current?.Ended ?? Task.CompletedTask;
+
+    /// <summary>Sends an envelope and waits for the server's verdict (at most <see cref="RequestTimeout"/>).</summary>
+    /// <param name="send">The envelope.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>The verdict.</returns>
+    /// <exception cref="ParleyClientException"><see cref="ClientErrorKind.ServerUnreachable"/> when not connected or no verdict came.</exception>
+    public Task<SendResult> SendAsync(Send send, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        return Require().SendAndWaitAsync(send, RequestTimeout, cancellationToken);
+    }
+
+    /// <summary>Sends an envelope without waiting for its verdict (typing notices, receipts from the reading loop).</summary>
+    /// <param name="send">The envelope.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the frame is written.</returns>
+    public Task SendAndForgetAsync(Send send, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        return Require().SendAsync(new ClientFrame { Send = send }, cancellationToken);
+    }
+
+    /// <summary>Acknowledges a stored delivery or contact event: the server deletes it from our queue.</summary>
+    /// <param name="messageId">The id of the delivered frame.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the ack is written.</returns>
+    public Task AckAsync(ByteString messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        return Require().SendAsync(new ClientFrame { Ack = new Ack { MessageId = messageId } }, cancellationToken);
+    }
+
+    /// <summary>Asks which of <paramref name="names"/> (all contacts when empty) are online now.</summary>
+    /// <param name="names">Contacts to ask about, or none for all.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The presence of each contact the server answered for.</returns>
+    public Task<IReadOnlyList<Parley.Wire.Presence>> QueryPresenceAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return Require().QueryPresenceAsync(names, RequestTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Drops the current socket (a persistent link then reconnects after its backoff). For tests and
+    /// for "the network changed" signals.
+    /// </summary>
+    /// <returns>A task that completes when the socket is closed.</returns>
+    public async Task DropConnectionAsync()
+    {
+        var current = _current;
+        if (current is not null)
+        {
+            await current.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (State == RelayLinkState.Closed)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _connectLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await Quietly(_runner).ConfigureAwait(false);
+            if (_current is { } current)
+            {
+                await current.DisposeAsync().ConfigureAwait(false);
+                _current = null;
+            }
+        }
+        finally
+        {
+            SetState(RelayLinkState.Closed);
+            _connectLock.Release();
+        }
+    }
+
+    private LinkConnection Require() => Live() ?? throw new ParleyClientException(ClientErrorKind.ServerUnreachable);
+
+    /// <summary>The current connection if it is open and its connect step ran; otherwise null.</summary>
+    private LinkConnection? Live() =>
+        _current is { Reading.IsCompleted: false } current && State == RelayLinkState.Connected ? current : null;
+
+    /// <summary>Opens a socket, starts reading and runs the handler's connect step (caller holds the connect lock).</summary>
+    private async Task<LinkConnection> ConnectOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_current is { } old)
+        {
+            await old.DisposeAsync().ConfigureAwait(false);
+            _current = null;
+        }
+
+        SetState(RelayLinkState.Connecting);
+        LinkConnection connection;
+        try
+        {
+            connection = new LinkConnection(await _connector.ConnectAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            SetState(RelayLinkState.Disconnected);
+            throw;
+        }
+
+        _current = connection;
+        connection.Start(this, _handler);
+        SetState(RelayLinkState.Connected);
+        _ = AfterDrainAsync(connection);
+        _ = ReportEndAsync(connection);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closing);
+        try
+        {
+            await _handler.OnConnectedAsync(this, linked.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return connection;
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        await Task.Yield();
+        while (!stop.IsCancellationRequested)
+        {
+            LinkConnection? connection = null;
+            await _connectLock.WaitAsync(stop).ConfigureAwait(false);
+            try
+            {
+                connection = Live() ?? await ConnectOnceAsync(stop).ConfigureAwait(false);
+                Backoff.Reset();
+            }
+            catch (Exception e) when (IsRetryable(e, stop))
+            {
+                // Counted by the backoff below; the state already says Disconnected.
+            }
+            finally
+            {
+                _connectLock.Release();
+            }
+
+            if (connection is not null)
+            {
+                try
+                {
+                    // However it ended (ReportEndAsync reports faults); disposing stops waiting at once,
+                    // because DisposeAsync closes the connection only after this loop has returned.
+                    await connection.Ended.WaitAsync(stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(Backoff.NextDelay(), _time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool IsRetryable(Exception e, CancellationToken stop) => e switch
+    {
+        OperationCanceledException => !stop.IsCancellationRequested,
+        ParleyClientException p => p.Kind is ClientErrorKind.ServerUnreachable or ClientErrorKind.Refused or ClientErrorKind.ProtocolViolation,
+        IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    private async Task AfterDrainAsync(LinkConnection connection)
+    {
+        try
+        {
+            await connection.QueueEmpty.ConfigureAwait(false);
+            await _handler.OnDrainedAsync(this, connection.Closing).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ParleyClientException or OperationCanceledException)
+        {
+            // The connection ended first, or the top-up failed: both are retried on the next connection.
+        }
+    }
+
+    private async Task ReportEndAsync(LinkConnection connection)
+    {
+        try
+        {
+            await connection.Reading.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ParleyClientException or IOException)
+        {
+            // A connection ending is the normal way a reading loop stops.
+        }
+        catch (Exception e)
+        {
+            Faulted?.Invoke(e);
+        }
+
+        lock (_stateLock)
+        {
+            if (!ReferenceEquals(_current, connection) || _state != RelayLinkState.Connected)
+            {
+                return;
+            }
+        }
+
+        SetState(RelayLinkState.Disconnected);
+    }
+
+    private void SetState(RelayLinkState state)
+    {
+        lock (_stateLock)
+        {
+            if (_state == state || _state == RelayLinkState.Closed)
+            {
+                return;
+            }
+
+            _state = state;
+        }
+
+        StateChanged?.Invoke(state);
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ParleyClientException or IOException)
+        {
+            // A connection ending is the normal way a reading loop stops.
+        }
+    }
+}
