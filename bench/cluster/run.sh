@@ -41,7 +41,7 @@ nodeports=(); nodepids=()
 for i in $(seq 1 "$NODES"); do
   port=$(free_port); data="$root/node$i"; mkdir -m 700 "$data"; cp "$secret" "$data/server-secret.key"
   dotnet src/Parley.Server/bin/Release/net10.0/parley-server.dll --http --data "$data" --urls "http://127.0.0.1:$port" \
-    --Storage:Provider postgres --Storage:ConnectionString "$conn" --Cluster:Redis "127.0.0.1:$redisport" \
+    --Metrics:Urls "http://127.0.0.1:$(free_port)" --Storage:Provider postgres --Storage:ConnectionString "$conn" --Cluster:Redis "127.0.0.1:$redisport" \
     --Relay:SendRatePerSecond 1000000 --Relay:SendBurst 1000000 --Relay:QueueCapPerRecipient 1000000 \
     --Accounts:MinArgon2MemoryKiB 8 --Accounts:MinArgon2Iterations 1 --Accounts:PowDifficulty 1 \
     --Accounts:AuthRequestsPerAddressPerMinute 1000000 --Accounts:RegistrationsPerMinuteThreshold 1000000 \

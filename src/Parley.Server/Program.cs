@@ -5,35 +5,47 @@ using Parley.Server.Cluster;
 using Parley.Server.Files;
 using Parley.Server.Hosting;
 using Parley.Server.Keys;
-using Parley.Server.Metrics;
 using Parley.Server.Relay;
 using Parley.Server.Storage;
 
-// Admin commands (fingerprint, users add, invites create) run and exit without serving.
-if (AdminCommands.IsAdminCommand(args))
+// The command line: without a command, ServeAsync below; admin commands (fingerprint, users add,
+// invites create, stats) run and exit without serving. `parley-server --help` lists them.
+return await ServerCommandLine.RunAsync(args, ServeAsync).ConfigureAwait(false);
+
+static async Task<int> ServeAsync(string[] configuration)
 {
-    return await AdminCommands.RunAsync(args).ConfigureAwait(false);
+    WebApplication app;
+    try
+    {
+        var builder = ParleyHost.CreateBuilder(configuration);
+        builder.Services.AddStorage();
+        builder.Services.AddTokenAuthentication();
+        builder.Services.AddAccounts();
+        builder.Services.AddKeys();
+        builder.Services.AddRelay();
+        builder.Services.AddCluster(builder.Configuration);
+        builder.Services.AddFiles();
+
+        app = builder.Build();
+        app.UseParleyPipeline();
+        app.MapHealth();
+        app.MapParleyOpenApi();
+        app.MapAccounts();
+        app.MapKeys();
+        app.MapRelay();
+        app.MapFiles();
+        app.CheckConfiguration(serving: true);
+        await app.StartAsync().ConfigureAwait(false);
+    }
+    catch (Exception exception) when (StartupFailure.Describe(exception) is not null)
+    {
+        // A bad configuration value or a busy port: one sentence and an exit code, no stack trace.
+        return StartupFailure.Report(exception);
+    }
+    await app.WaitForShutdownAsync().ConfigureAwait(false);
+    await app.DisposeAsync().ConfigureAwait(false);
+    return 0;
 }
-
-var builder = ParleyHost.CreateBuilder(args);
-builder.Services.AddStorage();
-builder.Services.AddTokenAuthentication();
-builder.Services.AddAccounts();
-builder.Services.AddKeys();
-builder.Services.AddRelay();
-builder.Services.AddCluster(builder.Configuration);
-builder.Services.AddFiles();
-
-var app = builder.Build();
-app.UseParleyPipeline();
-app.MapHealth();
-app.MapAccounts();
-app.MapKeys();
-app.MapRelay();
-app.MapParleyMetrics();
-app.MapFiles();
-await app.RunAsync().ConfigureAwait(false);
-return 0;
 
 /// <summary>The entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

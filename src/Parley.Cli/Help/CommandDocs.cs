@@ -75,7 +75,7 @@ internal static class CommandDocs
                 ("parley send bob -- -5 degrees tonight", "Send text that starts with '-'."),
                 ("fortune | parley send bob -", "Send standard input."),
             ]),
-        ["receive"] = new(["Connects, receives everything queued for you, prints it, and exits (or keeps listening for --wait seconds). Messages are stored in the local history."], Online, [("parley receive --wait 30 --json", "Receive for 30 seconds as JSON lines.")]),
+        ["receive"] = new(["Connects, receives everything queued for you, prints it, and exits (or keeps listening for --wait seconds). Messages are stored in the local history.", "With --json each message is {\"type\": \"message\", \"id\", \"from\" or \"to\", \"direction\", \"text\", \"sentAt\", \"state\"}; a file message adds \"file\": {\"id\", \"name\", \"size\", \"type\"} (fetch it with 'parley file get' and the message id)."], Online, [("parley receive --wait 30 --json", "Receive for 30 seconds as JSON lines.")]),
         ["chat"] = new(
             [
                 "A live conversation. The line you type stays at the bottom; incoming messages, receipts and typing notices appear above it. Left/Right/Home/End move the cursor, Up/Down recall earlier lines, Ctrl-D or /quit leaves.",

@@ -91,7 +91,7 @@ internal sealed class EventPrinter
         if (_output.IsJson)
         {
             var incoming = m.Direction == MessageDirection.Incoming;
-            CliOutput.JsonLine(new JsonObject
+            var json = new JsonObject
             {
                 ["type"] = "message",
                 ["id"] = m.Id.ToString(),
@@ -100,7 +100,14 @@ internal sealed class EventPrinter
                 ["text"] = text,
                 ["sentAt"] = m.SentAt.ToString("O", CultureInfo.InvariantCulture),
                 ["state"] = m.State.ToString().ToLowerInvariant(),
-            });
+            };
+            if (Parley.Client.Transfers.FileMessageText.Describe(m.Text) is { } file)
+            {
+                // Structured fields for scripts; 'parley file get' takes the message id above.
+                json["file"] = new JsonObject { ["id"] = file.BlobId, ["name"] = file.Name, ["size"] = file.Size, ["type"] = file.ContentType };
+            }
+
+            CliOutput.JsonLine(json);
             return;
         }
 

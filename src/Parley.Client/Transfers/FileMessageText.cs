@@ -55,6 +55,25 @@ public static class FileMessageText
         }
     }
 
+    /// <summary>
+    /// The displayable fields of a file message (never its key or digest), or null for a text
+    /// message or a malformed pointer: what scripts get as structured fields under <c>--json</c>.
+    /// </summary>
+    /// <param name="text">The message text.</param>
+    public static FileSummary? Describe(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!TryParse(text, out FilePointer? file))
+        {
+            return null;
+        }
+
+        using (file)
+        {
+            return new FileSummary(file.BlobId, FileNameSanitizer.Sanitize(file.Name), file.Size, file.ContentType);
+        }
+    }
+
     /// <summary>A size for people: bytes, KiB, MiB or GiB with one decimal.</summary>
     public static string FormatSize(long bytes) => bytes switch
     {
@@ -64,3 +83,10 @@ public static class FileMessageText
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB"),
     };
 }
+
+/// <summary>What a file message tells a reader about its file (nothing that decrypts it).</summary>
+/// <param name="BlobId">The server's id of the encrypted blob.</param>
+/// <param name="Name">The sender's file name, sanitized (safe to show and to use as a file name).</param>
+/// <param name="Size">Plaintext size in bytes.</param>
+/// <param name="ContentType">The sender's media type (untrusted display text).</param>
+public sealed record FileSummary(string BlobId, string Name, long Size, string ContentType);

@@ -1,3 +1,4 @@
+using Parley.Server.Hosting;
 using Parley.Server.Storage;
 using Parley.Server.Throttling;
 
@@ -9,7 +10,7 @@ public static class AccountsExtensions
     /// <summary>Adds account storage, services, schema and the expiry sweeper.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName);
+        services.AddValidatedOptions<AccountOptions>(AccountOptions.SectionName);
         services.AddSingleton<IMigrationSource, AccountMigrations>();
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddSingleton<LoginChallengeStore>();

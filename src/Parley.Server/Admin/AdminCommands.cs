@@ -1,79 +1,95 @@
 using System.Buffers.Text;
-using System.Globalization;
+using System.CommandLine;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Parley.Crypto.Auth;
 using Parley.Server.Accounts;
 using Parley.Server.Authentication;
-using Parley.Server.Keys;
 using Parley.Server.Hosting;
+using Parley.Server.Keys;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Admin;
 
 /// <summary>
-/// The administrator's sub-commands of <c>parley-server</c>: <c>fingerprint</c>,
-/// <c>users add NAME [--password-stdin]</c>, <c>invites create [--count N] [--days D]</c>. They read
-/// the same configuration as the server (so <c>--data</c> and <c>PARLEY_Storage__…</c> apply), apply
-/// migrations, and exit without listening.
+/// The administrator's commands of <c>parley-server</c>: <c>fingerprint</c>, <c>users add NAME</c>,
+/// <c>invites create</c>. They read the same configuration as the server (so <c>--data</c> and
+/// <c>PARLEY_Storage__…</c> apply), apply migrations, and exit without listening.
 /// </summary>
 public static class AdminCommands
 {
-    private const string Usage =
-        "usage: parley-server fingerprint [--data DIR]\n" +
-        "       parley-server users add NAME [--password-stdin] [--data DIR]\n" +
-        "       parley-server invites create [--count N] [--days D] [--data DIR]";
+    /// <summary>Most invites one <c>invites create</c> makes.</summary>
+    public const int MaxInviteCount = 1000;
 
-    /// <summary>True when the first argument names an admin command.</summary>
-    public static bool IsAdminCommand(string[] args) =>
-        args is { Length: > 0 } && args[0] is "fingerprint" or "users" or "invites" or "stats";
+    /// <summary>Longest invite validity in days.</summary>
+    public const int MaxInviteDays = 365;
 
-    /// <summary>Runs the command; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary><c>fingerprint</c>.</summary>
+    public static Command Fingerprint()
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var command = args[0];
-        var rest = args[1..].ToList();
-        if (command == "stats")
+        var command = new Command("fingerprint",
+            "Print the TLS certificate fingerprint (SHA256:…) that clients pin with --trust-server; creates the self-signed certificate if there is none yet.");
+        command.SetAction((parse, _) => RunAsync(parse, migrate: false, services =>
         {
-            return await Relay.StatsCommand.RunAsync(rest).ConfigureAwait(false);
-        }
+            Console.Out.WriteLine(services.GetRequiredService<ServerCertificate>().Fingerprint);
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
 
-        var sub = command != "fingerprint" && rest.Count > 0 ? rest[0] : null;
-        if (sub is not null)
-        {
-            rest.RemoveAt(0);
-        }
-        string? name = null;
-        if (command == "users" && rest.Count > 0 && !rest[0].StartsWith('-'))
-        {
-            name = rest[0];
-            rest.RemoveAt(0);
-        }
-        var passwordStdin = rest.Remove("--password-stdin");
-        var count = TakeInt(rest, "--count", 1);
-        var days = TakeInt(rest, "--days", 7);
+    /// <summary><c>users add NAME [--password-stdin]</c>.</summary>
+    public static Command Users()
+    {
+        var name = new Argument<string>("NAME") { Description = "The username: 3-32 characters of a-z, 0-9, '_', '.', '-'." };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input instead of asking." };
+        var add = new Command("add", "Create an account (also when registration is closed or by invitation); asks for its password.") { name, passwordStdin };
+        add.SetAction((parse, _) => RunAsync(parse, migrate: true,
+            services => AddUserAsync(services, parse.GetValue(name)!, parse.GetValue(passwordStdin))));
+        return new Command("users", "Manage accounts.") { add };
+    }
 
-        var builder = ParleyHost.CreateBuilder([.. rest]);
-        builder.Services.AddStorage();
-        builder.Services.AddTokenAuthentication();
-        builder.Services.AddAccounts();
-        builder.Services.AddKeys();
-        await using var app = builder.Build();
-        switch (command, sub)
+    /// <summary><c>invites create [--count N] [--days D]</c>.</summary>
+    public static Command Invites()
+    {
+        var count = new Option<int>("--count") { Description = "How many invite codes to create (1-" + MaxInviteCount + ").", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var days = new Option<int>("--days") { Description = "Days each code stays valid (1-" + MaxInviteDays + ").", DefaultValueFactory = _ => 7, HelpName = "D" };
+        count.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), MaxInviteCount, "--count"));
+        days.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), MaxInviteDays, "--days"));
+        var create = new Command("create", "Print new single-use invite codes, one per line (for Accounts:RegistrationPolicy=Invite).") { count, days };
+        create.SetAction((parse, _) => RunAsync(parse, migrate: true,
+            services => CreateInvitesAsync(services, parse.GetValue(count), parse.GetValue(days))));
+        return new Command("invites", "Manage invite codes.") { create };
+    }
+
+    private static void Range(System.CommandLine.Parsing.OptionResult result, int value, int max, string name)
+    {
+        if (value < 1 || value > max)
         {
-            case ("fingerprint", null):
-                Console.Out.WriteLine(app.Services.GetRequiredService<ServerCertificate>().Fingerprint);
-                return 0;
-            case ("users", "add") when name is not null:
-                await MigrateAsync(app).ConfigureAwait(false);
-                return await AddUserAsync(app.Services, name, passwordStdin).ConfigureAwait(false);
-            case ("invites", "create") when count is >= 1 and <= 1000 && days is >= 1 and <= 365:
-                await MigrateAsync(app).ConfigureAwait(false);
-                return await CreateInvitesAsync(app.Services, count, days).ConfigureAwait(false);
-            default:
-                await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
-                return 2;
+            result.AddError(name + " must be between 1 and " + max + ".");
+        }
+    }
+
+    /// <summary>Builds the admin host on the command's configuration, runs <paramref name="body"/>, reports start-up failures.</summary>
+    private static async Task<int> RunAsync(ParseResult parse, bool migrate, Func<IServiceProvider, Task<int>> body)
+    {
+        try
+        {
+            var builder = ParleyHost.CreateBuilder(ServerCommandLine.Configuration(parse));
+            builder.Services.AddStorage();
+            builder.Services.AddTokenAuthentication();
+            builder.Services.AddAccounts();
+            builder.Services.AddKeys();
+            await using var app = builder.Build();
+            app.CheckConfiguration(serving: false);
+            if (migrate)
+            {
+                await app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            return await body(app.Services).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (StartupFailure.Describe(exception) is not null)
+        {
+            return StartupFailure.Report(exception);
         }
     }
 
@@ -81,14 +97,14 @@ public static class AdminCommands
     {
         if (!Usernames.TryNormalize(name, out var username))
         {
-            await Console.Error.WriteLineAsync("Username must be 3-32 characters of a-z, 0-9, '_', '.', '-'.").ConfigureAwait(false);
-            return 2;
+            await Console.Error.WriteLineAsync("parley-server: Username must be 3-32 characters of a-z, 0-9, '_', '.', '-'.").ConfigureAwait(false);
+            return ServerCommandLine.UsageExitCode;
         }
         var password = passwordStdin ? Console.In.ReadLine() : PasswordPrompt.Read("Password for " + username + ": ");
         if (string.IsNullOrEmpty(password))
         {
-            await Console.Error.WriteLineAsync("An empty password is not allowed.").ConfigureAwait(false);
-            return 2;
+            await Console.Error.WriteLineAsync("parley-server: An empty password is not allowed.").ConfigureAwait(false);
+            return ServerCommandLine.UsageExitCode;
         }
         var options = services.GetRequiredService<IOptions<AccountOptions>>().Value;
         var argon = new Argon2Parameters(
@@ -99,7 +115,7 @@ public static class AdminCommands
             .CreateByAdminAsync(username, credentials, CancellationToken.None).ConfigureAwait(false);
         if (!created)
         {
-            await Console.Error.WriteLineAsync("That username is taken.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("parley-server: That username is taken.").ConfigureAwait(false);
             return 1;
         }
         Console.Out.WriteLine("Created account " + username);
@@ -117,20 +133,5 @@ public static class AdminCommands
             Console.Out.WriteLine(code);
         }
         return 0;
-    }
-
-    private static Task<int> MigrateAsync(WebApplication app) =>
-        app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
-
-    private static int TakeInt(List<string> args, string option, int fallback)
-    {
-        var index = args.IndexOf(option);
-        if (index < 0 || index + 1 >= args.Count)
-        {
-            return fallback;
-        }
-        var ok = int.TryParse(args[index + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value);
-        args.RemoveRange(index, 2);
-        return ok ? value : -1;
     }
 }

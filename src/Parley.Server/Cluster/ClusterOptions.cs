@@ -1,10 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Parley.Server.Cluster;
 
 /// <summary>
 /// Cross-node operation, bound from the <c>Cluster</c> section. Setting <see cref="Redis"/> turns it
 /// on; storage must then be PostgreSQL (the only durable queue, shared by every node).
 /// </summary>
-public sealed class ClusterOptions
+public sealed class ClusterOptions : IValidatableObject
 {
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Cluster";
@@ -36,11 +38,20 @@ public sealed class ClusterOptions
     /// <summary>True when cross-node operation is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Redis);
 
-    /// <summary>Throws when a period is out of range; called once at start-up.</summary>
-    public void Validate()
+    /// <summary>The periods' rules, checked at start-up (one sentence each, naming the key).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(SweepInterval, MinSweepInterval);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OnlineTtl, SweepInterval);
-        ArgumentOutOfRangeException.ThrowIfLessThan(DepthResyncInterval, SweepInterval);
+        if (SweepInterval < MinSweepInterval)
+        {
+            yield return new ValidationResult("must be at least " + MinSweepInterval + ".", [nameof(SweepInterval)]);
+        }
+        if (OnlineTtl <= SweepInterval)
+        {
+            yield return new ValidationResult("must be longer than Cluster:SweepInterval.", [nameof(OnlineTtl)]);
+        }
+        if (DepthResyncInterval < SweepInterval)
+        {
+            yield return new ValidationResult("must be at least Cluster:SweepInterval.", [nameof(DepthResyncInterval)]);
+        }
     }
 }

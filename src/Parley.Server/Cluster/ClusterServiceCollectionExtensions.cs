@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Parley.Server.Hosting;
 using Parley.Server.Relay;
 using Parley.Server.Storage;
 
@@ -14,8 +15,7 @@ public static class ClusterServiceCollectionExtensions
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName)
-            .Validate(o => { o.Validate(); return true; });
+        services.AddValidatedOptions<ClusterOptions>(ClusterOptions.SectionName);
         var options = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         if (!options.Enabled)
         {
@@ -37,7 +37,7 @@ public static class ClusterServiceCollectionExtensions
         {
             if (database.Kind != DatabaseKind.Postgres)
             {
-                throw new InvalidOperationException(
+                throw new ServerConfigurationException(
                     "Cluster:Redis needs Storage:Provider=postgres: every node must share one PostgreSQL queue.");
             }
 

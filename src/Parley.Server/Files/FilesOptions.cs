@@ -1,10 +1,12 @@
+using Parley.Server.Hosting;
+using System.ComponentModel.DataAnnotations;
 namespace Parley.Server.Files;
 
 /// <summary>
 /// Limits and locations of the file feature, bound from the <c>Parley:Files</c> configuration section.
 /// Every limit has a named default here so tests can assert at the limit and one past it.
 /// </summary>
-public sealed class FilesOptions
+public sealed class FilesOptions : IValidatableObject
 {
     /// <summary>Configuration section the options are bound from.</summary>
     public const string SectionName = "Parley:Files";
@@ -25,18 +27,23 @@ public sealed class FilesOptions
     public static readonly TimeSpan DefaultCleanupInterval = TimeSpan.FromMinutes(10);
 
     /// <summary>Largest blob (declared Upload-Length) accepted.</summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = OptionRules.Between)]
     public long MaxBlobBytes { get; set; } = DefaultMaxBlobBytes;
 
     /// <summary>Per-account quota over the declared lengths of all the account's live blobs.</summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = OptionRules.Between)]
     public long QuotaBytesPerAccount { get; set; } = DefaultQuotaBytesPerAccount;
 
     /// <summary>How long a complete blob stays downloadable.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan BlobTtl { get; set; } = DefaultBlobTtl;
 
     /// <summary>How long an unfinished upload survives without progress before it is removed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan PartialUploadTtl { get; set; } = DefaultPartialUploadTtl;
 
     /// <summary>How often the background clean-up runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan CleanupInterval { get; set; } = DefaultCleanupInterval;
 
     /// <summary>
@@ -50,14 +57,21 @@ public sealed class FilesOptions
     /// </summary>
     public S3.S3BlobOptions S3 { get; set; } = new();
 
-    /// <summary>Throws when a limit is out of range; called once at start-up.</summary>
-    public void Validate()
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBlobBytes);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(QuotaBytesPerAccount);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BlobTtl, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PartialUploadTtl, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CleanupInterval, TimeSpan.Zero);
-        S3.Validate();
+        string? problem = null;
+        try
+        {
+            S3.Validate();
+        }
+        catch (InvalidOperationException exception)
+        {
+            problem = exception.Message; // names its own keys (Parley:Files:S3:…)
+        }
+        if (problem is not null)
+        {
+            yield return new ValidationResult(problem);
+        }
     }
 }

@@ -13,8 +13,7 @@ public static class FilesServiceCollectionExtensions
     /// <summary>Adds options, stores, the service, migrations and the clean-up service.</summary>
     public static IServiceCollection AddFiles(this IServiceCollection services)
     {
-        services.AddOptions<FilesOptions>().BindConfiguration(FilesOptions.SectionName)
-            .Validate(o => { o.Validate(); return true; });
+        services.AddValidatedOptions<FilesOptions>(FilesOptions.SectionName);
         services.AddSingleton<IMigrationSource, FilesMigrations>();
         services.AddSingleton<IFileStore, SqlFileStore>();
         services.AddSingleton<IBlobStore>(provider =>

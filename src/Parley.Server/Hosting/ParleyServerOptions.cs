@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Parley.Server.Hosting;
 
 /// <summary>Configuration section <c>Parley</c>: where the server keeps its data and how it listens.</summary>
@@ -16,7 +18,14 @@ public sealed class ParleyServerOptions
     public const string DefaultHttpUrl = "http://127.0.0.1:8080";
 
     /// <summary>The data directory (database, certificate, server secret); <c>--data DIR</c>.</summary>
+    [Required(ErrorMessage = OptionRules.Required)]
     public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    /// <summary>
+    /// The public addresses, separated by ';' (<c>--urls</c>); default <see cref="DefaultHttpsUrl"/>, or
+    /// <see cref="DefaultHttpUrl"/> with <see cref="Http"/>.
+    /// </summary>
+    public string? Urls { get; set; }
 
     /// <summary>Serve plain HTTP instead of HTTPS (only behind a TLS-terminating proxy); <c>--http</c>.</summary>
     public bool Http { get; set; }

@@ -19,7 +19,7 @@ public static class KeysExtensions
     /// <summary>Adds the key store, service, limits and schema.</summary>
     public static IServiceCollection AddKeys(this IServiceCollection services)
     {
-        services.AddOptions<KeyOptions>().BindConfiguration(KeyOptions.SectionName);
+        services.AddValidatedOptions<KeyOptions>(KeyOptions.SectionName);
         services.AddSingleton<IMigrationSource, KeyMigrations>();
         services.AddSingleton<IKeyStore, SqlKeyStore>();
         services.AddThrottling();

@@ -1,61 +1,67 @@
-using Microsoft.AspNetCore.Routing;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Parley.Server.Hosting;
 using Prometheus;
 
 namespace Parley.Server.Metrics;
 
-/// <summary>Registration of the metrics, the request-counting middleware and <c>GET /metrics</c>.</summary>
+/// <summary>
+/// Registration of the metrics, the HTTP request metrics (prometheus-net.AspNetCore: counts,
+/// durations and requests in progress by method, status and route pattern — never the raw path,
+/// which can carry a username) and <c>GET /metrics</c> on the metrics listener only.
+/// </summary>
 public static class MetricsExtensions
 {
-    /// <summary>Adds <see cref="ParleyMetrics"/>.</summary>
+    /// <summary>Adds <see cref="ParleyMetrics"/> and the validated <see cref="MetricsOptions"/>.</summary>
     public static IServiceCollection AddParleyMetrics(this IServiceCollection services)
     {
+        services.AddValidatedOptions<MetricsOptions>(MetricsOptions.SectionName);
         services.AddSingleton<ParleyMetrics>();
         return services;
     }
 
-    private const string RouteItemKey = "Parley.Metrics.Route";
-
     /// <summary>
-    /// Counts every request by method, route pattern (not the raw path) and final status. Call first
-    /// in the pipeline (outside the exception handler) and <see cref="UseRouteCapture"/> after routing.
+    /// Answers every request that arrived on the metrics listener: <c>GET /metrics</c> (with the bearer
+    /// token when one is configured), 404 for anything else. Requests on the public addresses pass
+    /// through, and nothing there maps <c>/metrics</c>. Call first in the pipeline.
     /// </summary>
-    public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app)
+    public static IApplicationBuilder UseMetricsListener(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var metrics = app.ApplicationServices.GetRequiredService<ParleyMetrics>();
-        return app.Use(async (context, next) =>
+        var registry = app.ApplicationServices.GetRequiredService<ParleyMetrics>().Registry;
+        var token = app.ApplicationServices.GetRequiredService<IOptions<MetricsOptions>>().Value.BearerToken;
+        var expected = token is { Length: > 0 } ? Encoding.UTF8.GetBytes("Bearer " + token) : null;
+        return app.MapWhen(Listeners.IsMetricsConnection, branch =>
         {
-            try
+            if (expected is not null)
             {
-                await next(context).ConfigureAwait(false);
+                branch.Use((context, next) =>
+                {
+                    var presented = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
+                    if (CryptographicOperations.FixedTimeEquals(presented, expected))
+                    {
+                        return next(context);
+                    }
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    return Task.CompletedTask;
+                });
             }
-            finally
+            branch.UseMetricServer(settings => settings.Registry = registry, "/metrics");
+            branch.Run(context =>
             {
-                var route = context.Items[RouteItemKey] as string ?? "unmatched";
-                metrics.Requests.WithLabels(context.Request.Method.Length <= 8 ? context.Request.Method : "OTHER", route,
-                    context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
-            }
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            });
         });
     }
 
-    /// <summary>Remembers the matched route pattern for <see cref="UseRequestMetrics"/>.</summary>
-    public static IApplicationBuilder UseRouteCapture(this IApplicationBuilder app) => app.Use((context, next) =>
+    /// <summary>Measures requests on the public addresses; call after <c>UseRouting</c> (labels are route patterns).</summary>
+    public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app)
     {
-        if (context.GetEndpoint() is RouteEndpoint endpoint)
-        {
-            context.Items[RouteItemKey] = endpoint.RoutePattern.RawText;
-        }
-        return next(context);
-    });
-
-    /// <summary>Maps <c>GET /metrics</c> (Prometheus text format, anonymous).</summary>
-    public static IEndpointRouteBuilder MapParleyMetrics(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/metrics", async (HttpContext context, ParleyMetrics metrics) =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        }).AllowAnonymous();
-        return endpoints;
+        ArgumentNullException.ThrowIfNull(app);
+        var factory = app.ApplicationServices.GetRequiredService<ParleyMetrics>().Factory;
+        return app.UseHttpMetrics(options => options.SetMetricFactory(factory));
     }
 }

@@ -4,19 +4,28 @@ namespace Parley.Server.Metrics;
 
 /// <summary>
 /// The server's Prometheus metrics, in a registry of their own (one per host, so tests running
-/// several servers in one process do not share counts). Labels are bounded sets — method, status,
-/// route pattern, outcome — never a user, token or address. Other features create their metrics with
-/// <see cref="Factory"/>.
+/// several servers in one process do not share counts): the process (CPU, memory, handles, GC) and
+/// the .NET runtime's <c>System.Runtime</c> meter, HTTP request counts and durations by route pattern
+/// (prometheus-net.AspNetCore, see <see cref="MetricsExtensions"/>), and the features' own counters.
+/// Labels are bounded sets — method, status, route pattern, outcome — never a user, token or address.
+/// Other features create their metrics with <see cref="Factory"/>.
 /// </summary>
-public sealed class ParleyMetrics
+public sealed class ParleyMetrics : IDisposable
 {
-    /// <summary>Creates the registry and the server's own metrics.</summary>
+    private readonly IDisposable _runtimeMeters;
+
+    /// <summary>Creates the registry, the process and runtime collectors and the server's own metrics.</summary>
     public ParleyMetrics()
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
-        Requests = Factory.CreateCounter("parley_http_requests_total", "HTTP requests served.",
-            new CounterConfiguration { LabelNames = ["method", "route", "status"] });
+        DotNetStats.Register(Registry);
+        _runtimeMeters = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = Registry,
+            MetricFactory = Factory,
+            InstrumentFilterPredicate = instrument => instrument.Meter.Name == RuntimeMeterName,
+        });
         LoginsSucceeded = Factory.CreateCounter("parley_logins_succeeded_total", "SRP logins that produced a session.");
         LoginsFailed = Factory.CreateCounter("parley_logins_failed_total", "SRP logins refused (wrong proof, unknown or expired login id).");
         Registrations = Factory.CreateCounter("parley_registrations_total", "Accounts registered.");
@@ -26,14 +35,14 @@ public sealed class ParleyMetrics
             "Bundle fetches that left the target with few (or no) one-time prekeys.");
     }
 
-    /// <summary>The registry exported at <c>/metrics</c>.</summary>
+    /// <summary>The .NET runtime's own meter (GC, thread pool, JIT, exceptions).</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
+    /// <summary>The registry exported at <c>/metrics</c> on the metrics listener.</summary>
     public CollectorRegistry Registry { get; }
 
     /// <summary>Creates further metrics in <see cref="Registry"/>.</summary>
     public IMetricFactory Factory { get; }
-
-    /// <summary>Requests by method, route pattern and status code.</summary>
-    public Counter Requests { get; }
 
     /// <summary>Successful logins.</summary>
     public Counter LoginsSucceeded { get; }
@@ -49,4 +58,7 @@ public sealed class ParleyMetrics
 
     /// <summary>Fetches after which the target's one-time prekeys ran low.</summary>
     public Counter PrekeysLow { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _runtimeMeters.Dispose();
 }

@@ -71,6 +71,18 @@ public sealed class ConnectionRegistry
         return removed;
     }
 
+    /// <summary>Closes every connection on this node (server shutdown); returns them.</summary>
+    public IReadOnlyList<RelayConnection> TerminateAll(System.Net.WebSockets.WebSocketCloseStatus status, string reason)
+    {
+        var all = _connections.Values.ToList();
+        foreach (var connection in all)
+        {
+            connection.Terminate(status, reason);
+        }
+
+        return all;
+    }
+
     /// <summary>The account's current connection on this node, if any.</summary>
     public bool TryGet(long accountId, out RelayConnection connection) =>
         _connections.TryGetValue(accountId, out connection!);

@@ -18,7 +18,7 @@ public static partial class RelayEndpoint
     public static IEndpointConventionBuilder MapRelaySocket(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.Map(Path, HandleAsync).RequireAuthorization();
+        return endpoints.Map(Path, HandleAsync).RequireAuthorization().ExcludeFromDescription();
     }
 
     private static async Task HandleAsync(HttpContext context, MessageDelivery delivery, MessageSender sender, PresenceService presence,

@@ -1,3 +1,4 @@
+using Parley.Server.Hosting;
 using Microsoft.Extensions.Options;
 using Parley.Server.Accounts;
 using Parley.Server.Authentication;
@@ -15,7 +16,7 @@ public static class RelayServiceCollectionExtensions
     /// <summary>Adds the relay's services, schema and background work (after <c>AddStorage</c>).</summary>
     public static IServiceCollection AddRelay(this IServiceCollection services)
     {
-        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
+        services.AddValidatedOptions<RelayOptions>(RelayOptions.SectionName);
         services.AddSingleton<IMigrationSource, RelayMigrations>();
         services.AddSingleton<IMigrationSource, ContactMigrations>();
         services.AddOptions<ContactOptions>().BindConfiguration(ContactOptions.SectionName);
@@ -40,6 +41,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<ContactService>();
         services.AddSingleton<QueueExpiryService>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueExpiryService>());
+        services.AddHostedService<RelayShutdown>();
         return services;
     }
 

@@ -1,66 +1,129 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Parley.Server.Admin;
 using Parley.Server.Hosting;
+using Parley.Server.Metrics;
 
 namespace Parley.Server.Relay;
 
 /// <summary>
-/// <c>parley-server stats [--url URL] [--data DIR]</c>: the relay's aggregates from the RUNNING
-/// server's <c>/metrics</c> (sampled twice, one second apart, for per-second rates). Reading the
-/// live server rather than the database is what makes connected clients and rates available; the
-/// server's certificate is pinned from the data directory. Aggregates only — never per-user data.
-/// <c>parley-server stats --cluster URL URL …</c> reads every node's <c>/metrics</c> and prints the
-/// sums (each node's metrics are its own; the cluster's totals are their sum).
+/// <c>parley-server stats [--url URL | --cluster URL URL …] [--data DIR]</c>: the relay's aggregates
+/// from the RUNNING server's metrics listener (sampled twice, one second apart, for per-second
+/// rates). Reading the live server rather than the database is what makes connected clients and
+/// rates available. The address defaults to the first of <c>Metrics:Urls</c> and the bearer token to
+/// <c>Metrics:BearerToken</c>; an https listener's certificate is pinned from the data directory.
+/// <c>--cluster</c> reads every node's metrics listener and prints the sums (each node's metrics are
+/// its own; the cluster's totals are their sum). Aggregates only — never per-user data.
 /// </summary>
 public static class StatsCommand
 {
     private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Runs the command with the arguments after <c>stats</c>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(IList<string> args)
+    /// <summary>The <c>stats</c> command.</summary>
+    public static Command Build()
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var nodes = TakeCluster(args);
-        var url = Take(args, "--url");
-        var builder = ParleyHost.CreateBuilder([.. args]);
-        await using var app = builder.Build();
-        var configuration = app.Services.GetRequiredService<IConfiguration>();
-        var plainHttp = configuration.GetValue<bool>("Parley:Http");
-        url ??= configuration["urls"]?.Split(';')[0] ?? (plainHttp ? ParleyServerOptions.DefaultHttpUrl : ParleyServerOptions.DefaultHttpsUrl);
-        using var handler = new HttpClientHandler();
-        if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        var url = new Option<string?>("--url")
         {
-            var pin = app.Services.GetRequiredService<ServerCertificate>().Certificate.GetCertHash(HashAlgorithmName.SHA256);
-            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
-                errors == System.Net.Security.SslPolicyErrors.None
-                || (certificate is not null && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), pin));
-        }
+            Description = "The metrics listener (default: the first address of Metrics:Urls, http://127.0.0.1:9464).",
+            HelpName = "URL",
+        };
+        var cluster = new Option<string[]>("--cluster")
+        {
+            Description = "The metrics listeners of every node of a cluster (e.g. http://10.0.0.11:9464 http://10.0.0.12:9464); prints their sums.",
+            HelpName = "URL",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        cluster.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string[]>() is { } nodes && nodes.Any(n => NodeUri(n) is null))
+            {
+                result.AddError("--cluster takes the http(s) URLs of the nodes' metrics listeners.");
+            }
+        });
+        var command = new Command("stats",
+            "Print the running server's relay aggregates: connected clients, messages per second, queue depth.") { url, cluster };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(url) is not null && result.GetResult(cluster) is not null)
+            {
+                result.AddError("--url and --cluster cannot be combined.");
+            }
+        });
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(url), [.. (parse.GetValue(cluster) ?? []).Select(n => NodeUri(n)!)],
+            ServerCommandLine.Configuration(parse)));
+        return command;
+    }
 
-        var clients = (nodes.Count > 0 ? nodes : [url])
-            .Select(u => new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(u), Timeout = RequestTimeout }).ToList();
+    private static Uri? NodeUri(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
+
+    private static async Task<int> RunAsync(string? url, Uri[] nodes, string[] configuration)
+    {
+        WebApplication app;
         try
         {
-            var first = await SampleAllAsync(clients);
-            await Task.Delay(SampleInterval);
-            var second = await SampleAllAsync(clients);
-            if (nodes.Count > 0)
+            app = ParleyHost.CreateBuilder(configuration).Build();
+        }
+        catch (Exception exception) when (StartupFailure.Describe(exception) is not null)
+        {
+            return StartupFailure.Report(exception);
+        }
+
+        await using (app)
+        {
+            var metrics = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+            if (url is null && nodes.Length == 0 && metrics.IsDisabled)
             {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nodes {nodes.Count}"));
+                await Console.Error.WriteLineAsync("parley-server: The metrics listener is off (Metrics:Urls=none); pass --url.");
+                return 1;
+            }
+            url ??= metrics.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+            IReadOnlyList<Uri> targets = nodes.Length > 0 ? nodes : [new Uri(url)];
+            using var handler = new HttpClientHandler();
+            if (targets.Any(t => t.Scheme == Uri.UriSchemeHttps))
+            {
+                var pin = app.Services.GetRequiredService<ServerCertificate>().Certificate.GetCertHash(HashAlgorithmName.SHA256);
+                handler.ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+                    errors == System.Net.Security.SslPolicyErrors.None
+                    || (certificate is not null && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), pin));
             }
 
-            Print(first, second);
-            return 0;
+            var clients = targets.Select(t => Client(handler, t, metrics.BearerToken)).ToList();
+            try
+            {
+                var first = await SampleAllAsync(clients);
+                await Task.Delay(SampleInterval);
+                var second = await SampleAllAsync(clients);
+                if (nodes.Length > 0)
+                {
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nodes {nodes.Length}"));
+                }
+                Print(first, second);
+                return 0;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                await Console.Error.WriteLineAsync("parley-server: Cannot read /metrics: " + exception.Message);
+                return 1;
+            }
+            finally
+            {
+                clients.ForEach(c => c.Dispose());
+            }
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+    }
+
+    private static HttpClient Client(HttpClientHandler handler, Uri baseAddress, string? bearerToken)
+    {
+        var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = RequestTimeout };
+        if (bearerToken is { Length: > 0 })
         {
-            await Console.Error.WriteLineAsync("Cannot read /metrics: " + exception.Message);
-            return 1;
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearerToken);
         }
-        finally
-        {
-            clients.ForEach(c => c.Dispose());
-        }
+        return http;
     }
 
     /// <summary>Samples every node and sums each metric (a node that cannot be read fails the command).</summary>
@@ -75,33 +138,7 @@ public static class StatsCommand
                 sum[name] = sum.GetValueOrDefault(name) + value;
             }
         }
-
         return sum;
-    }
-
-    /// <summary>Removes <c>--cluster URL URL …</c> from the arguments; returns the URLs (empty without it).</summary>
-    private static List<string> TakeCluster(IList<string> args)
-    {
-        var index = args.IndexOf("--cluster");
-        var urls = new List<string>();
-        if (index < 0)
-        {
-            return urls;
-        }
-
-        args.RemoveAt(index);
-        while (index < args.Count && Uri.TryCreate(args[index], UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-        {
-            urls.Add(args[index]);
-            args.RemoveAt(index);
-        }
-
-        if (urls.Count == 0)
-        {
-            throw new ArgumentException("--cluster needs the URLs of the nodes, e.g. --cluster http://10.0.0.11:8080 http://10.0.0.12:8080");
-        }
-
-        return urls;
     }
 
     private static void Print(Dictionary<string, double> first, Dictionary<string, double> second)
@@ -142,19 +179,5 @@ public static class StatsCommand
         }
 
         return values;
-    }
-
-    private static string? Take(IList<string> args, string name)
-    {
-        var index = args.IndexOf(name);
-        if (index < 0 || index + 1 >= args.Count)
-        {
-            return null;
-        }
-
-        var value = args[index + 1];
-        args.RemoveAt(index + 1);
-        args.RemoveAt(index);
-        return value;
     }
 }

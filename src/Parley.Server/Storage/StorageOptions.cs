@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Parley.Server.Storage;
 
 /// <summary>Configuration section <c>Storage</c>: which database engine and where.</summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : IValidatableObject
 {
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Storage";
@@ -26,4 +28,18 @@ public sealed class StorageOptions
         _ => throw new InvalidOperationException(
             "Storage:Provider must be 'sqlite' or 'postgres'."),
     };
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var provider = Provider.Trim().ToUpperInvariant();
+        if (provider is not ("SQLITE" or "POSTGRES" or "POSTGRESQL" or "NPGSQL"))
+        {
+            yield return new ValidationResult("must be 'sqlite' or 'postgres'.", [nameof(Provider)]);
+        }
+        else if (provider != "SQLITE" && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult("is required for PostgreSQL.", [nameof(ConnectionString)]);
+        }
+    }
 }

@@ -60,4 +60,37 @@ public sealed class OutputTests
         var history = await bob.OkAsync("history", "alice");
         Assert.Contains(history.Stdout.Split('\n'), line => line.EndsWith(longText, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Json_gives_a_file_message_structured_fields_and_never_its_key()
+    {
+        await using var world = await World.StartAsync();
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+        await User.BefriendAsync(alice, bob);
+        var source = Path.Combine(world.Root, "report 1.pdf");
+        await File.WriteAllBytesAsync(source, new byte[1500]);
+        var id = Assert.Single((await alice.OkAsync("file", "send", "bob", source, "--json")).JsonLines).GetProperty("id").GetString()!;
+        await alice.SendAsync(bob, "and a text");
+
+        var received = (await bob.OkAsync("receive", "--json")).JsonLines.Where(e => e.GetProperty("type").GetString() == "message").ToList();
+        Assert.Equal(2, received.Count);
+        var file = received[0].GetProperty("file");
+        Assert.Equal(id, received[0].GetProperty("id").GetString());
+        Assert.Equal("report 1.pdf", file.GetProperty("name").GetString());
+        Assert.Equal(1500, file.GetProperty("size").GetInt64());
+        Assert.Equal("application/octet-stream", file.GetProperty("type").GetString());
+        Assert.Matches("^[0-9a-f]{16,}$", file.GetProperty("id").GetString()!);
+        Assert.False(received[1].TryGetProperty("file", out _));
+
+        foreach (var (user, peer) in new[] { (alice, "bob"), (bob, "alice") })
+        {
+            var history = await user.OkAsync("history", peer, "--json");
+            var stored = Assert.Single(history.JsonLines, m => m.GetProperty("id").GetString() == id);
+            Assert.Equal(file.GetProperty("id").GetString(), stored.GetProperty("file").GetProperty("id").GetString());
+            Assert.DoesNotContain("\"key\"", history.Stdout, StringComparison.Ordinal);
+        }
+    }
 }

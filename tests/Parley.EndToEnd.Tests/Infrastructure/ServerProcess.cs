@@ -19,11 +19,15 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         DataDirectory = dataDirectory;
         Port = FreePort.Next();
+        MetricsPort = FreePort.Next();
     }
 
     public string DataDirectory { get; private set; }
 
     public int Port { get; }
+
+    /// <summary>The metrics listener's port (plain HTTP on 127.0.0.1; fixed, so parallel servers never share 9464).</summary>
+    public int MetricsPort { get; }
 
     public string Url => $"https://127.0.0.1:{Port}";
 
@@ -61,7 +65,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "parley-server.dll"));
         foreach (var arg in new[]
         {
-            "--data", DataDirectory, "--urls", Url,
+            "--data", DataDirectory, "--urls", Url, "--Metrics:Urls", "http://127.0.0.1:" + MetricsPort,
             "--Accounts:PowDifficulty", "4",
             "--Accounts:AuthRequestsPerAddressPerMinute", "100000",
             "--Accounts:LoginFailuresBeforePow", "1000",

@@ -9,18 +9,32 @@ namespace Parley.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private ServerProcess(Process process, int port)
+    private ServerProcess(Process process, int port, int metricsPort)
     {
         this.process = process;
         Port = port;
+        MetricsPort = metricsPort;
     }
 
     /// <summary>The port the server listens on.</summary>
     public int Port { get; }
+
+    /// <summary>The port of the metrics listener (plain HTTP on 127.0.0.1).</summary>
+    public int MetricsPort { get; }
+
+    /// <summary>The process id (to send it signals).</summary>
+    public int ProcessId => process.Id;
+
+    /// <summary>Waits for the process to exit on its own; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await process.WaitForExitAsync().WaitAsync(timeout);
+        return process.ExitCode;
+    }
 
     /// <summary>Everything the process printed so far.</summary>
     public string Output
@@ -68,9 +82,10 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server on a given port, waiting up to <paramref name="timeout"/> for it to listen.</summary>
     public static async Task<ServerProcess> StartOnPortAsync(string scheme, int port, TimeSpan timeout, params string[] args)
     {
-        var process = Process.Start(StartInfo([.. args, "--urls", $"{scheme}://127.0.0.1:{port}"]))
+        var metricsPort = FreePort.Next();
+        var process = Process.Start(StartInfo(["--Metrics:Urls=http://127.0.0.1:" + metricsPort, .. args, "--urls", $"{scheme}://127.0.0.1:{port}"]))
             ?? throw new InvalidOperationException("no process");
-        var server = new ServerProcess(process, port);
+        var server = new ServerProcess(process, port, metricsPort);
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => server.Append(e.Data, listening);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data, null);
@@ -85,12 +100,18 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    private int disposed;
+
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => process.HasExited;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

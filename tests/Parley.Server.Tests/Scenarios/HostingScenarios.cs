@@ -23,6 +23,22 @@ public abstract class HostingScenarios : IDisposable
     }
 
     [Fact]
+    public async Task Readyz_checks_the_database_without_a_token()
+    {
+        using var client = factory.CreateClient();
+        Assert.Equal("ok", await client.GetStringAsync(new Uri("/readyz", UriKind.Relative)).WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task The_public_api_has_no_metrics_endpoint()
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative)).WaitAsync(Timeout);
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized, response.StatusCode.ToString());
+        Assert.DoesNotContain("parley_", await response.Content.ReadAsStringAsync().WaitAsync(Timeout), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Endpoints_without_a_token_are_401_problems()
     {
         using var client = factory.CreateClient();

@@ -130,12 +130,12 @@ public abstract class PolicyScenarios
         var (response, session) = await LoginRawAsync(client, name, "wrong");
         session.Dispose();
         response.Dispose();
-        using var anonymous = factory.CreateClient();
-        var text = await anonymous.GetStringAsync(new Uri("/metrics", UriKind.Relative)).WaitAsync(RequestTimeout);
+        var text = await MetricsScrape.TextAsync(factory.Services);
         Assert.Contains("parley_registrations_total 1", text, StringComparison.Ordinal);
         Assert.Contains("parley_logins_succeeded_total 1", text, StringComparison.Ordinal);
         Assert.Contains("parley_logins_failed_total 1", text, StringComparison.Ordinal);
-        Assert.Contains("parley_http_requests_total{method=\"POST\",route=\"/v1/accounts\",status=\"201\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("http_requests_received_total{code=\"201\",method=\"POST\",controller=\"\",action=\"\",endpoint=\"/v1/accounts\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("http_request_duration_seconds_bucket{code=\"201\",method=\"POST\",controller=\"\",action=\"\",endpoint=\"/v1/accounts\",le=", text, StringComparison.Ordinal);
         Assert.Contains("parley_prekey_fetches_total", text, StringComparison.Ordinal);
         Assert.DoesNotContain(name, text, StringComparison.OrdinalIgnoreCase);
     }

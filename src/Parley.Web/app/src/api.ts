@@ -93,6 +93,11 @@ export class Api {
     return this.rpc.call("history", this.scoped({ user, limit }));
   }
 
+  /** The incoming messages not shown before; the daemon counts them read (read receipts go out). */
+  markShown(user: string): Promise<{ messages: Record<string, unknown>[] }> {
+    return this.rpc.call("history", this.scoped({ user, limit: 10_000, unread: true }));
+  }
+
   typing(to: string, typing: boolean): Promise<unknown> {
     return this.rpc.call("typing", this.scoped({ to, typing }));
   }

@@ -107,6 +107,10 @@ export class Messenger {
       this.serverConnected = change.connected;
     }
 
+    if (event.type === "message" && event.direction === "in" && change.user === this.chat.openUser && !change.notify) {
+      void this.api.markShown(change.user).catch(() => undefined); // on screen now: read
+    }
+
     if (change.notify && document.visibilityState !== "visible") {
       this.notify(change.notify.title, change.notify.body);
     }

@@ -32,8 +32,7 @@ public sealed class OperatorScenarios : IAsyncLifetime
         await b.SyncAsync(); // the server has handed the ack to the writer…
         await _host.Services.GetRequiredService<Parley.Server.Relay.GroupCommitWriter>().BarrierAsync().WaitAsync(RelayTestClient.Timeout); // …which applied it
 
-        using var http = _host.Http(alice);
-        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).WaitAsync(RelayTestClient.Timeout);
+        var text = await MetricsScrape.TextAsync(_host.Services);
         Assert.Equal(2, Value(text, "parley_relay_connected_clients"));
         Assert.True(Value(text, "parley_relay_messages_accepted_total") >= 1);
         Assert.True(Value(text, "parley_relay_messages_delivered_total") >= 1);

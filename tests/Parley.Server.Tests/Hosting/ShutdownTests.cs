@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using Parley.Server.Accounts;
+using Parley.Server.Authentication;
+using Parley.Server.Hosting;
+using Parley.Server.Storage;
+using Parley.Server.Storage.Sqlite;
+using Parley.Server.Tests.Infrastructure;
+
+namespace Parley.Server.Tests.Hosting;
+
+/// <summary>
+/// Ctrl-C with a client connected (issue: the server waited out Kestrel's 30-second shutdown timeout
+/// for the open WebSocket): the real server process gets SIGINT while a real WebSocket client is
+/// connected; the client receives 1001 "server shutting down" at once and the process exits cleanly.
+/// </summary>
+public sealed class ShutdownTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Well under Kestrel's 30-second default, with room for a loaded machine.</summary>
+    private static readonly TimeSpan PromptExit = TimeSpan.FromSeconds(15);
+
+    private readonly TempDirectory _data = new();
+
+    [Fact]
+    public async Task Ctrl_C_closes_connected_sockets_at_once_and_exits()
+    {
+        await using var server = await ServerProcess.StartAsync("--data", _data.Path);
+        var token = await SeedSessionAsync("shutdown_user");
+        using var socket = await ConnectAsync(server.Port, token);
+        // The first frame (queue drained) proves the server registered the connection.
+        var buffer = new byte[64 * 1024];
+        var first = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(WebSocketMessageType.Binary, first.MessageType);
+
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-INT", server.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync().WaitAsync(Timeout);
+        }
+        WebSocketReceiveResult received;
+        do
+        {
+            received = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(PromptExit);
+        }
+        while (received.MessageType != WebSocketMessageType.Close);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus);
+        Assert.Equal(Parley.Server.Relay.RelayShutdown.Reason, socket.CloseStatusDescription);
+
+        var exit = await server.WaitForExitAsync(PromptExit);
+        Assert.Equal(0, exit);
+        Assert.True(clock.Elapsed < PromptExit, clock.Elapsed.ToString());
+    }
+
+    public void Dispose() => _data.Dispose();
+
+    private async Task<string> SeedSessionAsync(string username)
+    {
+        var database = new SqliteDatabase($"Data Source={Path.Combine(_data.Path, StorageOptions.DefaultSqliteFileName)}");
+        await using var connection = await database.OpenAsync(CancellationToken.None).AsTask().WaitAsync(Timeout);
+        await using var command = connection.CreateCommand(
+            "INSERT INTO accounts (username, srp_salt, verifier, argon_salt, argon_memory_kib, argon_iterations, argon_parallelism, created_at) " +
+            "VALUES (@u, @s, @s, @s, 1024, 1, 1, 0) RETURNING id").With("u", username).With("s", new byte[] { 1 });
+        var id = Convert.ToInt64(await command.ExecuteScalarAsync().WaitAsync(Timeout), System.Globalization.CultureInfo.InvariantCulture);
+        var (token, hash) = SessionToken.Create();
+        var now = DateTimeOffset.UtcNow;
+        await new SqlSessionTokenStore(database).CreateAsync(hash, new AccountId(id), now, now.AddDays(1), CancellationToken.None).WaitAsync(Timeout);
+        return token;
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync(int port, string token)
+    {
+        using var expected = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+            Path.Combine(_data.Path, ServerCertificate.SelfSignedFileName), null);
+        var pin = expected.GetCertHash(HashAlgorithmName.SHA256);
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && certificate.GetCertHash(HashAlgorithmName.SHA256).AsSpan().SequenceEqual(pin);
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{port}/v1/ws"), CancellationToken.None).WaitAsync(Timeout);
+        return socket;
+    }
+}
