@@ -15,10 +15,11 @@ internal sealed class World : IAsyncDisposable
 
     public string Root => _root.Path;
 
-    public static async Task<World> StartAsync()
+    /// <summary>Starts a world; <paramref name="serverArguments"/> override the server's test defaults (a later value wins).</summary>
+    public static async Task<World> StartAsync(params string[] serverArguments)
     {
         var world = new World(null!);
-        world.Server = await ServerProcess.LaunchAsync(world._root.Sub("server-data")).ConfigureAwait(false);
+        world.Server = await ServerProcess.LaunchAsync(world._root.Sub("server-data"), serverArguments).ConfigureAwait(false);
         return world;
     }
 
