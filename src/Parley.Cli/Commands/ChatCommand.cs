@@ -178,7 +178,7 @@ internal static class ChatCommand
         }
         catch (ParleyClientException e)
         {
-            output.Warn(ErrorSentences.For(e.Kind));
+            output.Warn(ErrorSentences.For(e));
         }
         catch (ApiException e)
         {

@@ -29,7 +29,7 @@ internal static class CommandRunner
             }
             catch (ParleyClientException e)
             {
-                return Fail(context, ErrorSentences.Name(e.Kind), ErrorSentences.For(e.Kind), ErrorSentences.ExitCode(e.Kind));
+                return Fail(context, ErrorSentences.Name(e.Kind), ErrorSentences.For(e), ErrorSentences.ExitCode(e.Kind));
             }
             catch (CliException e)
             {

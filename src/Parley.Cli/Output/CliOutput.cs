@@ -64,7 +64,8 @@ internal sealed class CliOutput
     /// <summary>Prints an API result or event on its own line, in the API's own JSON shape.</summary>
     public static void JsonLine<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
     {
-        System.Console.Out.WriteLine(JsonSerializer.Serialize(value, info));
+        // Through a node so that JsonText's encoder applies: characters print as themselves, as in every other JSON line.
+        System.Console.Out.WriteLine(JsonSerializer.SerializeToNode(value, info) is { } node ? JsonText.Serialize(node) : "null");
         System.Console.Out.Flush();
     }
 

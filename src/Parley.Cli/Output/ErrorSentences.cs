@@ -1,3 +1,4 @@
+using System.Globalization;
 using Parley.Client.Errors;
 
 namespace Parley.Cli.Output;
@@ -36,6 +37,38 @@ internal static class ErrorSentences
         ClientErrorKind.InvalidInput => "The input is not valid.",
         _ => "The operation failed.",
     };
+
+    /// <summary>
+    /// The sentence for <paramref name="error"/>: when the server said how long to wait (a rate limit
+    /// or a lockout, with <c>Retry-After</c>), the sentence says so instead of "try again later".
+    /// </summary>
+    /// <param name="error">The error.</param>
+    /// <returns>One sentence, ending with a full stop.</returns>
+    public static string For(ParleyClientException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.RetryAfter is not { } wait)
+        {
+            return For(error.Kind);
+        }
+
+        return error.Kind == ClientErrorKind.Refused
+            ? "The server refused the request for now (too many attempts); try again in " + Duration(wait) + "."
+            : For(error.Kind).TrimEnd('.') + "; try again in " + Duration(wait) + ".";
+    }
+
+    /// <summary>A wait for people: whole seconds up to two minutes, whole minutes above (rounded up).</summary>
+    /// <param name="wait">The wait.</param>
+    public static string Duration(TimeSpan wait)
+    {
+        var seconds = (long)Math.Ceiling(Math.Max(wait.TotalSeconds, 1));
+        if (seconds < 120)
+        {
+            return seconds == 1 ? "1 second" : string.Create(CultureInfo.InvariantCulture, $"{seconds} seconds");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{(seconds + 59) / 60} minutes");
+    }
 
     /// <summary>The exit code for <paramref name="kind"/> (documented in <c>parley --help</c>; shared with the API's <c>error.data.exitCode</c>).</summary>
     /// <param name="kind">The error.</param>

@@ -13,6 +13,9 @@ namespace Parley.Client.Api;
 /// </summary>
 internal sealed class ServerApi
 {
+    /// <summary>The longest Retry-After the client repeats to the user (a larger value is shown as this).</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
+
     /// <summary>The largest JSON answer the client reads.</summary>
     public const int MaxResponseBytes = 4 * 1024 * 1024;
 
@@ -74,9 +77,13 @@ internal sealed class ServerApi
         using (response)
         {
             var problem = await TryReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
-            throw new ParleyClientException(ProblemMapper.Map(response.StatusCode, problem));
+            throw new ParleyClientException(ProblemMapper.Map(response.StatusCode, problem)) { RetryAfter = RetryAfter(response) };
         }
     }
+
+    /// <summary>The <c>Retry-After</c> delay in seconds (the form Parley's server sends), or null; capped to one day.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter?.Delta is { } delta && delta >= TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(delta.Ticks, MaxRetryAfter.Ticks)) : null;
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -63,7 +63,7 @@ internal sealed class Inbox : IRelayHandler
         switch (frame.KindCase)
         {
             case ServerFrame.KindOneofCase.Deliver:
-                await HandleDeliverLockedAsync(link, frame.Deliver, cancellationToken).ConfigureAwait(false);
+                await HandleDeliverLockedAsync(link, frame.Deliver, released: false, cancellationToken).ConfigureAwait(false);
                 break;
             case ServerFrame.KindOneofCase.ContactEvent:
                 await _contacts.ApplyEventLockedAsync(frame.ContactEvent, cancellationToken).ConfigureAwait(false);
@@ -76,12 +76,16 @@ internal sealed class Inbox : IRelayHandler
                 }
 
                 break;
+            case ServerFrame.KindOneofCase.PrekeyStock:
+                // The server says a fetch left our one-time keys low (Parley.Wire relay.proto, PreKeyStock): refill now.
+                await _directory.TryReplenishLockedAsync(cancellationToken).ConfigureAwait(false);
+                break;
             default:
                 break;
         }
     }
 
-    private async Task HandleDeliverLockedAsync(RelayLink link, Deliver deliver, CancellationToken cancellationToken)
+    private async Task HandleDeliverLockedAsync(RelayLink link, Deliver deliver, bool released, CancellationToken cancellationToken)
     {
         if (!MessageId.TryFromBytes(deliver.MessageId.Span, out var id) || !UserName.TryParse(deliver.Sender, out var senderName)
             || _context.Store.HasMessage(id))
@@ -91,7 +95,7 @@ internal sealed class Inbox : IRelayHandler
         }
 
         var sender = senderName.Value;
-        var (error, content) = DecryptAndStore(id, sender, deliver.Ciphertext.Span);
+        var (error, content) = DecryptAndStore(id, sender, deliver.Ciphertext.Span, released);
         if (error == SessionError.UntrustedIdentity)
         {
             _context.Store.PutSecret(HeldSpace, id.ToString(), deliver.ToByteArray());
@@ -110,7 +114,7 @@ internal sealed class Inbox : IRelayHandler
     }
 
     /// <summary>Decrypts and stores in one transaction: a forged or malformed message changes nothing.</summary>
-    private (SessionError Error, MessageContent? Content) DecryptAndStore(MessageId id, string sender, ReadOnlySpan<byte> ciphertext)
+    private (SessionError Error, MessageContent? Content) DecryptAndStore(MessageId id, string sender, ReadOnlySpan<byte> ciphertext, bool released)
     {
         var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, sender);
         var error = SessionError.None;
@@ -136,7 +140,7 @@ internal sealed class Inbox : IRelayHandler
                 var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(content.SentAtMs, 0, 253402300799999));
                 store.TryAddIncoming(new StoredMessage
                 {
-                    Id = id, Peer = sender, Direction = MessageDirection.Incoming, State = DeliveryState.Delivered, Text = content.Text!, SentAt = sentAt,
+                    Id = id, Peer = sender, Direction = MessageDirection.Incoming, State = DeliveryState.Delivered, Text = content.Text!, SentAt = sentAt, Released = released,
                 });
             }
             else if (content.Kind == MessageContent.ReceiptKind)
@@ -199,7 +203,7 @@ internal sealed class Inbox : IRelayHandler
             }
 
             store.RemoveSecretByTag(HeldSpace, tag);
-            await HandleDeliverLockedAsync(link, deliver, cancellationToken).ConfigureAwait(false);
+            await HandleDeliverLockedAsync(link, deliver, released: true, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -48,4 +48,10 @@ public sealed class ParleyClientException : Exception
 
     /// <summary>What went wrong, for mapping to a user-facing sentence.</summary>
     public ClientErrorKind Kind { get; }
+
+    /// <summary>
+    /// How long the server asked the client to wait before trying again (its <c>Retry-After</c> on a
+    /// rate-limit or lockout refusal), or null when it did not say.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

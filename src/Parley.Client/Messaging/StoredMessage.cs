@@ -91,6 +91,12 @@ public sealed class StoredMessage
 
     /// <summary>When the sender wrote it (sender's clock).</summary>
     public required DateTimeOffset SentAt { get; init; }
+
+    /// <summary>
+    /// True for a message that arrived under a changed identity key and was held until the user
+    /// trusted the key: it is stored late, so history places it by <see cref="SentAt"/> instead.
+    /// </summary>
+    public bool Released { get; init; }
 }
 
 /// <summary>The sealed part of a stored message.</summary>
@@ -101,6 +107,8 @@ internal sealed class MessageBody
     public required string Text { get; init; }
 
     public required DateTimeOffset SentAt { get; init; }
+
+    public bool Released { get; init; }
 }
 
 /// <summary>Source-generated JSON metadata for sealed message bodies.</summary>

@@ -68,7 +68,7 @@ public sealed partial class ClientStore
     {
         ArgumentException.ThrowIfNullOrEmpty(space);
         var result = new List<(byte[], byte[])>();
-        using var cmd = Command("SELECT tag, value FROM blobs WHERE ns = $ns");
+        using var cmd = Command("SELECT tag, value FROM blobs WHERE ns = $ns ORDER BY rowid"); // insertion order: held messages are released in arrival order
         cmd.Parameters.AddWithValue("$ns", space);
         using var reader = cmd.ExecuteReader();
         while (reader.Read())

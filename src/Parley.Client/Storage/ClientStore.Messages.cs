@@ -112,7 +112,10 @@ public sealed partial class ClientStore
         return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The last <paramref name="limit"/> messages exchanged with <paramref name="peer"/>, oldest first.</summary>
+    /// <summary>
+    /// The last <paramref name="limit"/> messages stored for <paramref name="peer"/>, in conversation
+    /// order (a message held under a changed key and released after <c>trust</c> appears where it was sent).
+    /// </summary>
     /// <param name="peer">The contact.</param>
     /// <param name="limit">How many (1..<see cref="MaxHistoryLimit"/>).</param>
     /// <returns>The messages.</returns>
@@ -132,7 +135,7 @@ public sealed partial class ClientStore
         }
 
         result.Reverse();
-        return result;
+        return InConversationOrder(result);
     }
 
     /// <summary>Reads one message by id, or null.</summary>
@@ -182,7 +185,7 @@ public sealed partial class ClientStore
         InTransaction(() =>
         {
             var idText = message.Id.ToString();
-            var body = new MessageBody { Peer = message.Peer, Text = message.Text, SentAt = message.SentAt };
+            var body = new MessageBody { Peer = message.Peer, Text = message.Text, SentAt = message.SentAt, Released = message.Released };
             using var cmd = Command("""
                 INSERT INTO messages (id, peer_tag, direction, state, shown, body) VALUES ($id, $p, $d, $s, $sh, $b)
                 ON CONFLICT (id) DO NOTHING
@@ -223,6 +226,23 @@ public sealed partial class ClientStore
             State = (DeliveryState)reader.GetInt32(2),
             Text = body.Text,
             SentAt = body.SentAt,
+            Released = body.Released,
         };
+    }
+
+    /// <summary>
+    /// Conversation order: messages in the order they were stored, except those released after a
+    /// trust decision, which go where they were sent (before the first message sent after them).
+    /// </summary>
+    private static List<StoredMessage> InConversationOrder(List<StoredMessage> stored)
+    {
+        var result = stored.Where(m => !m.Released).ToList();
+        foreach (var released in stored.Where(m => m.Released))
+        {
+            var next = result.FindIndex(m => m.SentAt > released.SentAt);
+            result.Insert(next < 0 ? result.Count : next, released);
+        }
+
+        return result;
     }
 }

@@ -141,6 +141,7 @@ public sealed class EventView
         ClientEventKind.Read => "read",
         ClientEventKind.Typing => "typing",
         ClientEventKind.Presence => "presence",
+        ClientEventKind.PreKeysExhausted => "prekeys-exhausted",
         ClientEventKind.ConnectionLost or ClientEventKind.ConnectionRestored => "connection",
         _ => "message",
     };

@@ -231,7 +231,10 @@ public sealed class RemoteApi : IParleyApi
         var rpc = error.Deserialize(Json.Default.RpcError)!;
         if (rpc.Data?.Kind is { Length: > 0 } name && Enum.TryParse<ClientErrorKind>(name, ignoreCase: true, out var kind))
         {
-            return new ParleyClientException(kind);
+            return new ParleyClientException(kind)
+            {
+                RetryAfter = rpc.Data.RetryAfterSeconds is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null,
+            };
         }
 
         return new ApiException(rpc.Code, rpc.Message);

@@ -105,12 +105,15 @@ public sealed partial class RpcDispatcher
     /// <param name="code">The code.</param>
     /// <param name="message">The sentence.</param>
     /// <param name="kind">The client error, if any.</param>
+    /// <param name="retryAfter">How long the server said to wait, if it did.</param>
     /// <returns>The UTF-8 bytes.</returns>
-    public static byte[] Error(string? id, int code, string message, ClientErrorKind? kind = null) => Write(w =>
+    public static byte[] Error(string? id, int code, string message, ClientErrorKind? kind = null, TimeSpan? retryAfter = null) => Write(w =>
     {
         WriteId(w, id);
         w.WritePropertyName("error");
-        var data = kind is { } k ? new RpcErrorData { Kind = KindName(k), ExitCode = ErrorExitCodes.For(k) } : null;
+        var data = kind is { } k
+            ? new RpcErrorData { Kind = KindName(k), ExitCode = ErrorExitCodes.For(k), RetryAfterSeconds = retryAfter is { } wait ? (long)Math.Ceiling(wait.TotalSeconds) : null }
+            : null;
         JsonSerializer.Serialize(w, new RpcError { Code = code, Message = message, Data = data }, ApiJsonContext.Default.RpcError);
     });
 
@@ -151,7 +154,7 @@ public sealed partial class RpcDispatcher
         }
         catch (ParleyClientException e)
         {
-            return Error(id, ApiErrorCodes.ClientError, "The operation failed: " + KindName(e.Kind) + ".", e.Kind);
+            return Error(id, ApiErrorCodes.ClientError, "The operation failed: " + KindName(e.Kind) + ".", e.Kind, e.RetryAfter);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

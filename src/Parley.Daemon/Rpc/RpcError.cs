@@ -21,4 +21,7 @@ public sealed class RpcErrorData
 
     /// <summary>The exit code <c>parley</c> uses for this failure.</summary>
     public int? ExitCode { get; init; }
+
+    /// <summary>When the server said how long to wait (a rate limit or a lockout): that wait, in whole seconds.</summary>
+    public long? RetryAfterSeconds { get; init; }
 }

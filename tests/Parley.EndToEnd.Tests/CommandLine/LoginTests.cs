@@ -62,4 +62,29 @@ public sealed class LoginTests
         var login = await alice.LoginAsync(newPassword);
         Assert.True(login.ExitCode == 0, login.ToString());
     }
+
+    [Fact]
+    public async Task A_locked_out_login_says_how_long_to_wait()
+    {
+        await using var world = await World.StartAsync("--Accounts:LoginFailuresBeforePow", "2", "--Accounts:LoginFailuresBeforeLockout", "2");
+        var alice = world.NewUser("alice");
+        await alice.RegisterAsync();
+
+        var stranger = world.NewUser("alice");
+        for (var i = 0; i < 2; i++)
+        {
+            var wrong = await stranger.LoginAsync("not-alices-password-" + i);
+            Assert.True(wrong.ExitCode == 4, wrong.ToString());
+        }
+
+        var locked = await stranger.LoginAsync();
+        Assert.True(locked.ExitCode == 1, locked.ToString());
+        Assert.Matches(@"try again in \d+ (seconds|minutes)\.", locked.Stderr);
+        Assert.DoesNotContain("try again later", locked.Stderr, StringComparison.Ordinal);
+
+        var json = await stranger.Cli.RunAsync(alice.Password + "\n", "login", "alice", "--server", world.Server.Url, "--password-stdin",
+            "--trust-server", world.Server.Fingerprint, "--replace-identity", "--json");
+        using var error = System.Text.Json.JsonDocument.Parse(json.Stderr);
+        Assert.Matches(@"try again in \d+ (seconds|minutes)\.", error.RootElement.GetProperty("message").GetString()!);
+    }
 }

@@ -13,11 +13,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     private const string ListeningPrefix = "Parley server listening on ";
     private const string FingerprintPrefix = "TLS certificate fingerprint ";
     private readonly StringBuilder _output = new();
+    private readonly string[] _extraArguments;
     private Process? _process;
 
-    public ServerProcess(string dataDirectory)
+    /// <summary>A server on <paramref name="dataDirectory"/>; <paramref name="extraArguments"/> (e.g. <c>--Accounts:X 2</c>) override the defaults below.</summary>
+    public ServerProcess(string dataDirectory, params string[] extraArguments)
     {
         DataDirectory = dataDirectory;
+        _extraArguments = extraArguments;
         Port = FreePort.Next();
         MetricsPort = FreePort.Next();
     }
@@ -45,9 +48,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> LaunchAsync(string dataDirectory)
+    public static async Task<ServerProcess> LaunchAsync(string dataDirectory, params string[] extraArguments)
     {
-        var server = new ServerProcess(dataDirectory);
+        var server = new ServerProcess(dataDirectory, extraArguments);
         await server.StartAsync().ConfigureAwait(false);
         return server;
     }
@@ -70,11 +73,16 @@ internal sealed class ServerProcess : IAsyncDisposable
             "--Accounts:AuthRequestsPerAddressPerMinute", "100000",
             "--Accounts:LoginFailuresBeforePow", "1000",
             "--Accounts:LoginFailuresBeforeLockout", "1000",
+            "--Accounts:LoginAccountFailuresBeforeLockout", "1000",
+            "--Accounts:LoginAddressFailuresBeforeLockout", "100000",
+            "--Accounts:MaxOpenLoginsPerAddress", "1000",
+            "--Contacts:RequestsPerRequesterPerHour", "100000",
             "--Accounts:RegistrationsPerMinuteThreshold", "100000",
-            "--Keys:FetchesPerRequesterPerMinute", "100000",
-            "--Keys:FetchesPerTargetPerMinute", "100000",
+            "--Keys:FetchesPerPairPerHour", "100000",
+            "--Keys:FetchesPerRequesterPerHour", "100000",
+            "--Keys:FetchesPerTargetPerHour", "100000",
             "--Logging:LogLevel:Default", "Warning",
-        })
+        }.Concat(_extraArguments))
         {
             start.ArgumentList.Add(arg);
         }

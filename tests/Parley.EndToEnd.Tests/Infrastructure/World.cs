@@ -23,10 +23,16 @@ internal sealed class World : IAsyncDisposable
 
     public string Root => _root.Path;
 
-    public static async Task<World> StartAsync(bool daemons = false)
+    /// <summary>Starts a world; <paramref name="serverArguments"/> override the server's test defaults (a later value wins).</summary>
+    public static Task<World> StartAsync(params string[] serverArguments) => StartAsync(false, serverArguments);
+
+    /// <summary>Starts a world whose users act through a daemon per home when <paramref name="daemons"/> is set.</summary>
+    public static Task<World> StartAsync(bool daemons) => StartAsync(daemons, []);
+
+    private static async Task<World> StartAsync(bool daemons, string[] serverArguments)
     {
         var world = new World(null!, daemons);
-        world.Server = await ServerProcess.LaunchAsync(world._root.Sub("server-data")).ConfigureAwait(false);
+        world.Server = await ServerProcess.LaunchAsync(world._root.Sub("server-data"), serverArguments).ConfigureAwait(false);
         return world;
     }
 

@@ -70,4 +70,35 @@ public sealed class KeyChangeTests
         await alice.SendAsync(bob, "welcome to the laptop");
         Assert.Equal(["welcome to the laptop"], User.Texts(await bobElsewhere.ReceiveAsync()));
     }
+
+    [Fact]
+    public async Task Messages_held_under_a_changed_key_appear_in_history_where_they_were_sent()
+    {
+        await using var world = await World.StartAsync();
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+        await User.BefriendAsync(alice, bob);
+        await bob.SendAsync(alice, "1 before");
+        await alice.ReceiveAsync();
+
+        var bobElsewhere = world.NewUser("bob");
+        var login = await bobElsewhere.LoginAsync();
+        Assert.True(login.ExitCode == 0, login.ToString());
+        foreach (var text in (string[])["2 held", "3 held", "4 held", "5 held"])
+        {
+            await bobElsewhere.SendAsync(alice, text);
+        }
+
+        var events = await alice.ReceiveAsync();
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "key-changed");
+        Assert.Empty(User.Texts(events));
+        await alice.OkAsync("trust", "bob");
+        await alice.SendAsync(bob, "6 after trust");
+
+        Assert.Equal(["2 held", "3 held", "4 held", "5 held"], User.Texts(await alice.ReceiveAsync()));
+        var history = (await alice.OkAsync("history", "bob", "--json")).JsonLines;
+        Assert.Equal(["1 before", "2 held", "3 held", "4 held", "5 held", "6 after trust"], User.Texts(history));
+    }
 }
