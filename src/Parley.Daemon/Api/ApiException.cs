@@ -86,7 +86,10 @@ public static class ApiErrorCodes
     /// <summary>A local file could not be read or written.</summary>
     public const int LocalFileError = -32004;
 
+    /// <summary>The caller cancelled the transfer (<c>files.cancel</c>); an upload resumes when the same file is sent again.</summary>
+    public const int Cancelled = -32005;
+
     /// <summary>Every code, for the documentation test.</summary>
     public static IReadOnlyList<int> All { get; } =
-        [ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, ClientError, RequestTooLarge, RateLimited, Unauthorized, LocalFileError];
+        [ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError, ClientError, RequestTooLarge, RateLimited, Unauthorized, LocalFileError, Cancelled];
 }

@@ -76,6 +76,9 @@ public static class ApiMethods
     /// <summary><c>parley file get</c>.</summary>
     public const string FilesGet = "files.get";
 
+    /// <summary>Cancels a running <c>files.send</c> or <c>files.get</c> of this connection (the web app's cancel button).</summary>
+    public const string FilesCancel = "files.cancel";
+
     /// <summary>Streams events as notifications on this connection.</summary>
     public const string Subscribe = "subscribe";
 
@@ -96,7 +99,7 @@ public static class ApiMethods
     [
         Register, Login, Logout, WhoAmI, AccountDelete, AccountPassword,
         ContactsList, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
-        Send, Receive, History, Typing, Verify, Trust, Status, Online, FilesSend, FilesGet,
+        Send, Receive, History, Typing, Verify, Trust, Status, Online, FilesSend, FilesGet, FilesCancel,
         Subscribe, Unsubscribe, DaemonInfo, Auth,
     ];
 }

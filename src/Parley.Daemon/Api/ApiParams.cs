@@ -106,6 +106,9 @@ public sealed class FileSendParams : ProfileParams
 
     /// <summary>The absolute path of the file to send (read by the daemon, which runs as you).</summary>
     public required string Path { get; init; }
+
+    /// <summary>A name the caller picks for this transfer: echoed in its <c>transfer</c> events, and what <c>files.cancel</c> takes.</summary>
+    public string? Transfer { get; init; }
 }
 
 /// <summary><c>files.get</c>.</summary>
@@ -114,8 +117,21 @@ public sealed class FileGetParams : ProfileParams
     /// <summary>The id of the message that carried the file.</summary>
     public required string Id { get; init; }
 
-    /// <summary>The absolute directory to save into.</summary>
-    public required string Out { get; init; }
+    /// <summary>
+    /// The absolute directory to save into; when omitted, the daemon keeps the verified file for the
+    /// caller to fetch once (<see cref="FileGetResult.Staged"/>).
+    /// </summary>
+    public string? Out { get; init; }
+
+    /// <summary>A name the caller picks for this transfer: echoed in its <c>transfer</c> events, and what <c>files.cancel</c> takes.</summary>
+    public string? Transfer { get; init; }
+}
+
+/// <summary><c>files.cancel</c>.</summary>
+public sealed class FileCancelParams
+{
+    /// <summary>The name given to a running <c>files.send</c> or <c>files.get</c> on this connection.</summary>
+    public required string Transfer { get; init; }
 }
 
 /// <summary><c>subscribe</c>.</summary>
@@ -152,6 +168,9 @@ public static class ApiLimits
 
     /// <summary>Local connections (Unix socket and WebSocket) served at once.</summary>
     public const int MaxConnections = 64;
+
+    /// <summary>The longest transfer name (<c>transfer</c> of <c>files.send</c> / <c>files.get</c>): letters, digits, '-' and '_'.</summary>
+    public const int MaxTransferNameLength = 64;
 
     /// <summary>The longest <c>receive</c> wait, in seconds.</summary>
     public const int MaxWaitSeconds = 86_400;

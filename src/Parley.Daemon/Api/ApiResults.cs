@@ -166,6 +166,12 @@ public sealed class FileGetResult
 
     /// <summary>Where the file was saved.</summary>
     public required string Path { get; init; }
+
+    /// <summary>
+    /// When no <c>out</c> was given: the token that fetches the verified file once from
+    /// <c>GET /api/v1/staging/TOKEN</c> (the web app's download).
+    /// </summary>
+    public string? Staged { get; init; }
 }
 
 /// <summary><c>typing</c>, <c>subscribe</c>, <c>unsubscribe</c>, <c>auth</c>.</summary>
@@ -189,4 +195,18 @@ public sealed class DaemonInfoResult
 
     /// <summary>The web app's address with the secret in the fragment (only over the Unix socket).</summary>
     public string? Url { get; init; }
+}
+
+/// <summary>The answer to a staged upload.</summary>
+public sealed class StagedUpload
+{
+    /// <summary>The staged file's absolute path, for <c>files.send</c>.</summary>
+    public required string Path { get; init; }
+}
+
+/// <summary>A refused staging request.</summary>
+public sealed class StagingProblem
+{
+    /// <summary>One sentence.</summary>
+    public required string Error { get; init; }
 }

@@ -68,6 +68,9 @@ public sealed class EventView
     /// <summary>Transfer: bytes in all.</summary>
     public long? Total { get; init; }
 
+    /// <summary>For <c>transfer</c>: the name the caller gave the transfer, if it gave one.</summary>
+    public string? Transfer { get; init; }
+
     /// <summary>The view of a stored message.</summary>
     /// <param name="m">The message.</param>
     /// <param name="profile">The profile, for notifications.</param>
@@ -122,6 +125,11 @@ public sealed class EventView
             },
         };
     }
+
+    /// <summary>This transfer event, carrying the caller's name for the transfer.</summary>
+    /// <param name="transfer">The name.</param>
+    /// <returns>The view.</returns>
+    public EventView WithTransfer(string transfer) => new() { Type = Type, Profile = Profile, Bytes = Bytes, Total = Total, Transfer = transfer };
 
     /// <summary>A connection-state event.</summary>
     /// <param name="profile">The profile.</param>

@@ -106,9 +106,11 @@ public sealed partial class DaemonHost : IAsyncDisposable
             registry.StartAll();
             var dispatcher = new RpcDispatcher(options.Loggers.CreateLogger("Parley.Daemon.Api"));
             DaemonHost? host = null;
-            DaemonMethods.Register(dispatcher, registry, secret, () => host!.Info());
+            var staging = new StagingArea(options.Home.Root);
+            staging.Sweep(DateTime.UtcNow);
+            DaemonMethods.Register(dispatcher, registry, staging, secret, () => host!.Info());
             unix = UnixEndpoint.Start(DaemonPaths.Socket(options.Home, options.Client.KeyCache), dispatcher, logger);
-            var http = await HttpEndpoint.StartAsync(options.Port, secret, dispatcher, options.Loggers, ct).ConfigureAwait(false);
+            var http = await HttpEndpoint.StartAsync(options.Port, secret, dispatcher, staging, options.Loggers, ct).ConfigureAwait(false);
             host = new DaemonHost(held, registry, secret, unix, http, dispatcher);
             Log.Started(logger, registry.Profiles.Count, http.Port);
             return host;

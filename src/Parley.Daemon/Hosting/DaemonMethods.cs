@@ -13,7 +13,7 @@ namespace Parley.Daemon.Hosting;
 /// </summary>
 internal static class DaemonMethods
 {
-    public static void Register(RpcDispatcher d, ProfileRegistry registry, DaemonSecret secret, Func<DaemonInfoResult> info)
+    public static void Register(RpcDispatcher d, ProfileRegistry registry, StagingArea staging, DaemonSecret secret, Func<DaemonInfoResult> info)
     {
         var j = Json.Default;
         d.Add(ApiMethods.Register, j.AccountParams, j.AccountResult, (p, _, ct) => OpenAsync(registry, p, register: true, ct));
@@ -70,8 +70,7 @@ internal static class DaemonMethods
             RequireStream(call);
             return Messaging(registry, p).ReceiveAsync(p, e => call.Post(RpcDispatcher.Notification(ApiMethods.EventNotification, e, j.EventView)), ct);
         });
-        d.Add(ApiMethods.FilesSend, j.FileSendParams, j.SentResult, (p, call, ct) => Ops(registry, p, (o, c) => o.SendFileAsync(p, Progress(call), c), ct));
-        d.Add(ApiMethods.FilesGet, j.FileGetParams, j.FileGetResult, (p, call, ct) => Ops(registry, p, (o, c) => o.GetFileAsync(p, Progress(call), c), ct));
+        FileMethods.Register(d, registry, staging);
         d.Add(ApiMethods.Subscribe, j.SubscribeParams, j.OkResult, (p, call, _) =>
         {
             RequireStream(call);
@@ -116,7 +115,7 @@ internal static class DaemonMethods
         }, ct);
     }
 
-    private static Task<T> Ops<T>(ProfileRegistry registry, Api.ProfileParams p, Func<ProfileOperations, CancellationToken, Task<T>> action, CancellationToken ct)
+    internal static Task<T> Ops<T>(ProfileRegistry registry, Api.ProfileParams p, Func<ProfileOperations, CancellationToken, Task<T>> action, CancellationToken ct)
     {
         var link = registry.Resolve(p.Profile);
         return action(new ProfileOperations(link.Client), ct);
@@ -127,9 +126,6 @@ internal static class DaemonMethods
         var link = registry.Resolve(p.Profile);
         return new MessagingOperations(link.Client, link);
     }
-
-    private static Action<EventView> Progress(RpcCall call) =>
-        e => call.Post(RpcDispatcher.Notification(ApiMethods.EventNotification, e, Json.Default.EventView));
 
     private static void RequireStream(RpcCall call)
     {

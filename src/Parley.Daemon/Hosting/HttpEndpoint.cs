@@ -31,7 +31,7 @@ internal sealed class HttpEndpoint : IAsyncDisposable
     /// <summary>The port actually bound.</summary>
     public int Port { get; private set; }
 
-    public static async Task<HttpEndpoint> StartAsync(int port, DaemonSecret secret, RpcDispatcher dispatcher, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<HttpEndpoint> StartAsync(int port, DaemonSecret secret, RpcDispatcher dispatcher, StagingArea staging, ILoggerFactory loggers, CancellationToken ct)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
@@ -49,7 +49,7 @@ internal sealed class HttpEndpoint : IAsyncDisposable
         var endpoint = new HttpEndpoint(app);
         var guard = new HttpGuard(secret, () => endpoint.Port);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.Run(context => endpoint.HandleAsync(context, guard, dispatcher));
+        app.Run(context => endpoint.HandleAsync(context, guard, dispatcher, staging));
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -74,7 +74,7 @@ internal sealed class HttpEndpoint : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task HandleAsync(HttpContext context, HttpGuard guard, RpcDispatcher dispatcher)
+    private async Task HandleAsync(HttpContext context, HttpGuard guard, RpcDispatcher dispatcher, StagingArea staging)
     {
         HttpGuard.AddSecurityHeaders(context.Response);
         if (guard.Reject(context.Request) is { } status)
@@ -90,6 +90,9 @@ internal sealed class HttpEndpoint : IAsyncDisposable
                 break;
             case WebSocketPath:
                 await HandleWebSocketAsync(context, guard, dispatcher).ConfigureAwait(false);
+                break;
+            case { } path when path == StagingEndpoint.Path || path.StartsWith(StagingEndpoint.Path + "/", StringComparison.Ordinal):
+                await StagingEndpoint.HandleAsync(context, guard, staging).ConfigureAwait(false);
                 break;
             default:
                 await ServeWebAppAsync(context).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal sealed class HttpGuard(DaemonSecret secret, Func<int> port)
     public const string TokenProtocolPrefix = "parley-token.";
 
     /// <summary>The Content-Security-Policy of everything served.</summary>
-    public const string ContentSecurityPolicy = "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    public const string ContentSecurityPolicy = "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     public DaemonSecret Secret => secret;
 

@@ -119,7 +119,7 @@ internal sealed class ProfileOperations(ParleyClient client)
 
     public async Task<FileGetResult> GetFileAsync(FileGetParams p, Action<EventView>? onEvent, CancellationToken ct)
     {
-        if (!Path.IsPathFullyQualified(p.Out))
+        if (p.Out is null || !Path.IsPathFullyQualified(p.Out))
         {
             throw ApiException.InvalidParams("The output directory must be an absolute path.");
         }

@@ -48,6 +48,9 @@ public sealed class RpcCall : IDisposable
     /// <summary>Responses and the notifications of running calls, in the order they were posted.</summary>
     public ChannelReader<byte[]> Ordered => _ordered.Reader;
 
+    /// <summary>The named file transfers running on this connection.</summary>
+    public RunningTransfers Transfers { get; } = new();
+
     /// <summary>The event subscription of this connection, if any.</summary>
     public IDisposable? Subscription { get; set; }
 

@@ -34,10 +34,19 @@ export interface VerifyResult {
 export class Api {
   profile = "";
 
-  constructor(readonly rpc: RpcClient) {}
+  constructor(
+    readonly rpc: RpcClient,
+    /** The daemon's secret, for the staging requests that are plain HTTP. */
+    readonly token: string,
+  ) {}
+
+  /** The parameters with the profile on screen added. */
+  scopedParams(params: Record<string, unknown> = {}): Record<string, unknown> {
+    return this.profile ? { profile: this.profile, ...params } : params;
+  }
 
   private scoped(params: Record<string, unknown> = {}): Record<string, unknown> {
-    return this.profile ? { profile: this.profile, ...params } : params;
+    return this.scopedParams(params);
   }
 
   info(): Promise<DaemonInfo> {

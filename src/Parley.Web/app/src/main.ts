@@ -43,7 +43,7 @@ function start(): void {
   }
 
   const rpc = new RpcClient(`ws://${location.host}/api/v1/ws`, token);
-  const api = new Api(rpc);
+  const api = new Api(rpc, token);
   let messenger: Messenger | null = null;
   let started = false;
 

@@ -1,6 +1,7 @@
 // The signed-in screen: sidebar and conversation, kept in step with the daemon's events.
 
 import type { Api } from "./api";
+import { FileClient } from "./fileclient";
 import { h, replaceChildren } from "./dom";
 import { describeError, Model, readMessage, type MessageView } from "./model";
 import { RpcError, type ConnectionState } from "./rpc";
@@ -24,6 +25,7 @@ export class Messenger {
   private readonly connection = h("span", { class: "connection", role: "status", "aria-live": "polite" });
   private readonly toast = h("p", { class: "toast", role: "alert", hidden: true });
   private readonly chat: ChatView;
+  private readonly files: FileClient;
   private readonly loaded = new Map<string, number>();
   private daemonOpen = true;
   private serverConnected = false;
@@ -35,7 +37,15 @@ export class Messenger {
     private readonly navigation: Navigation,
   ) {
     this.model.me = api.profile;
+    this.files = new FileClient(api, api.token);
+    this.files.onChange = () => this.render();
+    this.files.onSent = (user) => void this.loadHistory(user, false);
+    const files = this.files;
     this.chat = new ChatView({
+      sendFiles: (user, list) => list.forEach((file) => void files.send(user, file)),
+      cancelTransfer: (id) => void files.cancel(id),
+      resumeTransfer: (id) => void files.resume(id),
+      download: (user, messageId, name) => void files.download(user, messageId, name),
       send: (user, text) => void this.send(user, text),
       typing: (user, typing) => void this.api.typing(user, typing).catch(() => undefined),
       showSafetyNumber: (user) => void this.showSafetyNumber(user),
@@ -47,6 +57,10 @@ export class Messenger {
       },
       block: (user, blocked) => void this.act(() => this.api.block(user, blocked), true),
       loadOlder: (user) => void this.loadHistory(user, true),
+    }, {
+      transfers: (user) => files.transfers.forUser(user),
+      downloaded: (messageId) => files.downloadedFile(messageId),
+      download: (messageId) => files.transfers.forMessage(messageId),
     });
     const sidebar = h(
       "aside",
@@ -98,7 +112,7 @@ export class Messenger {
   }
 
   onEvent(event: Record<string, unknown>): void {
-    if (this.disposed || (typeof event.profile === "string" && event.profile !== this.api.profile)) {
+    if (this.disposed || (typeof event.profile === "string" && event.profile !== this.api.profile) || this.files.applyEvent(event)) {
       return;
     }
 

@@ -11,6 +11,13 @@ export interface MessageView {
   text: string;
   sentAt: string;
   state: MessageState;
+  /** For file messages: what the message says about its file (never its key). */
+  file?: FileInfo;
+}
+
+export interface FileInfo {
+  name: string;
+  size: number;
 }
 
 export interface ContactView {
@@ -62,7 +69,13 @@ export function readMessage(raw: Record<string, unknown>): MessageView | null {
   }
 
   const state = isString(raw.state) && raw.state in StateRank ? (raw.state as MessageState) : "sent";
-  return { id: raw.id, peer, direction, text: raw.text, sentAt: raw.sentAt, state };
+  const message: MessageView = { id: raw.id, peer, direction, text: raw.text, sentAt: raw.sentAt, state };
+  const file = raw.file as Record<string, unknown> | undefined;
+  if (file && typeof file === "object" && isString(file.name) && typeof file.size === "number" && file.size >= 0) {
+    message.file = { name: file.name, size: file.size };
+  }
+
+  return message;
 }
 
 export class Model {
@@ -339,7 +352,7 @@ export function preview(message: MessageView | undefined, maxLength = 60): strin
     return "";
   }
 
-  const line = message.text.replace(/\s+/g, " ").trim();
+  const line = message.file ? `File: ${message.file.name}` : message.text.replace(/\s+/g, " ").trim();
   const text = line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
   return message.direction === "out" ? `You: ${text}` : text;
 }

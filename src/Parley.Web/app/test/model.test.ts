@@ -141,3 +141,15 @@ test("reconnect backoff is jittered and capped", () => {
   assert.ok(backoffDelay(1, () => 0.999) < 500);
   assert.ok(backoffDelay(30, () => 0.999) < 5_000);
 });
+
+test("a file message carries its file's name and size; a malformed file field is left out", () => {
+  const raw = { id: "m1", from: "bob", direction: "in", text: "[file] a.pdf", sentAt: "2026-11-30T10:00:00Z", state: "delivered" };
+  assert.deepEqual(readMessage({ ...raw, file: { id: "b1", name: "a.pdf", size: 42, type: "application/pdf" } })?.file, { name: "a.pdf", size: 42 });
+  assert.equal(readMessage({ ...raw, file: { name: "a.pdf", size: "42" } })?.file, undefined);
+  assert.equal(readMessage({ ...raw, file: "a.pdf" })?.file, undefined);
+});
+
+test("a file message's preview names the file, not the fallback text", () => {
+  const m = readMessage({ id: "m1", from: "bob", direction: "in", text: "[file] a.pdf (42 B) — fetch with: parley file get m1", sentAt: "2026-11-30T10:00:00Z", file: { name: "a.pdf", size: 42 } });
+  assert.equal(preview(m ?? undefined), "File: a.pdf");
+});

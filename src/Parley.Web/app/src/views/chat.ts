@@ -4,8 +4,9 @@
 
 import { h, replaceChildren } from "../dom";
 import { type Conversation, formatTime, groupByDay, type MessageView } from "../model";
+import { acceptDrops, attachControl, type FileActions, fileCard, type FileState, transferRow } from "./files";
 
-export interface ChatActions {
+export interface ChatActions extends FileActions {
   send(user: string, text: string): void;
   typing(user: string, typing: boolean): void;
   showSafetyNumber(user: string): void;
@@ -43,15 +44,21 @@ export class ChatView {
   private readonly banner = h("div", { class: "banner", role: "alert", hidden: true });
   private readonly log = h("ol", { class: "messages", "aria-label": "Messages", "aria-live": "polite", tabindex: "0" });
   private readonly typingLine = h("p", { class: "typing-line", "aria-live": "polite" });
+  private readonly transfers = h("ul", { class: "transfers", "aria-label": "File transfers" });
   private readonly input = h("textarea", { id: "composer", rows: "1", maxlength: "65536", placeholder: "Write a message", "aria-label": "Message" });
   private readonly sendButton = h("button", { type: "submit", class: "primary" }, "Send");
-  private readonly composer = h("form", { class: "composer", "aria-label": "Write a message" }, this.input, this.sendButton);
+  private readonly composer: HTMLFormElement;
   private user: string | null = null;
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly actions: ChatActions) {
-    this.element = h("section", { class: "chat", "aria-label": "Conversation" }, this.header, this.banner, this.log, this.typingLine, this.composer);
+  constructor(
+    private readonly actions: ChatActions,
+    private readonly files: FileState,
+  ) {
+    this.composer = h("form", { class: "composer", "aria-label": "Write a message" }, attachControl(() => this.user, actions), this.input, this.sendButton);
+    this.element = h("section", { class: "chat", "aria-label": "Conversation" }, this.header, this.banner, this.log, this.transfers, this.typingLine, this.composer);
+    acceptDrops(this.element, () => this.user, () => !this.composer.hidden, actions);
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -86,6 +93,7 @@ export class ChatView {
       this.banner.hidden = true;
       this.composer.hidden = true;
       this.typingLine.textContent = "";
+      replaceChildren(this.transfers);
       return;
     }
 
@@ -106,7 +114,7 @@ export class ChatView {
     for (const group of groups) {
       items.push(h("li", { class: "day", role: "separator" }, group.label));
       for (const message of group.messages) {
-        items.push(messageItem(message));
+        items.push(messageItem(message, this.files, this.actions));
       }
     }
 
@@ -115,6 +123,8 @@ export class ChatView {
     }
 
     replaceChildren(this.log, ...items);
+    const nowMs = now.getTime();
+    replaceChildren(this.transfers, ...this.files.transfers(conversation.user).filter((t) => t.direction === "up").map((t) => transferRow(t, nowMs, this.actions)));
     if (atBottom) {
       this.log.scrollTop = this.log.scrollHeight;
     }
@@ -233,14 +243,14 @@ function lockIcon(): SVGElement {
   return svg;
 }
 
-function messageItem(message: MessageView): HTMLElement {
+function messageItem(message: MessageView, files: FileState, actions: FileActions): HTMLElement {
   const state = message.direction === "out"
     ? h("span", { class: `state ${message.state}`, title: StateLabels[message.state], "aria-label": StateLabels[message.state] }, StateGlyphs[message.state])
     : null;
   return h(
     "li",
     { class: `message ${message.direction}`, "data-id": message.id, "data-state": message.state },
-    h("p", { class: "body" }, message.text),
+    fileCard(message, files, actions) ?? h("p", { class: "body" }, message.text),
     h("span", { class: "meta" }, h("time", { datetime: message.sentAt }, formatTime(message.sentAt)), state),
   );
 }
