@@ -47,17 +47,29 @@ function start(): void {
   let messenger: Messenger | null = null;
   let started = false;
 
+  // After a logout or a deletion: the next profile this daemon serves, or the sign-in screen.
   const showLogin = () => {
     messenger?.dispose();
     messenger = null;
-    replaceChildren(root, loginView(api, (account) => void showMessenger(account.user)));
+    void api.info().then(
+      (info) => (info.profiles[0] ? void showMessenger(info.profiles[0]) : replaceChildren(root, loginView(api, (account) => void showMessenger(account.user)))),
+      () => replaceChildren(root, loginView(api, (account) => void showMessenger(account.user))),
+    );
+  };
+
+  // Another account beside the ones served: the sign-in screen, with a way back.
+  const addAccount = () => {
+    const back = api.profile;
+    messenger?.dispose();
+    messenger = null;
+    replaceChildren(root, loginView(api, (account) => void showMessenger(account.user), back ? () => void showMessenger(back) : undefined));
   };
 
   const showMessenger = async (profile: string) => {
     sessionStorage.setItem(ProfileKey, profile);
     api.profile = profile;
     messenger?.dispose();
-    messenger = new Messenger(api, root, { logout: showLogin, switchTo: (user) => void showMessenger(user) });
+    messenger = new Messenger(api, root, { logout: showLogin, switchTo: (user) => void showMessenger(user), addAccount });
     await messenger.load();
   };
 

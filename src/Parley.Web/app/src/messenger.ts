@@ -5,6 +5,7 @@ import { FileClient } from "./fileclient";
 import { h, replaceChildren } from "./dom";
 import { describeError, Model, readMessage, type MessageView } from "./model";
 import { RpcError, type ConnectionState } from "./rpc";
+import { accountDialog } from "./views/account";
 import { ChatView } from "./views/chat";
 import { safetyDialog } from "./views/safety";
 import { addContactForm, renderConversationList } from "./views/sidebar";
@@ -17,6 +18,7 @@ const MaxHistory = 10_000;
 interface Navigation {
   logout(): void;
   switchTo(user: string): void;
+  addAccount(): void;
 }
 
 export class Messenger {
@@ -70,6 +72,7 @@ export class Messenger {
         { class: "me" },
         h("strong", {}, api.profile),
         this.connection,
+        h("button", { type: "button", class: "link", onclick: () => void this.showAccount() }, "Account"),
         h("button", { type: "button", class: "link", onclick: () => void this.logout() }, "Log out"),
       ),
       addContactForm({
@@ -255,6 +258,21 @@ export class Messenger {
     const result = await this.api.contacts();
     this.model.applyContacts(result.contacts);
     this.render();
+  }
+
+  private async showAccount(): Promise<void> {
+    try {
+      const info = await this.api.info();
+      const dialog = accountDialog(this.api, info.profiles, {
+        switchTo: (user) => this.navigation.switchTo(user),
+        addAccount: () => this.navigation.addAccount(),
+        deleted: () => this.navigation.logout(),
+      });
+      document.body.appendChild(dialog);
+      dialog.showModal();
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   private async logout(): Promise<void> {

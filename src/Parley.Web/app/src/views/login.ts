@@ -7,7 +7,7 @@ import { h } from "../dom";
 import { describeError } from "../model";
 import { RpcError } from "../rpc";
 
-export function loginView(api: Api, done: (account: AccountResult) => void): HTMLElement {
+export function loginView(api: Api, done: (account: AccountResult) => void, cancel?: () => void): HTMLElement {
   let mode: "register" | "login" = "register";
   const status = h("p", { class: "form-error", role: "alert", "aria-live": "assertive" });
   const user = h("input", { id: "login-user", name: "user", autocomplete: "username", required: true, maxlength: "32", spellcheck: "false" });
@@ -63,6 +63,7 @@ export function loginView(api: Api, done: (account: AccountResult) => void): HTM
     h("p", { class: "hint" }, "Compare it with the one your server's operator published. Parley remembers it and refuses the server if it ever changes."),
     status,
     submit,
+    cancel ? h("button", { type: "button", class: "link", onclick: cancel }, "Back") : null,
   );
 
   form.addEventListener("submit", async (event) => {
