@@ -87,6 +87,9 @@ public sealed class WebAccountTests
         await page.GotoAsync($"http://127.0.0.1:{daemon.Port}/#token={daemon.Token}");
         await page.Locator($"li[data-user={bob.Name}] .conversation").ClickAsync();
         await page.Locator("#composer").WaitForAsync();
+        await page.FillAsync("#composer", "hello old bob"); // alice's daemon learns bob's key
+        await page.PressAsync("#composer", "Enter");
+        await page.Locator(".message.out[data-state=sent], .message.out[data-state=delivered]").Filter(new() { HasText = "hello old bob" }).WaitForAsync();
 
         // Bob replaces his identity from another home and writes: alice's page warns and stops sending.
         var newBob = world.NewUser("bob");
