@@ -32,7 +32,8 @@ public static class ClusterServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IThrottleStore>(sp =>
         {
             var cluster = sp.GetRequiredService<RedisRelayCluster>();
-            return new RedisThrottleStore(() => cluster.Database, sp.GetRequiredService<TimeProvider>());
+            var keyMac = sp.GetRequiredService<ServerSecret>().Derive("throttle-key-mac", []);
+            return new RedisThrottleStore(() => cluster.Database, sp.GetRequiredService<TimeProvider>(), keyMac);
         }));
         services.AddSingleton<CatchUpScheduler>();
         services.AddHostedService<ClusterStart>();

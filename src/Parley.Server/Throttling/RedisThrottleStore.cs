@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using StackExchange.Redis;
 
 namespace Parley.Server.Throttling;
@@ -10,10 +13,13 @@ namespace Parley.Server.Throttling;
 /// <remarks>
 /// Time is the node's <see cref="TimeProvider"/> (passed to each script as milliseconds), so the
 /// semantics are exactly those of <see cref="MemoryThrottleStore"/>; nodes' clocks differ by far less
-/// than any window. A counter is a hash <c>{v, e}</c> (value, expiry in ms); a lease set is a sorted
+/// than any window. Each key is stored as the HMAC-SHA256 of its name under a key the nodes derive
+/// from their shared server secret, so Redis holds no usernames, client addresses or requester–target
+/// pairs, only opaque digests; every node computes the same digest for the same counter. A counter is a hash <c>{v, e}</c> (value, expiry in ms); a lease set is a sorted
 /// set scored by each lease's expiry. Redis's own key expiry (window or longest lease) only reclaims
-/// memory. When Redis cannot be reached an operation throws (fail closed: no login or fetch goes
-/// unthrottled because the shared state is away).
+/// memory. When Redis cannot be reached an operation throws <see cref="ThrottleStoreUnavailableException"/>
+/// (fail closed: no login, registration or fetch goes unthrottled because the shared state is away;
+/// the client is answered 503 with Retry-After).
 /// </remarks>
 public sealed class RedisThrottleStore : IThrottleStore
 {
@@ -75,21 +81,29 @@ public sealed class RedisThrottleStore : IThrottleStore
         return 1
         """;
 
+    /// <summary>Length in bytes of the key that names counters in Redis.</summary>
+    public const int KeyMacLength = 32;
+
     private readonly Func<IDatabase?> _database;
     private readonly TimeProvider _time;
+    private readonly byte[] _keyMac;
     private readonly string _prefix;
 
     /// <summary>A store on the Redis database <paramref name="database"/> returns (null while not connected yet).</summary>
     /// <param name="database">The Redis database; the connection is the caller's (the node's cluster link).</param>
     /// <param name="time">The clock.</param>
+    /// <param name="keyMac">The <see cref="KeyMacLength"/>-byte key that turns counter names into Redis keys; the same on every node.</param>
     /// <param name="keyPrefix">Prefix of every key.</param>
-    public RedisThrottleStore(Func<IDatabase?> database, TimeProvider time, string keyPrefix = DefaultKeyPrefix)
+    public RedisThrottleStore(Func<IDatabase?> database, TimeProvider time, byte[] keyMac, string keyPrefix = DefaultKeyPrefix)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(keyMac);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(keyMac.Length, KeyMacLength, nameof(keyMac));
         ArgumentException.ThrowIfNullOrEmpty(keyPrefix);
         _database = database;
         _time = time;
+        _keyMac = keyMac;
         _prefix = keyPrefix;
     }
 
@@ -135,7 +149,7 @@ public sealed class RedisThrottleStore : IThrottleStore
     public async ValueTask ResetAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await Database().KeyDeleteAsync(Key(key)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CallAsync(database => database.KeyDeleteAsync(Key(key)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -152,18 +166,28 @@ public sealed class RedisThrottleStore : IThrottleStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(leaseId);
-        await Database().SortedSetRemoveAsync(Key(key), leaseId).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CallAsync(database => database.SortedSetRemoveAsync(Key(key), leaseId), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken) =>
+        CallAsync(database => database.ScriptEvaluateAsync(script, keys, args), cancellationToken);
+
+    /// <summary>One Redis call; an unreachable, failing or timed-out Redis becomes <see cref="ThrottleStoreUnavailableException"/>.</summary>
+    private async Task<T> CallAsync<T>(Func<IDatabase, Task<T>> call, CancellationToken cancellationToken)
     {
-        return await Database().ScriptEvaluateAsync(script, keys, args).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var database = _database() ?? throw new ThrottleStoreUnavailableException();
+        try
+        {
+            return await call(database).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            throw new ThrottleStoreUnavailableException(exception);
+        }
     }
 
-    private IDatabase Database() =>
-        _database() ?? throw new InvalidOperationException("The cluster's Redis link is not started.");
-
-    private RedisKey Key(string key) => _prefix + key;
+    private RedisKey Key(string key) =>
+        _prefix + Base64Url.EncodeToString(HMACSHA256.HashData(_keyMac, Encoding.UTF8.GetBytes(key)));
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Parley.Server.Tests.Cluster.Support;
 using Parley.Server.Tests.Infrastructure;
 using Parley.Server.Throttling;
@@ -12,19 +13,22 @@ namespace Parley.Server.Tests.Contract;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class RedisThrottleStoreContract : ThrottleStoreContract, IClassFixture<RedisThrottleStoreContract.RedisFixture>
 {
+    /// <summary>The key that names counters (the nodes derive theirs from the shared server secret).</summary>
+    public static readonly byte[] KeyMac = RandomNumberGenerator.GetBytes(RedisThrottleStore.KeyMacLength);
+
     private readonly RedisFixture redis;
 
     public RedisThrottleStoreContract(RedisFixture redis) => this.redis = redis;
 
     protected override IThrottleStore Create(ManualTimeProvider clock) =>
-        new RedisThrottleStore(() => redis.Database, clock, "test:" + Guid.NewGuid().ToString("N") + ":");
+        new RedisThrottleStore(() => redis.Database, clock, KeyMac, "test:" + Guid.NewGuid().ToString("N") + ":");
 
     [Fact]
     public async Task Two_nodes_share_one_limit()
     {
         var clock = new ManualTimeProvider();
         var prefix = "nodes:" + Guid.NewGuid().ToString("N") + ":";
-        var (a, b) = (new RedisThrottleStore(() => redis.Database, clock, prefix), new RedisThrottleStore(() => redis.Database, clock, prefix));
+        var (a, b) = (new RedisThrottleStore(() => redis.Database, clock, KeyMac, prefix), new RedisThrottleStore(() => redis.Database, clock, KeyMac, prefix));
         var charge = new ThrottleCharge("login:account:alice", 10, TimeSpan.FromMinutes(15));
         var allowed = 0;
         for (var i = 0; i < 11; i++)
@@ -38,10 +42,26 @@ public sealed class RedisThrottleStoreContract : ThrottleStoreContract, IClassFi
     }
 
     [Fact]
-    public async Task An_unreachable_redis_fails_closed_with_an_exception_not_an_allowance()
+    public async Task Redis_holds_no_counter_names_only_digests_of_them()
     {
-        var store = new RedisThrottleStore(() => null, new ManualTimeProvider());
-        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        var prefix = "names:" + Guid.NewGuid().ToString("N") + ":";
+        var store = new RedisThrottleStore(() => redis.Database, new ManualTimeProvider(), KeyMac, prefix);
+        await store.TryReserveAsync([new("login:pair:alice|192.0.2.1", 10, TimeSpan.FromMinutes(15))], CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        await store.TryAcquireLeaseAsync("login:open:account:alice", "lease", 4, TimeSpan.FromMinutes(1), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        var keys = redis.Keys(prefix + "*").Select(k => k.ToString()).ToList();
+        Assert.Equal(2, keys.Count);
+        Assert.All(keys, k => Assert.DoesNotContain("alice", k, StringComparison.Ordinal));
+        Assert.All(keys, k => Assert.DoesNotContain("192.0.2.1", k, StringComparison.Ordinal));
+        var other = new RedisThrottleStore(() => redis.Database, new ManualTimeProvider(), RandomNumberGenerator.GetBytes(RedisThrottleStore.KeyMacLength), prefix);
+        Assert.Equal(0, await other.GetAsync("login:pair:alice|192.0.2.1", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, await store.GetAsync("login:pair:alice|192.0.2.1", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task An_unconnected_redis_fails_closed_with_an_exception_not_an_allowance()
+    {
+        var store = new RedisThrottleStore(() => null, new ManualTimeProvider(), KeyMac);
+        await Assert.ThrowsAsync<ThrottleStoreUnavailableException>(async () =>
             await store.TryReserveAsync([new("k", 1, TimeSpan.FromMinutes(1))], CancellationToken.None));
     }
 
@@ -52,6 +72,9 @@ public sealed class RedisThrottleStoreContract : ThrottleStoreContract, IClassFi
         private ConnectionMultiplexer? connection;
 
         public IDatabase? Database => connection?.GetDatabase();
+
+        /// <summary>The keys matching <paramref name="pattern"/> (SCAN, for tests that look inside Redis).</summary>
+        public IEnumerable<RedisKey> Keys(string pattern) => connection!.GetServer(server!.Endpoint).Keys(pattern: pattern);
 
         public async Task InitializeAsync()
         {
