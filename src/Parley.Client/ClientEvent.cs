@@ -43,6 +43,14 @@ public enum ClientEventKind
 
     /// <summary>A live session (chat) is connected again; the outbox was resent.</summary>
     ConnectionRestored,
+
+    /// <summary>
+    /// Our one-time prekeys of one kind (X25519 or ML-KEM) ran out on the server: new sessions formed
+    /// on the signed prekey and the last-resort ML-KEM key until the client refilled them (it has by
+    /// the time this is reported, if the server accepted the upload). Many fetches in a short time can
+    /// mean someone is draining them. <see cref="ClientEvent.Peer"/> is our own username.
+    /// </summary>
+    PreKeysExhausted,
 }
 
 /// <summary>One thing that happened, as reported by receive and chat.</summary>

@@ -70,6 +70,9 @@ internal sealed class EventPrinter
             case ClientEventKind.Undecryptable:
                 _output.Warn($"A message from {e.Peer} could not be decrypted and was dropped.");
                 break;
+            case ClientEventKind.PreKeysExhausted:
+                _output.Warn("Your one-time prekeys had run out on the server (many new sessions, or someone draining them); new sessions used your last-resort keys. A new batch has been uploaded.");
+                break;
             case ClientEventKind.Delivered:
             case ClientEventKind.Read:
             case ClientEventKind.Typing:
@@ -139,6 +142,7 @@ internal sealed class EventPrinter
         ClientEventKind.Read => "read",
         ClientEventKind.Typing => "typing",
         ClientEventKind.Presence => "presence",
+        ClientEventKind.PreKeysExhausted => "prekeys-exhausted",
         _ => "message",
     };
 }

@@ -83,7 +83,9 @@ internal static class ProfileSetup
         string token;
         using (var transport = new PinnedTransport(settings.Server, pin, options.RequestTimeout))
         {
-            token = await SrpLogin.LoginAsync(new ServerApi(transport, null), user.Value, password, cancellationToken).ConfigureAwait(false);
+            (token, var cookie) = await SrpLogin.LoginAsync(new ServerApi(transport, null), user.Value, password, profile.ReadDeviceCookie(), cancellationToken)
+                .ConfigureAwait(false);
+            profile.WriteDeviceCookie(cookie);
         }
 
         var key = KeyFile.Unwrap(File.ReadAllBytes(profile.KeyFilePath), password);
@@ -126,15 +128,17 @@ internal static class ProfileSetup
         ParleyHome home, Profile profile, Uri server, ServerFingerprint pin, string password, ClientOptions options, bool login, CancellationToken cancellationToken)
     {
         string token;
+        string? cookie;
         using (var transport = new PinnedTransport(server, pin, options.RequestTimeout))
         {
-            token = await SrpLogin.LoginAsync(new ServerApi(transport, null), profile.User.Value, password, cancellationToken).ConfigureAwait(false);
+            (token, cookie) = await SrpLogin.LoginAsync(new ServerApi(transport, null), profile.User.Value, password, null, cancellationToken).ConfigureAwait(false);
         }
 
         ParleyClient? client = null;
         try
         {
             profile.WriteSettings(new ProfileSettings { UserName = profile.User.Value, Server = server, ServerFingerprint = pin.ToString() });
+            profile.WriteDeviceCookie(cookie);
             var key = StoreKey.Generate();
             FileModes.WritePrivateFileAtomically(profile.KeyFilePath, KeyFile.Wrap(key, password, options.StoreKdf));
             var keys = CreateStoreWithIdentity(profile, key, options);

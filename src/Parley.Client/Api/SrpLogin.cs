@@ -16,7 +16,7 @@ internal static class SrpLogin
     public static async Task RegisterAsync(ServerApi api, string user, string password, CancellationToken cancellationToken)
     {
         var registration = SrpRegistration.Create(user, password, Argon2Parameters.Default);
-        var pow = await SolveChallengeAsync(api, cancellationToken).ConfigureAwait(false);
+        var pow = await SolveChallengeAsync(api, null, cancellationToken).ConfigureAwait(false);
         var request = new RegisterRequest(
             user,
             Convert.ToBase64String(registration.SrpSalt),
@@ -28,10 +28,14 @@ internal static class SrpLogin
         await api.PostAsync<RegisterResponse>(Routes.Register, request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Logs in and returns the bearer token once the server's proof checked out.</summary>
-    public static async Task<string> LoginAsync(ServerApi api, string user, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Logs in, presenting the profile's device cookie (if any), and returns the bearer token once the
+    /// server's proof checked out, with the new device cookie the server issued (null if none).
+    /// </summary>
+    public static async Task<(string Token, string? DeviceCookie)> LoginAsync(
+        ServerApi api, string user, string password, string? deviceCookie, CancellationToken cancellationToken)
     {
-        var (loginId, a, m1, session) = await ProveAsync(api, user, password, cancellationToken).ConfigureAwait(false);
+        var (loginId, a, m1, session) = await ProveAsync(api, user, password, deviceCookie, cancellationToken).ConfigureAwait(false);
         using (session)
         {
             LoginFinishResponse finish;
@@ -45,14 +49,16 @@ internal static class SrpLogin
             }
 
             CheckServerProof(session, finish.M2);
-            return finish.Token is { Length: > 0 } token ? token : throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+            var token = finish.Token is { Length: > 0 } t ? t : throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
+            var cookie = finish.DeviceCookie is { Length: > 0 and <= DeviceCookieLimits.MaxEncodedLength } c ? c : null;
+            return (token, cookie);
         }
     }
 
     /// <summary>Deletes the logged-in account, proving the password again (SRP) as the server requires.</summary>
     public static async Task DeleteAccountAsync(ServerApi api, string user, string password, CancellationToken cancellationToken)
     {
-        var (loginId, a, m1, session) = await ProveAsync(api, user, password, cancellationToken).ConfigureAwait(false);
+        var (loginId, a, m1, session) = await ProveAsync(api, user, password, null, cancellationToken).ConfigureAwait(false);
         using (session)
         {
             AccountDeleteResponse response;
@@ -73,7 +79,7 @@ internal static class SrpLogin
     public static async Task<string> ChangePasswordAsync(ServerApi api, string user, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
         var registration = SrpRegistration.Create(user, newPassword, Argon2Parameters.Default);
-        var (loginId, a, m1, session) = await ProveAsync(api, user, currentPassword, cancellationToken).ConfigureAwait(false);
+        var (loginId, a, m1, session) = await ProveAsync(api, user, currentPassword, null, cancellationToken).ConfigureAwait(false);
         using (session)
         {
             var request = new PasswordChangeRequest(
@@ -101,18 +107,19 @@ internal static class SrpLogin
 
     /// <summary>Round one of SRP: fetch salt and B, stretch the password, compute A and M1.</summary>
     private static async Task<(string LoginId, string A, string M1, SrpClientSession Session)> ProveAsync(
-        ServerApi api, string user, string password, CancellationToken cancellationToken)
+        ServerApi api, string user, string password, string? deviceCookie, CancellationToken cancellationToken)
     {
         LoginStartResponse start;
         try
         {
-            start = await api.PostAsync<LoginStartResponse>(Routes.LoginStart, new LoginStartRequest(user, null), cancellationToken).ConfigureAwait(false);
+            start = await api.PostAsync<LoginStartResponse>(Routes.LoginStart, new LoginStartRequest(user, null, deviceCookie), cancellationToken).ConfigureAwait(false);
         }
         catch (ParleyClientException e) when (e.Kind == ClientErrorKind.Refused)
         {
-            // After repeated failures the server asks for proof of work before another attempt.
-            var pow = await SolveChallengeAsync(api, cancellationToken).ConfigureAwait(false);
-            start = await api.PostAsync<LoginStartResponse>(Routes.LoginStart, new LoginStartRequest(user, pow), cancellationToken).ConfigureAwait(false);
+            // After repeated failures the server asks for proof of work before another attempt, harder
+            // with each failure: the challenge is asked for this login, so it comes at the right difficulty.
+            var pow = await SolveChallengeAsync(api, new PowChallengeRequest(user, deviceCookie), cancellationToken).ConfigureAwait(false);
+            start = await api.PostAsync<LoginStartResponse>(Routes.LoginStart, new LoginStartRequest(user, pow, deviceCookie), cancellationToken).ConfigureAwait(false);
         }
 
         // A hostile server's answer may leave out fields or send a salt of the wrong size: refuse it
@@ -151,9 +158,9 @@ internal static class SrpLogin
         }
     }
 
-    private static async Task<PowSolution> SolveChallengeAsync(ServerApi api, CancellationToken cancellationToken)
+    private static async Task<PowSolution> SolveChallengeAsync(ServerApi api, PowChallengeRequest? forLogin, CancellationToken cancellationToken)
     {
-        var challenge = await api.PostAsync<PowChallengeResponse>(Routes.PowChallenge, null, cancellationToken).ConfigureAwait(false);
+        var challenge = await api.PostAsync<PowChallengeResponse>(Routes.PowChallenge, forLogin, cancellationToken).ConfigureAwait(false);
         if (challenge.Difficulty is < 0 or > ProofOfWork.MaxDifficulty || challenge.Challenge is null || challenge.Challenge.Length > ProofOfWork.MaxChallengeLength * 2)
         {
             throw new ParleyClientException(ClientErrorKind.ProtocolViolation);

@@ -76,6 +76,10 @@ internal sealed class Inbox : IRelayHandler
                 }
 
                 break;
+            case ServerFrame.KindOneofCase.PrekeyStock:
+                // The server says a fetch left our one-time keys low (Parley.Wire relay.proto, PreKeyStock): refill now.
+                await _directory.TryReplenishLockedAsync(cancellationToken).ConfigureAwait(false);
+                break;
             default:
                 break;
         }

@@ -27,15 +27,28 @@ public sealed class KeyDirectory
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether a batch was uploaded.</returns>
-    public Task<bool> ReplenishPreKeysAsync(CancellationToken cancellationToken) =>
-        _context.LockedAsync(() => ReplenishLockedAsync(cancellationToken), cancellationToken);
+    public async Task<bool> ReplenishPreKeysAsync(CancellationToken cancellationToken) =>
+        (await _context.LockedAsync(() => ReplenishLockedAsync(cancellationToken), cancellationToken).ConfigureAwait(false)).Uploaded;
 
     /// <summary>Replenishes, and treats an unreachable server as "later": the last-resort KEM key keeps new sessions working.</summary>
-    internal async Task TryReplenishAsync(CancellationToken cancellationToken)
+    internal Task TryReplenishAsync(CancellationToken cancellationToken) =>
+        _context.LockedAsync(() => TryReplenishLockedAsync(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Replenishes — after a drained queue, or when the server's <c>PreKeyStock</c> frame says the
+    /// stock runs low — and tells the owner (<see cref="ClientEventKind.PreKeysExhausted"/>) when a kind
+    /// had run out: sessions formed on the last-resort keys meanwhile, and many fetches in a short
+    /// time can mean someone is draining them. Failure only postpones it.
+    /// </summary>
+    internal async Task TryReplenishLockedAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await ReplenishPreKeysAsync(cancellationToken).ConfigureAwait(false);
+            var (_, exhausted) = await ReplenishLockedAsync(cancellationToken).ConfigureAwait(false);
+            if (exhausted)
+            {
+                _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.PreKeysExhausted, Peer = _context.User });
+            }
         }
         catch (ParleyClientException e) when (e.Kind is ClientErrorKind.ServerUnreachable or ClientErrorKind.Refused)
         {
@@ -43,7 +56,7 @@ public sealed class KeyDirectory
         }
     }
 
-    internal async Task<bool> ReplenishLockedAsync(CancellationToken cancellationToken)
+    private async Task<(bool Uploaded, bool Exhausted)> ReplenishLockedAsync(CancellationToken cancellationToken)
     {
         var store = _context.Store;
         var rotated = LocalKeys.RotateSignedPreKeyIfDue(store, _context.Keys.GetIdentityKeyPair(), _context.Time.GetUtcNow());
@@ -53,15 +66,16 @@ public sealed class KeyDirectory
         }
 
         var count = await _context.Api.GetAsync<PreKeyCountResponse>(Routes.Keys + "/count", cancellationToken).ConfigureAwait(false);
+        var exhausted = Math.Min(count.OneTimePreKeys, count.KemPreKeys) == 0;
         if (Math.Min(count.OneTimePreKeys, count.KemPreKeys) >= _context.Options.OneTimePreKeyLowWater)
         {
-            return false;
+            return (false, exhausted);
         }
 
         LocalKeys.PublicKeys keys = null!;
         store.InTransaction(() => keys = LocalKeys.Replenish(store, _context.Keys.GetIdentityKeyPair(), _context.Options.OneTimePreKeyBatch));
         await PublishAsync(keys, replace: false, cancellationToken).ConfigureAwait(false);
-        return true;
+        return (true, exhausted);
     }
 
     /// <summary>Uploads public keys; a full publication (with a signed prekey) sends the identity first.</summary>

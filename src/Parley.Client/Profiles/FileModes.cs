@@ -46,6 +46,40 @@ public static class FileModes
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Makes sure <paramref name="path"/> exists and is 0600 before a library (SQLite) opens it: creates
+    /// it empty with that mode, or narrows an existing file (profiles made by older versions). SQLite
+    /// creates the -wal, -shm and -journal files with the database file's mode, so they follow.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    public static void EnsurePrivateFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = PrivateFile }))
+            {
+            }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Already there: narrow it (and any companion files an older version left readable) below.
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            if (File.Exists(file) && File.GetUnixFileMode(file) != PrivateFile)
+            {
+                File.SetUnixFileMode(file, PrivateFile);
+            }
+        }
+    }
+
     /// <summary>Overwrites a file with zeros, then deletes it; a missing file is not an error.</summary>
     /// <param name="path">The file.</param>
     public static void ShredAndDelete(string path)

@@ -31,6 +31,9 @@ public sealed class Profile
     /// <summary>Path of the SQLite store.</summary>
     public string DatabasePath => Path.Combine(Directory, "store.db");
 
+    /// <summary>Path of the device cookie from the last successful login (mode 0600; see docs/SECURITY.md).</summary>
+    public string DeviceCookiePath => Path.Combine(Directory, "device.cookie");
+
     /// <summary>Whether the profile has been created (its settings file exists).</summary>
     public bool Exists => File.Exists(SettingsPath);
 
@@ -64,6 +67,42 @@ public sealed class Profile
         FileModes.CreatePrivateDirectory(Directory);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(settings, ProfileJsonContext.Default.ProfileSettings);
         FileModes.WritePrivateFileAtomically(SettingsPath, bytes);
+    }
+
+    /// <summary>
+    /// The device cookie the server issued at this profile's last successful login, or null when there
+    /// is none (or the file is unreadable or not a plausible cookie: the login then simply goes untrusted).
+    /// </summary>
+    /// <returns>The cookie, or null.</returns>
+    public string? ReadDeviceCookie()
+    {
+        try
+        {
+            if (!File.Exists(DeviceCookiePath) || new FileInfo(DeviceCookiePath).Length > Wire.Rest.DeviceCookieLimits.MaxEncodedLength)
+            {
+                return null;
+            }
+
+            var text = File.ReadAllText(DeviceCookiePath).Trim();
+            return text.Length is > 0 and <= Wire.Rest.DeviceCookieLimits.MaxEncodedLength ? text : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keeps the device cookie a login returned (atomically, mode 0600); null leaves the old one.</summary>
+    /// <param name="cookie">The cookie.</param>
+    public void WriteDeviceCookie(string? cookie)
+    {
+        if (cookie is not { Length: > 0 and <= Wire.Rest.DeviceCookieLimits.MaxEncodedLength })
+        {
+            return;
+        }
+
+        FileModes.CreatePrivateDirectory(Directory);
+        FileModes.WritePrivateFileAtomically(DeviceCookiePath, System.Text.Encoding.ASCII.GetBytes(cookie));
     }
 
     /// <summary>Deletes the whole profile directory (used when registration fails half-way).</summary>

@@ -78,6 +78,7 @@ public sealed partial class ClientStore : IDisposable
 
     private static ClientStore OpenConnection(string path, StoreKey key)
     {
+        Profiles.FileModes.EnsurePrivateFile(path); // SQLite would create it 0644 (umask); its -wal/-shm inherit this mode
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
         var db = new SqliteConnection(builder.ToString());
         try

@@ -16,11 +16,9 @@ public static class AccountEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/auth/challenge", (HttpContext context, LoginThrottle throttle, ProofOfWorkService pow) =>
-        {
-            throttle.CountRequest(context.Connection.RemoteIpAddress);
-            return TypedResults.Ok(pow.Issue());
-        }).AllowAnonymous().WithBodyLimit(MaxBodyBytes);
+        endpoints.MapPost("/v1/auth/challenge", async (PowChallengeRequest? request, HttpContext context, LoginService logins) =>
+            TypedResults.Ok(await logins.ChallengeAsync(request, context.Connection.RemoteIpAddress, context.RequestAborted).ConfigureAwait(false)))
+            .AllowAnonymous().WithBodyLimit(MaxBodyBytes);
 
         endpoints.MapPost("/v1/accounts", async (RegisterRequest request, HttpContext context, AccountService service) =>
         {

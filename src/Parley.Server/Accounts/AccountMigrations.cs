@@ -80,5 +80,14 @@ public sealed class AccountMigrations : IMigrationSource
                     created_at BIGINT NOT NULL,
                     expires_at BIGINT NOT NULL);
                 """),
+        new(2, "pending logins remember what they were charged to the login throttle",
+            Sqlite: """
+                ALTER TABLE srp_pending_logins ADD COLUMN client_address TEXT NULL;
+                ALTER TABLE srp_pending_logins ADD COLUMN device_id TEXT NULL;
+                """,
+            Postgres: """
+                ALTER TABLE srp_pending_logins ADD COLUMN client_address TEXT NULL;
+                ALTER TABLE srp_pending_logins ADD COLUMN device_id TEXT NULL;
+                """),
     ];
 }

@@ -58,17 +58,49 @@ public sealed class AccountOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan LoginLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Failed logins (per username or per address) after which a proof of work is required.</summary>
+    /// <summary>Failed (or unfinished) logins on any budget an attempt is charged to after which a proof of work is required.</summary>
     [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
     public int LoginFailuresBeforePow { get; set; } = 3;
 
-    /// <summary>Failed logins (per username or per address) after which logins are refused with 429.</summary>
+    /// <summary>Bits the proof of work grows per failure past <see cref="LoginFailuresBeforePow"/>.</summary>
+    [Range(0, ProofOfWork.MaxDifficulty, ErrorMessage = OptionRules.Between)]
+    public int LoginPowBitsPerFailure { get; set; } = 1;
+
+    /// <summary>Most bits failures add to <see cref="PowDifficulty"/> (20 + 6 bits: about a minute of one core).</summary>
+    [Range(0, ProofOfWork.MaxDifficulty, ErrorMessage = OptionRules.Between)]
+    public int LoginPowMaxExtraBits { get; set; } = 6;
+
+    /// <summary>Login attempts per (account, address) — or per device cookie — in the failure window; each start reserves one, a success gives it back.</summary>
     [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
     public int LoginFailuresBeforeLockout { get; set; } = 10;
 
-    /// <summary>The window over which failures count; a lockout lasts until the window passes.</summary>
+    /// <summary>Login attempts per account from clients without a device cookie, all addresses together.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
+    public int LoginAccountFailuresBeforeLockout { get; set; } = 30;
+
+    /// <summary>Login attempts per client address (IPv6: per /64) without a device cookie, all accounts together.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
+    public int LoginAddressFailuresBeforeLockout { get; set; } = 30;
+
+    /// <summary>The window over which attempts count; it restarts with every accepted attempt, so a lockout lasts until it passes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Logins started and not yet finished (nor expired) per account, from clients without a device cookie.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
+    public int MaxOpenLoginsPerAccount { get; set; } = 4;
+
+    /// <summary>Logins started and not yet finished (nor expired) per client address.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
+    public int MaxOpenLoginsPerAddress { get; set; } = 8;
+
+    /// <summary>Logins started and not yet finished (nor expired) per device cookie.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
+    public int MaxOpenLoginsPerDevice { get; set; } = 2;
+
+    /// <summary>How long a device cookie is honoured after the login that issued it.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00", ErrorMessage = OptionRules.Between)]
+    public TimeSpan DeviceCookieLifetime { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>Login and registration requests per address per minute (success or not).</summary>
     [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]

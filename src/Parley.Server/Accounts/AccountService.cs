@@ -28,7 +28,7 @@ public sealed partial class AccountService(
     public async Task<RegisterResponse> RegisterAsync(RegisterRequest request, IPAddress? address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        throttle.CountRequest(address);
+        await throttle.CountRequestAsync(address, cancellationToken).ConfigureAwait(false);
         var o = options.Value;
         if (o.RegistrationPolicy == RegistrationPolicy.Closed)
         {
@@ -111,7 +111,7 @@ public sealed partial class AccountService(
     private async Task<LoginService.Proof> ProveCallerAsync(
         AccountId caller, string? loginId, string? a, string? m1, IPAddress? address, CancellationToken cancellationToken)
     {
-        throttle.CountRequest(address);
+        await throttle.CountRequestAsync(address, cancellationToken).ConfigureAwait(false);
         var proof = await logins.ProveAsync(loginId, a, m1, address, cancellationToken).ConfigureAwait(false);
         if (proof.Account.Id != caller)
         {

@@ -1,5 +1,6 @@
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Accounts;
 
@@ -14,7 +15,9 @@ public static class AccountsExtensions
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddSingleton<LoginChallengeStore>();
         services.AddSingleton<FakeCredentials>();
+        services.AddThrottling();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<DeviceCookies>();
         services.AddSingleton<ProofOfWorkService>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<AccountService>();

@@ -8,7 +8,8 @@ namespace Parley.Server.Accounts;
 /// <param name="PrivateB">The server's private ephemeral b.</param>
 /// <param name="PublicB">The server's public ephemeral B.</param>
 /// <param name="ExpiresAt">After this the login id is refused.</param>
-public sealed record PendingLogin(string Username, AccountId? AccountId, byte[] PrivateB, byte[] PublicB, DateTimeOffset ExpiresAt);
+/// <param name="Plan">What the start charged to the login throttle (released or refunded by the finish).</param>
+public sealed record PendingLogin(string Username, AccountId? AccountId, byte[] PrivateB, byte[] PublicB, DateTimeOffset ExpiresAt, LoginPlan Plan);
 
 /// <summary>
 /// Pending logins and spent proof-of-work challenges: the short-lived, single-use state of the
@@ -22,9 +23,10 @@ public sealed class LoginChallengeStore(IDatabase database)
         ArgumentNullException.ThrowIfNull(login);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(
-            "INSERT INTO srp_pending_logins (login_id_hash, username, account_id, private_b, public_b, expires_at) VALUES (@h, @u, @a, @pb, @b, @e)")
+            "INSERT INTO srp_pending_logins (login_id_hash, username, account_id, private_b, public_b, expires_at, client_address, device_id) " +
+            "VALUES (@h, @u, @a, @pb, @b, @e, @ca, @d)")
             .With("h", loginIdHash).With("u", login.Username).With("a", login.AccountId?.Value).With("pb", login.PrivateB).With("b", login.PublicB)
-            .With("e", login.ExpiresAt.ToUnixTimeMilliseconds());
+            .With("e", login.ExpiresAt.ToUnixTimeMilliseconds()).With("ca", login.Plan.Address).With("d", login.Plan.DeviceId);
         await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -33,17 +35,19 @@ public sealed class LoginChallengeStore(IDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand(
-            "DELETE FROM srp_pending_logins WHERE login_id_hash = @h RETURNING username, account_id, private_b, public_b, expires_at")
+            "DELETE FROM srp_pending_logins WHERE login_id_hash = @h RETURNING username, account_id, private_b, public_b, expires_at, client_address, device_id")
             .With("h", loginIdHash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
+        var username = reader.GetString(0);
         return new PendingLogin(
-            reader.GetString(0),
+            username,
             reader.IsDBNull(1) ? null : new AccountId(reader.GetInt64Value(1)),
-            reader.GetBytes(2), reader.GetBytes(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64Value(4)));
+            reader.GetBytes(2), reader.GetBytes(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64Value(4)),
+            new LoginPlan(username, reader.IsDBNull(5) ? "-" : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
     }
 
     /// <summary>Marks a proof-of-work challenge spent; false when it already was.</summary>

@@ -23,6 +23,7 @@ public sealed partial class LoginService(
     FakeCredentials fakes,
     LoginThrottle throttle,
     ProofOfWorkService proofOfWork,
+    DeviceCookies deviceCookies,
     ParleyMetrics metrics,
     IOptions<AccountOptions> options,
     TimeProvider time,
@@ -35,23 +36,43 @@ public sealed partial class LoginService(
     /// <param name="M2">The server's proof for the client.</param>
     public sealed record Proof(AccountRecord Account, byte[] M2);
 
-    /// <summary>Login step 1.</summary>
+    /// <summary>
+    /// A proof-of-work challenge: at the registration difficulty, or — given a username — at the
+    /// difficulty a login start for it from this address with this cookie needs now (429 when locked out).
+    /// </summary>
+    public async Task<PowChallengeResponse> ChallengeAsync(PowChallengeRequest? request, IPAddress? address, CancellationToken cancellationToken)
+    {
+        await throttle.CountRequestAsync(address, cancellationToken).ConfigureAwait(false);
+        if (request?.Username is null)
+        {
+            return proofOfWork.Issue();
+        }
+        var (plan, _) = await PlanAsync(request.Username, request.DeviceCookie, address, cancellationToken).ConfigureAwait(false);
+        return proofOfWork.Issue(await throttle.RequiredDifficultyAsync(plan, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Login step 1. The attempt is reserved with the throttle before the server ephemeral is made,
+    /// and unknown usernames take the same path (a fake record, the same queries) as known ones.
+    /// </summary>
     public async Task<LoginStartResponse> StartAsync(LoginStartRequest request, IPAddress? address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        throttle.CountRequest(address);
-        var username = RequestDecoding.Username(request.Username);
-        if (throttle.Check(username, address) == ThrottleDecision.RequireProofOfWork)
+        await throttle.CountRequestAsync(address, cancellationToken).ConfigureAwait(false);
+        var (plan, account) = await PlanAsync(request.Username, request.DeviceCookie, address, cancellationToken).ConfigureAwait(false);
+        var difficulty = await throttle.RequiredDifficultyAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (difficulty > 0)
         {
-            await proofOfWork.RequireValidAsync(request.Pow, cancellationToken).ConfigureAwait(false);
+            await proofOfWork.RequireValidAsync(request.Pow, cancellationToken, difficulty).ConfigureAwait(false);
         }
-        var account = await accounts.FindByUsernameAsync(username, cancellationToken).ConfigureAwait(false);
-        var credentials = account?.Credentials ?? fakes.For(username);
-        var (publicB, privateB) = SrpServerSession.Begin(credentials.Verifier);
         var loginId = new byte[LoginIdLength];
         RandomNumberGenerator.Fill(loginId);
+        var idHash = SHA256.HashData(loginId);
+        await throttle.OpenAsync(plan, Convert.ToHexString(idHash), cancellationToken).ConfigureAwait(false);
+        var credentials = account?.Credentials ?? fakes.For(plan.Username);
+        var (publicB, privateB) = SrpServerSession.Begin(credentials.Verifier);
         var expires = time.GetUtcNow().Add(options.Value.LoginLifetime);
-        await challenges.CreateAsync(SHA256.HashData(loginId), new PendingLogin(username, account?.Id, privateB, publicB, expires),
+        await challenges.CreateAsync(idHash, new PendingLogin(plan.Username, account?.Id, privateB, publicB, expires, plan),
             cancellationToken).ConfigureAwait(false);
         CryptographicOperations.ZeroMemory(privateB);
         return new LoginStartResponse(Base64Url.EncodeToString(loginId), Convert.ToBase64String(credentials.SrpSalt),
@@ -62,12 +83,12 @@ public sealed partial class LoginService(
     public async Task<LoginFinishResponse> FinishAsync(LoginFinishRequest request, IPAddress? address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        throttle.CountRequest(address);
+        await throttle.CountRequestAsync(address, cancellationToken).ConfigureAwait(false);
         var proof = await ProveAsync(request.LoginId, request.A, request.M1, address, cancellationToken).ConfigureAwait(false);
         var (token, expiresAt) = await IssueSessionAsync(proof.Account.Id, cancellationToken).ConfigureAwait(false);
         metrics.LoginsSucceeded.Inc();
         LogLoginSucceeded(logger);
-        return new LoginFinishResponse(Convert.ToBase64String(proof.M2), token, expiresAt);
+        return new LoginFinishResponse(Convert.ToBase64String(proof.M2), token, expiresAt, deviceCookies.Issue(proof.Account.Id));
     }
 
     /// <summary>
@@ -79,9 +100,15 @@ public sealed partial class LoginService(
         var id = DecodeLoginId(loginId);
         var publicA = RequestDecoding.Base64(a, 1, SrpParameters.ElementLength, "a");
         var proof = RequestDecoding.Base64(m1, 1, SrpParameters.ProofLength, "m1");
-        var pending = await challenges.TakeAsync(SHA256.HashData(id), cancellationToken).ConfigureAwait(false);
-        if (pending is null || pending.ExpiresAt <= time.GetUtcNow())
+        var idHash = SHA256.HashData(id);
+        var pending = await challenges.TakeAsync(idHash, cancellationToken).ConfigureAwait(false);
+        if (pending is null)
         {
+            throw Failed();
+        }
+        if (pending.ExpiresAt <= time.GetUtcNow())
+        {
+            await throttle.CloseAsync(pending.Plan, Convert.ToHexString(idHash), succeeded: false).ConfigureAwait(false);
             throw Failed();
         }
         var account = pending.AccountId is { } accountId
@@ -90,15 +117,15 @@ public sealed partial class LoginService(
         var verifier = account?.Credentials.Verifier ?? fakes.For(pending.Username).Verifier;
         var ok = SrpServerSession.TryFinish(verifier, pending.PrivateB, pending.PublicB, publicA, proof, out var m2);
         CryptographicOperations.ZeroMemory(pending.PrivateB);
-        if (!ok || account is null)
+        var succeeded = ok && account is not null;
+        await throttle.CloseAsync(pending.Plan, Convert.ToHexString(idHash), succeeded).ConfigureAwait(false);
+        if (!succeeded)
         {
-            throttle.RecordFailure(pending.Username, address);
             metrics.LoginsFailed.Inc();
             LogLoginFailed(logger);
             throw Failed();
         }
-        throttle.RecordSuccess(pending.Username);
-        return new Proof(account, m2);
+        return new Proof(account!, m2);
     }
 
     /// <summary>Creates a session token for an account.</summary>
@@ -109,6 +136,14 @@ public sealed partial class LoginService(
         var expires = now.Add(options.Value.SessionLifetime);
         await sessions.CreateAsync(hash, account, now, expires, cancellationToken).ConfigureAwait(false);
         return (token, expires);
+    }
+
+    private async Task<(LoginPlan Plan, AccountRecord? Account)> PlanAsync(
+        string? username, string? deviceCookie, IPAddress? address, CancellationToken cancellationToken)
+    {
+        var name = RequestDecoding.Username(username);
+        var account = await accounts.FindByUsernameAsync(name, cancellationToken).ConfigureAwait(false);
+        return (LoginThrottle.Plan(name, address, deviceCookies.Validate(deviceCookie, account?.Id)), account);
     }
 
     private static byte[] DecodeLoginId(string? loginId)

@@ -44,10 +44,10 @@ public sealed class ProofOfWorkService(
         }
     }
 
-    /// <summary>Creates a challenge at the current difficulty.</summary>
-    public PowChallengeResponse Issue()
+    /// <summary>Creates a challenge at the current difficulty, or at <paramref name="atLeast"/> when that is higher.</summary>
+    public PowChallengeResponse Issue(int atLeast = 0)
     {
-        var difficulty = CurrentDifficulty;
+        var difficulty = Math.Min(ProofOfWork.MaxDifficulty, Math.Max(CurrentDifficulty, atLeast));
         var expires = time.GetUtcNow().Add(options.Value.PowChallengeLifetime);
         var challenge = new byte[ChallengeLength];
         RandomNumberGenerator.Fill(challenge.AsSpan(0, NonceLength));
@@ -59,9 +59,10 @@ public sealed class ProofOfWorkService(
 
     /// <summary>
     /// Checks a solution: authentic, unexpired, solved at the difficulty it was issued with (never below
-    /// the base difficulty), and unspent — then spends it. Throws a 400/403 problem otherwise.
+    /// the base difficulty nor below <paramref name="minDifficulty"/>), and unspent — then spends it.
+    /// Throws a 400/403 problem otherwise, and 428 when no solution came.
     /// </summary>
-    public async Task RequireValidAsync(PowSolution? solution, CancellationToken cancellationToken)
+    public async Task RequireValidAsync(PowSolution? solution, CancellationToken cancellationToken, int minDifficulty = 0)
     {
         if (solution is null)
         {
@@ -75,6 +76,7 @@ public sealed class ProofOfWorkService(
         if (!CryptographicOperations.FixedTimeEquals(mac, challenge.AsSpan(SignedLength))
             || expires <= time.GetUtcNow()
             || difficulty < options.Value.PowDifficulty
+            || difficulty < minDifficulty
             || solution.Counter < 0
             || !ProofOfWork.Verify(challenge, difficulty, (ulong)solution.Counter))
         {

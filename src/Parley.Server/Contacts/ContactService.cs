@@ -1,4 +1,9 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Parley.Crypto.Auth;
 using Parley.Server.Hosting;
+using Parley.Server.Throttling;
 using Parley.Server.Presence;
 using Parley.Server.Relay;
 using Parley.Wire;
@@ -9,6 +14,10 @@ namespace Parley.Server.Contacts;
 /// The contact relation's rules. Every change updates both parties' rows in one transaction, then
 /// tells the other party through the durable queue (so offline users learn it on connect). Blocks are
 /// never revealed: a blocked user's requests and messages look as if they simply went unanswered.
+/// An unknown username is answered exactly as an existing user outside the relation (same queries,
+/// same answers): it stands in as a "ghost" with a negative id derived from the name, which can only
+/// ever hold the caller's own block row. Only a contact request — which its target sees — tells an
+/// unknown name apart (404), and requests are rate-limited per requester.
 /// </summary>
 public sealed class ContactService
 {
@@ -20,10 +29,16 @@ public sealed class ContactService
     private readonly MessageSender _sender;
     private readonly PresenceService _presence;
     private readonly TimeProvider _time;
+    private readonly IThrottleStore _throttle;
+    private readonly ContactOptions _options;
 
     /// <summary>Creates the service.</summary>
-    public ContactService(IContactStore store, IAccountLookup accounts, ContactGraph graph, MessageSender sender, PresenceService presence, TimeProvider time)
+    public ContactService(IContactStore store, IAccountLookup accounts, ContactGraph graph, MessageSender sender, PresenceService presence,
+        IThrottleStore throttle, IOptions<ContactOptions> options, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        _throttle = throttle;
+        _options = options.Value;
         _store = store;
         _accounts = accounts;
         _graph = graph;
@@ -35,10 +50,26 @@ public sealed class ContactService
     /// <summary>Lists the caller's rows.</summary>
     public Task<IReadOnlyList<ContactEntry>> ListAsync(long ownerId, CancellationToken cancellationToken) => _store.ListAsync(ownerId, cancellationToken);
 
-    /// <summary>Asks <paramref name="peerName"/> to become a contact (accepts at once if they already asked).</summary>
-    public Task RequestAsync(ContactRef me, string peerName, string? note, CancellationToken cancellationToken) =>
-        WithPairAsync(me, peerName, async (peer, mine, theirs) =>
+    /// <summary>
+    /// Asks <paramref name="peerName"/> to become a contact (accepts at once if they already asked).
+    /// Counted against the caller's request budget first, whether the name exists or not.
+    /// </summary>
+    public async Task RequestAsync(ContactRef me, string peerName, string? note, CancellationToken cancellationToken)
+    {
+        var budget = new ThrottleCharge("contacts:request:" + me.Id, _options.RequestsPerRequesterPerHour, TimeSpan.FromHours(1));
+        var result = await _throttle.TryReserveAsync([budget], cancellationToken);
+        if (!result.Allowed)
         {
+            throw ProblemException.TooManyRequests(result.RetryAfter);
+        }
+
+        await WithPairAsync(me, peerName, async (peer, mine, theirs) =>
+        {
+            if (IsGhost(peer))
+            {
+                throw ProblemException.NotFound("No such user");
+            }
+
             if (mine?.State == ContactState.Blocked)
             {
                 throw ProblemException.Conflict("contact-blocked", "Unblock this user first");
@@ -67,6 +98,7 @@ public sealed class ContactService
                 CancellationToken.None);
             await NotifyAsync(me, peer, ContactEventKind.Request, note);
         }, cancellationToken);
+    }
 
     /// <summary>Accepts a pending request from <paramref name="peerName"/>.</summary>
     public Task AcceptAsync(ContactRef me, string peerName, CancellationToken cancellationToken) =>
@@ -175,11 +207,12 @@ public sealed class ContactService
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(peerName);
-        var found = await _accounts.FindAsync(peerName, cancellationToken);
-        if (found is not { } peer)
+        if (!Usernames.TryNormalize(peerName, out var name))
         {
-            throw ProblemException.NotFound("No such user");
+            throw ProblemException.BadRequest("Username must be 3-32 characters of a-z, 0-9, '_', '.', '-'");
         }
+
+        var peer = await _accounts.FindAsync(name, cancellationToken) ?? Ghost(name);
 
         if (peer.Id == me.Id)
         {
@@ -213,6 +246,15 @@ public sealed class ContactService
         _graph.Invalidate(first.Id);
         _graph.Invalidate(second.Id);
     }
+
+    /// <summary>An unknown username's stand-in: a negative id (accounts have positive ones) fixed by the name.</summary>
+    private static ContactRef Ghost(string name)
+    {
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
+        return new ContactRef(-1 - (long)(BinaryPrimitives.ReadUInt64BigEndian(hash) >> 2), name);
+    }
+
+    private static bool IsGhost(ContactRef peer) => peer.Id < 0;
 
     private static ContactChange Delete(ContactRef owner, ContactRef peer) => new(owner.Id, peer.Id, peer.Name, null, null, 0);
 

@@ -1,55 +1,32 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Parley.Server.Accounts;
 using Parley.Server.Hosting;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Keys;
 
-/// <summary>Token buckets per requester and per target for bundle fetches; over either, 429 with Retry-After.</summary>
-public sealed class FetchRateLimiter : IDisposable
+/// <summary>
+/// Bundle-fetch budgets, all or nothing: per (requester, target) pair, per requester and per target
+/// (everyone together), each per hour and far below the stock of one-time keys a client keeps, so
+/// even related accounts cannot drain it; over any, 429 with Retry-After. State in
+/// <see cref="IThrottleStore"/>, shared by a cluster's nodes.
+/// </summary>
+public sealed class FetchRateLimiter(IThrottleStore store, IOptions<KeyOptions> options)
 {
-    private readonly PartitionedRateLimiter<string> requesters;
-    private readonly PartitionedRateLimiter<string> targets;
-
-    /// <summary>Creates the limiters from <see cref="KeyOptions"/>.</summary>
-    public FetchRateLimiter(IOptions<KeyOptions> options)
+    /// <summary>Takes one fetch from each budget or throws 429 (taking none).</summary>
+    public async Task AcquireAsync(AccountId requester, AccountId target, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        requesters = Create(options.Value.FetchesPerRequesterPerMinute);
-        targets = Create(options.Value.FetchesPerTargetPerMinute);
-    }
-
-    /// <summary>Takes a token from both buckets or throws 429.</summary>
-    public void Acquire(AccountId requester, AccountId target)
-    {
-        Take(requesters, requester.ToString());
-        Take(targets, target.ToString());
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        requesters.Dispose();
-        targets.Dispose();
-    }
-
-    private static void Take(PartitionedRateLimiter<string> limiter, string key)
-    {
-        using var lease = limiter.AttemptAcquire(key);
-        if (!lease.IsAcquired)
+        var o = options.Value;
+        var hour = TimeSpan.FromHours(1);
+        var result = await store.TryReserveAsync(
+        [
+            new($"keys:fetch:pair:{requester.Value}>{target.Value}", o.FetchesPerPairPerHour, hour),
+            new($"keys:fetch:requester:{requester.Value}", o.FetchesPerRequesterPerHour, hour),
+            new($"keys:fetch:target:{target.Value}", o.FetchesPerTargetPerHour, hour),
+        ], cancellationToken).ConfigureAwait(false);
+        if (!result.Allowed)
         {
-            var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-            throw ProblemException.TooManyRequests(wait);
+            throw ProblemException.TooManyRequests(result.RetryAfter);
         }
     }
-
-    private static PartitionedRateLimiter<string> Create(int perMinute) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, perMinute),
-            TokensPerPeriod = Math.Max(1, perMinute),
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
 }

@@ -25,15 +25,25 @@ public sealed class KeyOptions
     [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
     public int MaxStoredKemPreKeys { get; set; } = 200;
 
-    /// <summary>Below this many one-time keys of either kind after a fetch, <c>parley_prekeys_low_total</c> counts it.</summary>
+    /// <summary>
+    /// Below this many one-time keys of either kind after a fetch, the owner is told (a <c>PreKeyStock</c>
+    /// relay frame) and <c>parley_prekeys_low_total</c> counts it.
+    /// </summary>
     [Range(0, int.MaxValue, ErrorMessage = OptionRules.Between)]
     public int LowPreKeyThreshold { get; set; } = 10;
 
-    /// <summary>Bundle fetches one account may make per minute (token bucket, burst of the same size).</summary>
+    /// <summary>Bundle fetches of one target by one requester per hour (a session needs one; a few retries on top).</summary>
     [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
-    public int FetchesPerRequesterPerMinute { get; set; } = 60;
+    public int FetchesPerPairPerHour { get; set; } = 3;
 
-    /// <summary>Bundle fetches of one target account per minute, from everyone together.</summary>
+    /// <summary>Bundle fetches one account may make per hour, all targets together.</summary>
     [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
-    public int FetchesPerTargetPerMinute { get; set; } = 120;
+    public int FetchesPerRequesterPerHour { get; set; } = 20;
+
+    /// <summary>
+    /// Bundle fetches of one target per hour, from everyone together — well below the 50 one-time keys of
+    /// each kind a client keeps, so the stock outlasts an hour of fetches and the owner refills in time.
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
+    public int FetchesPerTargetPerHour { get; set; } = 10;
 }

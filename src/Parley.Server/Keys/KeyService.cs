@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Parley.Crypto.Bundles;
 using Parley.Crypto.Keys;
 using Parley.Server.Accounts;
+using Parley.Server.Contacts;
 using Parley.Server.Hosting;
 using Parley.Server.Metrics;
 using Parley.Wire.Rest;
@@ -12,11 +13,15 @@ namespace Parley.Server.Keys;
 /// The key directory. Every upload is parsed and verified with Parley.Crypto's own parsers against the
 /// account's stored identity (PROTOCOL.md 3.3, "Server upload checks") — malformed, low-order or
 /// wrongly signed keys are refused — and stored as the exact bytes sent. A fetch assembles a
-/// <see cref="PreKeyBundle"/> consuming at most one one-time key of each kind.
+/// <see cref="PreKeyBundle"/> consuming at most one one-time key of each kind, and only for a
+/// requester in a pending or accepted contact relation with the target (not blocked by it); anyone
+/// else — and any unknown username — gets the same 404 after the same queries.
 /// </summary>
 public sealed partial class KeyService(
     IKeyStore store,
     IAccountStore accounts,
+    IContactStore contacts,
+    IEnumerable<IPreKeyStockListener> stockListeners,
     FetchRateLimiter limiter,
     ParleyMetrics metrics,
     IOptions<KeyOptions> options,
@@ -130,11 +135,18 @@ public sealed partial class KeyService(
     public async Task<PreKeyBundleResponse> FetchAsync(AccountId requester, string? username, CancellationToken cancellationToken)
     {
         var name = RequestDecoding.Username(username);
-        var target = await accounts.FindByUsernameAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw ProblemException.NotFound("No such account");
-        limiter.Acquire(requester, target.Id);
+        var found = await accounts.FindByUsernameAsync(name, cancellationToken).ConfigureAwait(false);
+        var targetId = found?.Id.Value ?? UnknownAccount;
+        var mine = await contacts.GetAsync(requester.Value, targetId, cancellationToken).ConfigureAwait(false);
+        var theirs = await contacts.GetAsync(targetId, requester.Value, cancellationToken).ConfigureAwait(false);
+        var related = mine?.State is ContactState.Outgoing or ContactState.Incoming or ContactState.Accepted && theirs?.State != ContactState.Blocked;
+        if (found is not { } target || !related)
+        {
+            throw NoBundle();
+        }
+        await limiter.AcquireAsync(requester, target.Id, cancellationToken).ConfigureAwait(false);
         var parts = await store.GetBundlePartsAsync(target.Id, cancellationToken).ConfigureAwait(false)
-            ?? throw ProblemException.NotFound("The account has not published a complete set of keys");
+            ?? throw ProblemException.NotFound("The contact has not published a complete set of keys");
         if (!IdentityKey.TryParse(parts.Identity, out var identity) || !SignedPreKey.TryParse(parts.SignedPreKey, out var signed)
             || !KemPreKey.TryParse(parts.KemLastResort, out var lastResort) || !SignedSuiteList.TryParse(parts.Suites, out var suites))
         {
@@ -155,9 +167,14 @@ public sealed partial class KeyService(
         var bundle = new PreKeyBundle(name, identity, signed, oneTime, kem!, suites);
         metrics.PrekeyFetches.WithLabels(oneTime is null ? "false" : "true").Inc();
         var left = await store.CountAsync(target.Id, cancellationToken).ConfigureAwait(false);
-        if (left.OneTime < options.Value.LowPreKeyThreshold || left.Kem < options.Value.LowPreKeyThreshold)
+        var low = options.Value.LowPreKeyThreshold;
+        if (left.OneTime < low || left.Kem < low)
         {
             metrics.PrekeysLow.Inc();
+            foreach (var listener in stockListeners)
+            {
+                listener.OnStockLow(target.Id, left.OneTime, left.Kem, low);
+            }
         }
         return new PreKeyBundleResponse(Convert.ToBase64String(bundle.Serialize()));
     }
@@ -185,6 +202,11 @@ public sealed partial class KeyService(
         batch is null || batch.Count == 0 || batch.Count > max
             ? throw ProblemException.BadRequest($"Between 1 and {max} keys per upload")
             : batch;
+
+    /// <summary>Stands in for an unknown username in the relation queries (accounts have positive ids), so both paths do the same work.</summary>
+    private const long UnknownAccount = -1;
+
+    private static ProblemException NoBundle() => ProblemException.NotFound("No bundle available");
 
     private static ProblemException InvalidKey(string field) =>
         new(StatusCodes.Status400BadRequest, "invalid-key", $"Field '{field}' is not a valid, correctly signed key");

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Authentication;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
+using Parley.Server.Throttling;
 using Parley.Wire.Rest;
 
 namespace Parley.Server.Keys;
@@ -20,6 +22,8 @@ public static class KeysExtensions
         services.AddValidatedOptions<KeyOptions>(KeyOptions.SectionName);
         services.AddSingleton<IMigrationSource, KeyMigrations>();
         services.AddSingleton<IKeyStore, SqlKeyStore>();
+        services.AddThrottling();
+        services.TryAddSingleton<Contacts.IContactStore, Contacts.SqlContactStore>(); // bundles go only to related accounts
         services.AddSingleton<FetchRateLimiter>();
         services.AddSingleton<KeyService>();
         return services;

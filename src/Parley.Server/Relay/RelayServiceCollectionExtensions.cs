@@ -6,6 +6,7 @@ using Parley.Server.Contacts;
 using Parley.Server.Presence;
 using Parley.Server.Relay.Storage;
 using Parley.Server.Storage;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Relay;
 
@@ -18,12 +19,15 @@ public static class RelayServiceCollectionExtensions
         services.AddValidatedOptions<RelayOptions>(RelayOptions.SectionName);
         services.AddSingleton<IMigrationSource, RelayMigrations>();
         services.AddSingleton<IMigrationSource, ContactMigrations>();
+        services.AddOptions<ContactOptions>().BindConfiguration(ContactOptions.SectionName);
+        services.AddThrottling();
         services.AddSingleton<IMessageQueueStore>(sp =>
             new SqlMessageQueueStore(sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<IOptions<RelayOptions>>().Value.SqliteFullSync));
         services.AddSingleton<IContactStore, SqlContactStore>();
         services.AddSingleton<IAccountLookup, AccountStoreLookup>();
         services.AddSingleton<IAccountDeletionListener, RelayAccountDeletion>();
         services.AddSingleton<ISessionRevocationListener, RelaySessionRevocation>();
+        services.AddSingleton<Keys.IPreKeyStockListener, RelayPreKeyStock>();
         services.AddSingleton<QueueDepths>();
         services.AddSingleton<RelayMetrics>();
         services.AddSingleton<GroupCommitWriter>();

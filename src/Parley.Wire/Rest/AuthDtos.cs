@@ -12,6 +12,22 @@ public sealed record Argon2ParametersDto(int MemoryKiB, int Iterations, int Para
 /// <param name="ExpiresAt">After this the challenge is refused.</param>
 public sealed record PowChallengeResponse(string Challenge, int Difficulty, DateTimeOffset ExpiresAt);
 
+/// <summary>
+/// Optional body of <c>POST /v1/auth/challenge</c>. With a username, the challenge comes at the
+/// difficulty a login start for that username (from this address, with this device cookie) needs
+/// right now; without one, at the registration difficulty.
+/// </summary>
+/// <param name="Username">The username about to log in, or null.</param>
+/// <param name="DeviceCookie">The device cookie the login will present, or null.</param>
+public sealed record PowChallengeRequest(string? Username, string? DeviceCookie);
+
+/// <summary>Limits of the device cookie (docs/SECURITY.md, "Login throttling").</summary>
+public static class DeviceCookieLimits
+{
+    /// <summary>Longest device cookie a server accepts or a client stores (the current format is 87 characters).</summary>
+    public const int MaxEncodedLength = 128;
+}
+
 /// <summary>A solved proof of work, attached to a registration or a throttled login.</summary>
 /// <param name="Challenge">The challenge exactly as received (base64).</param>
 /// <param name="Counter">The counter that solves it.</param>
@@ -35,8 +51,11 @@ public sealed record RegisterResponse(string Username);
 
 /// <summary>Body of <c>POST /v1/auth/login/start</c>.</summary>
 /// <param name="Username">The username (any case).</param>
-/// <param name="Pow">Required only after repeated failures (the server answers 428 <c>pow-required</c>).</param>
-public sealed record LoginStartRequest(string Username, PowSolution? Pow);
+/// <param name="Pow">Required only after repeated failures (the server answers 428 <c>pow-required</c>; ask
+/// <c>POST /v1/auth/challenge</c> with a <see cref="PowChallengeRequest"/> for a challenge of the right difficulty).</param>
+/// <param name="DeviceCookie">The device cookie from this client's last successful login to this account, if any:
+/// it lets the client past the account-wide lockout that strangers' failures can cause.</param>
+public sealed record LoginStartRequest(string Username, PowSolution? Pow, string? DeviceCookie = null);
 
 /// <summary>Response of <c>POST /v1/auth/login/start</c> — identical in shape for unknown usernames.</summary>
 /// <param name="LoginId">Opaque single-use id for the finish step (expires in about a minute).</param>
@@ -56,4 +75,6 @@ public sealed record LoginFinishRequest(string LoginId, string A, string M1);
 /// <param name="M2">Base64 server proof; the client must verify it before using the token.</param>
 /// <param name="Token">Bearer token (43 characters of base64url).</param>
 /// <param name="ExpiresAt">Fixed expiry of the token.</param>
-public sealed record LoginFinishResponse(string M2, string Token, DateTimeOffset ExpiresAt);
+/// <param name="DeviceCookie">A new device cookie (login only; null for a password change): keep it private (0600) and
+/// present it at the next login start to this account.</param>
+public sealed record LoginFinishResponse(string M2, string Token, DateTimeOffset ExpiresAt, string? DeviceCookie = null);

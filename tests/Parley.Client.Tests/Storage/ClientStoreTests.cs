@@ -35,6 +35,33 @@ public sealed class ClientStoreTests : IDisposable
     }
 
     [Fact]
+    public void The_store_and_its_wal_and_shm_files_are_created_0600_and_an_old_0644_store_is_narrowed()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes
+        }
+
+        const UnixFileMode privateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var path = _dir.File("modes.db");
+        using (var store = ClientStore.Create(path, _key))
+        {
+            store.PutSecret("session", "bob", [1, 2, 3]);
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                Assert.True(File.Exists(file), file);
+                Assert.Equal(privateFile, File.GetUnixFileMode(file));
+            }
+        }
+
+        File.SetUnixFileMode(path, privateFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        using (ClientStore.Open(path, _key))
+        {
+            Assert.Equal(privateFile, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
     public void Opening_with_another_key_is_refused()
     {
         using (ClientStore.Create(_dir.File("s.db"), _key))

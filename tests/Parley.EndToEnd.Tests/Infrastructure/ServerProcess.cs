@@ -73,9 +73,14 @@ internal sealed class ServerProcess : IAsyncDisposable
             "--Accounts:AuthRequestsPerAddressPerMinute", "100000",
             "--Accounts:LoginFailuresBeforePow", "1000",
             "--Accounts:LoginFailuresBeforeLockout", "1000",
+            "--Accounts:LoginAccountFailuresBeforeLockout", "1000",
+            "--Accounts:LoginAddressFailuresBeforeLockout", "100000",
+            "--Accounts:MaxOpenLoginsPerAddress", "1000",
+            "--Contacts:RequestsPerRequesterPerHour", "100000",
             "--Accounts:RegistrationsPerMinuteThreshold", "100000",
-            "--Keys:FetchesPerRequesterPerMinute", "100000",
-            "--Keys:FetchesPerTargetPerMinute", "100000",
+            "--Keys:FetchesPerPairPerHour", "100000",
+            "--Keys:FetchesPerRequesterPerHour", "100000",
+            "--Keys:FetchesPerTargetPerHour", "100000",
             "--Logging:LogLevel:Default", "Warning",
         }.Concat(_extraArguments))
         {

@@ -31,10 +31,12 @@ internal sealed class User
     /// <summary>When several users share a home: the <c>--as</c> profile to act as.</summary>
     public string? Profile { get; }
 
-    public async Task RegisterAsync()
+    /// <summary>Registers; a failure's message carries <paramref name="diagnostics"/> (say, what a proxy in between saw).</summary>
+    public async Task RegisterAsync(Func<string>? diagnostics = null)
     {
+        var started = DateTime.UtcNow;
         var result = await Cli.RunAsync(Password + "\n", "register", Name, "--server", ServerUrl, "--password-stdin", "--trust-server", ServerFingerprint);
-        Assert.True(result.ExitCode == 0, "register failed: " + result);
+        Assert.True(result.ExitCode == 0, $"register ({started:HH:mm:ss.fff} to {DateTime.UtcNow:HH:mm:ss.fff}) failed: {result}\n{diagnostics?.Invoke()}");
     }
 
     public Task<CliResult> LoginAsync(string? password = null) =>

@@ -41,7 +41,7 @@ internal sealed class EvilWorld : IAsyncDisposable
         var users = names.Select(n => World.NewUserVia(n, Relay.Url, Relay.Fingerprint)).ToArray();
         foreach (var user in users)
         {
-            await user.RegisterAsync();
+            await user.RegisterAsync(() => "proxy:\n" + Relay.Diagnostics + "\nserver:\n" + World.Server.Output);
         }
 
         return users;

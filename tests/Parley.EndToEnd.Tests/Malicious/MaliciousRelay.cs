@@ -32,8 +32,9 @@ internal sealed class MaliciousRelay : IAsyncDisposable
     private int _connections;
     private ConcurrentQueue<byte[]> _toServer = new();
 
-    private MaliciousRelay(WebApplication app, SocketsHttpHandler handler, Uri server, string fingerprint, int port)
+    private MaliciousRelay(WebApplication app, SocketsHttpHandler handler, Uri server, string fingerprint, int port, ConcurrentQueue<string> log)
     {
+        Log = log;
         _app = app;
         _upstreamHandler = handler;
         _upstream = new HttpClient(handler, disposeHandler: false) { BaseAddress = server, Timeout = TestTimeouts.Command };
@@ -56,6 +57,15 @@ internal sealed class MaliciousRelay : IAsyncDisposable
 
     /// <summary>Every REST request that reached the proxy: method and path.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>
+    /// What the proxy did, for a failing test's message: each request's status and time, every
+    /// upstream failure, and Kestrel's own warnings (TLS handshakes, aborted connections).
+    /// </summary>
+    public ConcurrentQueue<string> Log { get; }
+
+    /// <summary>The proxy's log as one string.</summary>
+    public string Diagnostics => string.Join('\n', Log);
 
     /// <summary>
     /// Rewrites a frame on its way from the server to a client: returns the frames (raw bytes) to
@@ -97,9 +107,12 @@ internal sealed class MaliciousRelay : IAsyncDisposable
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var log = new ConcurrentQueue<string>();
+        builder.Logging.AddProvider(new QueueLoggerProvider(log));
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(certificate)));
         var app = builder.Build();
-        var relay = new MaliciousRelay(app, handler, new Uri(server.Url), fingerprint, port);
+        var relay = new MaliciousRelay(app, handler, new Uri(server.Url), fingerprint, port, log);
         app.UseWebSockets();
         app.Run(relay.HandleAsync);
         await app.StartAsync().WaitAsync(TestTimeouts.ServerStart);
@@ -116,14 +129,27 @@ internal sealed class MaliciousRelay : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        Requests.Enqueue(context.Request.Method + " " + context.Request.Path);
-        if (context.WebSockets.IsWebSocketRequest)
+        var what = context.Request.Method + " " + context.Request.Path;
+        Requests.Enqueue(what);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
         {
-            await BridgeWebSocketAsync(context);
-            return;
-        }
+            if (context.WebSockets.IsWebSocketRequest)
+            {
+                await BridgeWebSocketAsync(context);
+            }
+            else
+            {
+                await ForwardRestAsync(context);
+            }
 
-        await ForwardRestAsync(context);
+            Log.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {what} -> {context.Response.StatusCode} in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
+        }
+        catch (Exception e)
+        {
+            Log.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {what} failed after {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms: {e.GetType().Name}: {e.Message} ({e.InnerException?.GetType().Name}: {e.InnerException?.Message})");
+            throw;
+        }
     }
 
     private async Task ForwardRestAsync(HttpContext context)
@@ -164,9 +190,20 @@ internal sealed class MaliciousRelay : IAsyncDisposable
             context.Response.Headers[name] = values.ToArray();
         }
 
+        // 204, 205 and 304 carry no body, and Kestrel refuses any write to one (even of zero bytes):
+        // the client would see a 500 where the server said 204 (the cause of this harness's
+        // "server cannot be reached" on key uploads).
+        if (!CanHaveBody(context.Response.StatusCode) || HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
         context.Response.ContentLength = answer.Length;
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
     }
+
+    private static bool CanHaveBody(int status) =>
+        status is >= 200 and not (StatusCodes.Status204NoContent or StatusCodes.Status205ResetContent or StatusCodes.Status304NotModified);
 
     private async Task BridgeWebSocketAsync(HttpContext context)
     {
@@ -308,3 +345,30 @@ internal sealed record RelayedServerFrame(int Connection, byte[] Bytes, ServerFr
 
 /// <summary>A frame a client sent on relay connection <paramref name="Connection"/>.</summary>
 internal sealed record RelayedClientFrame(int Connection, byte[] Bytes, ClientFrame? Frame);
+
+/// <summary>Kestrel's log lines (connection-level events at Debug: handshakes, resets) into a queue.</summary>
+internal sealed class QueueLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new QueueLogger(lines, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class QueueLogger(ConcurrentQueue<string> lines, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) =>
+            logLevel >= LogLevel.Warning || (logLevel >= LogLevel.Debug && category.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal));
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}[{eventId.Name}] {formatter(state, exception)} {exception?.GetType().Name} {exception?.Message}");
+            }
+        }
+    }
+}

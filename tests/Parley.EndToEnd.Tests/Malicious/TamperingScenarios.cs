@@ -13,9 +13,9 @@ namespace Parley.EndToEnd.Tests.Malicious;
 /// </summary>
 public sealed class TamperingScenarios
 {
-    private const string Unverified = "Written with the harness but not yet seen passing: during the session that wrote it the shared machine (load > 100 on 2 cores) timed out every CLI registration at its 90 s bound. Enable and run it on a quiet machine.";
+    private const string NotYetSeen = "Not yet seen passing in a full parallel run: in the one full run with the proxy log (before its fix), every failure of these scenarios was the proxy writing a body into a 204 answer during registration, before the attack step (fixed since; SECURITY.md). Enable once a full run with the fix shows them green.";
 
-    [Fact(Skip = Unverified)]
+    [Fact(Skip = NotYetSeen)]
     public async Task Flipped_truncated_and_extended_ciphertexts_are_reported_never_shown_and_do_not_wedge_the_session()
     {
         await using var evil = await EvilWorld.StartAsync();
@@ -55,7 +55,7 @@ public sealed class TamperingScenarios
         Assert.Contains("still fine", User.Texts(await alice.ReceiveAsync()));
     }
 
-    [Fact(Skip = Unverified)]
+    [Fact]
     public async Task Reordered_deliveries_are_each_shown_once_and_a_withheld_one_is_never_invented()
     {
         await using var evil = await EvilWorld.StartAsync();
@@ -104,7 +104,7 @@ public sealed class TamperingScenarios
 
     public static TheoryData<string> HostileFrames => ["garbage", "oversized", "unknown field"];
 
-    [Theory(Skip = Unverified)]
+    [Theory]
     [MemberData(nameof(HostileFrames))]
     public async Task A_hostile_frame_ends_the_receive_with_an_error_or_is_ignored_and_loses_nothing(string kind)
     {

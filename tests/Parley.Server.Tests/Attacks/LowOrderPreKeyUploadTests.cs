@@ -71,6 +71,7 @@ public sealed class LowOrderPreKeyUploadTests : IDisposable
         var after = await client.GetFromJsonAsync<PreKeyCountResponse>("/v1/keys/count", RestJson.Options).WaitAsync(RequestTimeout);
         Assert.Equal(before, after);
         using var alice = await SignedUpClientAsync(factory.CreateClient, NewUsername("alice"));
+        await RequestContactAsync(alice, bob);
         var bundle = await FetchAsync(alice, bob);
         Assert.Equal(keys.SignedPreKey, bundle.SignedPreKey.Serialize());
     }

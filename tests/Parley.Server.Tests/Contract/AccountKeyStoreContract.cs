@@ -80,7 +80,7 @@ public abstract class AccountKeyStoreContract
         await TestDatabases.MigrateAsync(Database);
         var store = new LoginChallengeStore(Database);
         var loginId = RandomBytes();
-        await store.CreateAsync(loginId, new PendingLogin("user", null, [1, 2], [3, 4], Now.AddMinutes(1)), CancellationToken.None).WaitAsync(Timeout);
+        await store.CreateAsync(loginId, new PendingLogin("user", null, [1, 2], [3, 4], Now.AddMinutes(1), new LoginPlan("user", "127.0.0.1", null)), CancellationToken.None).WaitAsync(Timeout);
         var taken = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.TakeAsync(loginId, CancellationToken.None))).WaitAsync(Timeout);
         Assert.Single(taken, t => t is not null);
         Assert.Equal("user", taken.Single(t => t is not null)!.Username);

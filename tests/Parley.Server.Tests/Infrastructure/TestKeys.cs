@@ -68,6 +68,14 @@ public sealed class TestKeys : IDisposable
         return response;
     }
 
+    /// <summary>Sends a contact request (bundles go only to accounts in a pending or accepted relation).</summary>
+    public static async Task RequestContactAsync(HttpClient client, string username)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        (await ExpectAsync(client.PostAsJsonAsync("/v1/contacts/requests", new ContactRequestBody { Username = username }, RestJson.Options),
+            HttpStatusCode.NoContent)).Dispose();
+    }
+
     /// <summary>Fetches and parses (and verifies) a bundle.</summary>
     public static async Task<PreKeyBundle> FetchAsync(HttpClient client, string username)
     {

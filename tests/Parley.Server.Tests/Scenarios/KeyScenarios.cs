@@ -17,8 +17,9 @@ public abstract class KeyScenarios : IDisposable
     protected KeyScenarios(DatabaseKind kind, string? connectionString) =>
         factory = new ParleyServerFactory(kind, connectionString, new Dictionary<string, string?>
         {
-            ["Keys:FetchesPerRequesterPerMinute"] = "200",
-            ["Keys:FetchesPerTargetPerMinute"] = "200",
+            ["Keys:FetchesPerPairPerHour"] = "200",
+            ["Keys:FetchesPerRequesterPerHour"] = "200",
+            ["Keys:FetchesPerTargetPerHour"] = "200",
         });
 
     [Fact]
@@ -35,6 +36,7 @@ public abstract class KeyScenarios : IDisposable
         var count = await bobClient.GetFromJsonAsync<PreKeyCountResponse>("/v1/keys/count", RestJson.Options).WaitAsync(RequestTimeout);
         Assert.Equal(new PreKeyCountResponse(3, 2, true, true, true, true), count);
 
+        await RequestContactAsync(alice, bob);
         var bundle = await FetchAsync(alice, bob);
         Assert.Equal(bob, bundle.AccountId);
         Assert.Equal(keys.Identity.PublicKey, bundle.IdentityKey);
@@ -60,6 +62,7 @@ public abstract class KeyScenarios : IDisposable
             (await ExpectAsync(bobClient.PostAsJsonAsync("/v1/keys/kem-prekeys", new KemPreKeysUpload(kem), RestJson.Options), HttpStatusCode.OK)).Dispose();
         }
         using var alice = await SignedUpClientAsync(factory.CreateClient, NewUsername("alice"));
+        await RequestContactAsync(alice, bob);
 
         var bundles = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => FetchAsync(alice, bob))))
             .WaitAsync(TimeSpan.FromSeconds(120));
@@ -134,6 +137,7 @@ public abstract class KeyScenarios : IDisposable
         (await ExpectAsync(mallory.PostAsJsonAsync("/v1/keys/one-time-prekeys", new OneTimePreKeysUpload(OneTime(1, 5)), RestJson.Options), HttpStatusCode.OK)).Dispose();
         var bobCount = await bobClient.GetFromJsonAsync<PreKeyCountResponse>("/v1/keys/count", RestJson.Options).WaitAsync(RequestTimeout);
         Assert.Equal(0, bobCount!.OneTimePreKeys);
+        await RequestContactAsync(mallory, bob);
         var bundle = await FetchAsync(mallory, bob);
         Assert.Equal(bobKeys.Identity.PublicKey, bundle.IdentityKey);
         Assert.Equal(bobKeys.SignedPreKey, bundle.SignedPreKey.Serialize());
@@ -145,6 +149,7 @@ public abstract class KeyScenarios : IDisposable
         using var alice = await SignedUpClientAsync(factory.CreateClient, NewUsername("alice"));
         var bob = NewUsername("bob");
         using var bobClient = await SignedUpClientAsync(factory.CreateClient, bob);
+        await RequestContactAsync(alice, bob);
         (await ExpectAsync(alice.GetAsync(new Uri("/v1/keys/" + NewUsername("ghost"), UriKind.Relative)), HttpStatusCode.NotFound)).Dispose();
         (await ExpectAsync(alice.GetAsync(new Uri("/v1/keys/" + bob, UriKind.Relative)), HttpStatusCode.NotFound)).Dispose();
     }
@@ -161,28 +166,39 @@ public sealed class KeyScenariosSqlite() : KeyScenarios(DatabaseKind.Sqlite, nul
 public sealed class KeyScenariosPostgres(PostgresDatabaseFixture fixture)
     : KeyScenarios(DatabaseKind.Postgres, fixture.ConnectionString), IClassFixture<PostgresDatabaseFixture>;
 
-/// <summary>Bundle fetches are limited per requester and per target.</summary>
+/// <summary>Bundle fetches are limited per (requester, target), per requester and per target — each at the limit and one past it.</summary>
 public sealed class KeyFetchLimitScenarios
 {
     [Theory]
-    [InlineData("Keys:FetchesPerRequesterPerMinute")]
-    [InlineData("Keys:FetchesPerTargetPerMinute")]
+    [InlineData("Keys:FetchesPerPairPerHour")]
+    [InlineData("Keys:FetchesPerRequesterPerHour")]
+    [InlineData("Keys:FetchesPerTargetPerHour")]
     public async Task Fetches_over_the_limit_get_429_with_retry_after(string setting)
     {
         using var factory = new ParleyServerFactory(DatabaseKind.Sqlite, null, new Dictionary<string, string?> { [setting] = "2" });
         var bob = NewUsername("bob");
+        var dave = NewUsername("dave");
         using var bobClient = await SignedUpClientAsync(factory.CreateClient, bob);
+        using var daveClient = await SignedUpClientAsync(factory.CreateClient, dave);
         using var keys = new TestKeys();
+        using var daveKeys = new TestKeys();
         await keys.PublishAsync(bobClient);
+        await daveKeys.PublishAsync(daveClient);
         using var alice = await SignedUpClientAsync(factory.CreateClient, NewUsername("alice"));
         using var carol = await SignedUpClientAsync(factory.CreateClient, NewUsername("carol"));
+        foreach (var (from, to) in new[] { (alice, bob), (alice, dave), (carol, bob) })
+        {
+            await RequestContactAsync(from, to);
+        }
         await FetchAsync(alice, bob);
         await FetchAsync(alice, bob);
         using var refused = await alice.GetAsync(new Uri("/v1/keys/" + bob, UriKind.Relative)).WaitAsync(RequestTimeout);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        using var other = await carol.GetAsync(new Uri("/v1/keys/" + bob, UriKind.Relative)).WaitAsync(RequestTimeout);
-        // Another requester is refused only when the limit is the target's.
-        Assert.Equal(setting.EndsWith("PerTargetPerMinute", StringComparison.Ordinal) ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK, other.StatusCode);
+        // Another target is refused only when the limit is the requester's; another requester only when it is the target's.
+        using var otherTarget = await alice.GetAsync(new Uri("/v1/keys/" + dave, UriKind.Relative)).WaitAsync(RequestTimeout);
+        Assert.Equal(setting.EndsWith("PerRequesterPerHour", StringComparison.Ordinal) ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK, otherTarget.StatusCode);
+        using var otherRequester = await carol.GetAsync(new Uri("/v1/keys/" + bob, UriKind.Relative)).WaitAsync(RequestTimeout);
+        Assert.Equal(setting.EndsWith("PerTargetPerHour", StringComparison.Ordinal) ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK, otherRequester.StatusCode);
     }
 }
