@@ -45,7 +45,7 @@ internal static class ProfileSetup
         try
         {
             using var transport = new PinnedTransport(server, pin, options.RequestTimeout);
-            var token = await SrpLogin.LoginAsync(new ServerApi(transport, null), user.Value, password, cancellationToken).ConfigureAwait(false);
+            var (token, _) = await SrpLogin.LoginAsync(new ServerApi(transport, null), user.Value, password, null, cancellationToken).ConfigureAwait(false);
             await SrpLogin.DeleteAccountAsync(new ServerApi(transport, token), user.Value, password, cancellationToken).ConfigureAwait(false);
         }
         catch (ParleyClientException)
