@@ -1,6 +1,7 @@
 using Parley.Server.Accounts;
 using Parley.Server.Admin;
 using Parley.Server.Authentication;
+using Parley.Server.Calls;
 using Parley.Server.Cluster;
 using Parley.Server.Files;
 using Parley.Server.Hosting;
@@ -25,6 +26,7 @@ static async Task<int> ServeAsync(string[] configuration)
         builder.Services.AddRelay();
         builder.Services.AddCluster(builder.Configuration);
         builder.Services.AddFiles();
+        builder.Services.AddCalls();
 
         app = builder.Build();
         app.UseParleyPipeline();
@@ -34,6 +36,7 @@ static async Task<int> ServeAsync(string[] configuration)
         app.MapKeys();
         app.MapRelay();
         app.MapFiles();
+        app.MapCalls();
         app.CheckConfiguration(serving: true);
         await app.StartAsync().ConfigureAwait(false);
     }

@@ -35,6 +35,7 @@ internal static class ErrorSentences
         ClientErrorKind.ProfileExists => "A profile for that user already exists in this home; use 'parley login' instead.",
         ClientErrorKind.ProfileOnOtherServer => "This profile was created on another server; log in with that server's address, or use another --home.",
         ClientErrorKind.InvalidInput => "The input is not valid.",
+        ClientErrorKind.CallsNotConfigured => "Calls are not available on this server (it has no TURN relay configured).",
         _ => "The operation failed.",
     };
 

@@ -25,7 +25,33 @@ internal static class ProfileSetup
             await SrpLogin.RegisterAsync(new ServerApi(transport, null), user.Value, password, cancellationToken).ConfigureAwait(false);
         }
 
-        return await CreateProfileAsync(home, profile, server, pin, password, options, login: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await CreateProfileAsync(home, profile, server, pin, password, options, login: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ParleyClientException or IOException or UnauthorizedAccessException)
+        {
+            // The local profile is gone (CreateProfileAsync deletes it); take the half-made account off
+            // the server too, so that 'register' can simply be run again.
+            await TryDeleteAccountAsync(server, pin, user, password, options, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Best effort: deletes an account whose registration did not complete (a failure here leaves the first error standing).</summary>
+    private static async Task TryDeleteAccountAsync(
+        Uri server, ServerFingerprint pin, UserName user, string password, ClientOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var transport = new PinnedTransport(server, pin, options.RequestTimeout);
+            var (token, _) = await SrpLogin.LoginAsync(new ServerApi(transport, null), user.Value, password, null, cancellationToken).ConfigureAwait(false);
+            await SrpLogin.DeleteAccountAsync(new ServerApi(transport, token), user.Value, password, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParleyClientException)
+        {
+            // Unreachable or refused: nothing more can be done from here.
+        }
     }
 
     public static async Task<ParleyClient> LoginAsync(

@@ -46,7 +46,7 @@ public sealed class AccountOptions
     [Range(0, ProofOfWork.MaxDifficulty, ErrorMessage = OptionRules.Between)]
     public int PowDifficultyIncreaseUnderLoad { get; set; } = 4;
 
-    /// <summary>Registrations per minute (on this node) above which the difficulty rises.</summary>
+    /// <summary>Registrations per minute (over every node of a cluster; each one that brings a valid proof of work counts) above which the difficulty rises.</summary>
     [Range(1, int.MaxValue, ErrorMessage = OptionRules.Between)]
     public int RegistrationsPerMinuteThreshold { get; set; } = 30;
 

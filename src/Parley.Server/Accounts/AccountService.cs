@@ -46,6 +46,9 @@ public sealed partial class AccountService(
             inviteHash = HashInvite(request.InviteCode);
         }
         await proofOfWork.RequireValidAsync(request.Pow, cancellationToken).ConfigureAwait(false);
+        // Counted once the work is verified, before the account exists: an attempt that the throttle
+        // store cannot count (Redis away) fails without leaving an account behind.
+        await proofOfWork.RecordRegistrationAsync(cancellationToken).ConfigureAwait(false);
         var (outcome, _) = await accounts.CreateAsync(username, credentials, time.GetUtcNow(), inviteHash, cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {
@@ -54,7 +57,6 @@ public sealed partial class AccountService(
             case CreateAccountOutcome.InviteInvalid:
                 throw new ProblemException(StatusCodes.Status403Forbidden, "invite-invalid", "Invite code is invalid or used");
         }
-        proofOfWork.RecordRegistration();
         metrics.Registrations.Inc();
         LogRegistered(logger);
         return new RegisterResponse(username);

@@ -45,10 +45,11 @@ public sealed partial class LoginService(
         await throttle.CountRequestAsync(address, cancellationToken).ConfigureAwait(false);
         if (request?.Username is null)
         {
-            return proofOfWork.Issue();
+            return await proofOfWork.IssueAsync(cancellationToken).ConfigureAwait(false);
         }
         var (plan, _) = await PlanAsync(request.Username, request.DeviceCookie, address, cancellationToken).ConfigureAwait(false);
-        return proofOfWork.Issue(await throttle.RequiredDifficultyAsync(plan, cancellationToken).ConfigureAwait(false));
+        var difficulty = await throttle.RequiredDifficultyAsync(plan, cancellationToken).ConfigureAwait(false);
+        return await proofOfWork.IssueAsync(cancellationToken, difficulty).ConfigureAwait(false);
     }
 
     /// <summary>

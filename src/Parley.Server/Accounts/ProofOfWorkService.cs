@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Parley.Crypto.Auth;
 using Parley.Server.Hosting;
+using Parley.Server.Throttling;
 using Parley.Wire.Rest;
 
 namespace Parley.Server.Accounts;
@@ -11,43 +13,49 @@ namespace Parley.Server.Accounts;
 /// Issues and checks proof-of-work challenges. A challenge is self-describing and authenticated, so
 /// issuing one stores nothing: <c>nonce(16) || difficulty(1) || expiresAt unix seconds(8, big-endian)
 /// || HMAC-SHA256(serverKey, first 25 bytes)</c> (57 bytes). Only a solved challenge is recorded, to
-/// refuse its reuse. The difficulty rises while registrations on this node exceed a threshold.
+/// refuse its reuse. The difficulty rises while registrations exceed a threshold per minute, counted
+/// in <see cref="IThrottleStore"/> — so across every node of a cluster.
 /// </summary>
+/// <remarks>
+/// The rate is counted in one counter per minute of the clock (the store has no other kind of
+/// shared state) and read as a sliding window: this minute's registrations plus the previous
+/// minute's, weighted by the share of that minute still inside the last 60 seconds. A burst that
+/// straddles the turn of a minute therefore counts whole, and the difficulty is back at its base at
+/// most two quiet minutes after the burst.
+/// </remarks>
 public sealed class ProofOfWorkService(
-    IOptions<AccountOptions> options, ServerSecret secret, LoginChallengeStore store, TimeProvider time)
+    IOptions<AccountOptions> options, ServerSecret secret, LoginChallengeStore store, IThrottleStore rates, TimeProvider time)
 {
     /// <summary>Length of an encoded challenge.</summary>
     public const int ChallengeLength = 57;
 
+    /// <summary>The span <see cref="AccountOptions.RegistrationsPerMinuteThreshold"/> counts over, and one counter's bucket.</summary>
+    public static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
+
     private const int NonceLength = 16;
     private const int SignedLength = NonceLength + 1 + 8;
+    private const string RateKeyPrefix = "pow:registrations:";
     private readonly byte[] macKey = secret.Derive("pow-challenge-mac", []);
-    private readonly Lock rateLock = new();
-    private readonly Queue<DateTimeOffset> recentRegistrations = new();
 
-    /// <summary>The difficulty currently demanded.</summary>
-    public int CurrentDifficulty
+    /// <summary>The difficulty currently demanded of a registration.</summary>
+    public async Task<int> CurrentDifficultyAsync(CancellationToken cancellationToken)
     {
-        get
-        {
-            var o = options.Value;
-            var now = time.GetUtcNow();
-            lock (rateLock)
-            {
-                while (recentRegistrations.Count > 0 && recentRegistrations.Peek() < now.AddMinutes(-1))
-                {
-                    recentRegistrations.Dequeue();
-                }
-                var loaded = recentRegistrations.Count > o.RegistrationsPerMinuteThreshold;
-                return Math.Min(ProofOfWork.MaxDifficulty, o.PowDifficulty + (loaded ? o.PowDifficultyIncreaseUnderLoad : 0));
-            }
-        }
+        var o = options.Value;
+        var window = (long)RateWindow.TotalMilliseconds;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var bucket = now / window;
+        var current = await rates.GetAsync(RateKey(bucket), cancellationToken).ConfigureAwait(false);
+        var previous = await rates.GetAsync(RateKey(bucket - 1), cancellationToken).ConfigureAwait(false);
+        // current + previous * (window - elapsed) / window > threshold, in integers.
+        var loaded = (current * window) + (previous * (window - (now % window))) > (long)o.RegistrationsPerMinuteThreshold * window;
+        return Math.Min(ProofOfWork.MaxDifficulty, o.PowDifficulty + (loaded ? o.PowDifficultyIncreaseUnderLoad : 0));
     }
 
     /// <summary>Creates a challenge at the current difficulty, or at <paramref name="atLeast"/> when that is higher.</summary>
-    public PowChallengeResponse Issue(int atLeast = 0)
+    public async Task<PowChallengeResponse> IssueAsync(CancellationToken cancellationToken, int atLeast = 0)
     {
-        var difficulty = Math.Min(ProofOfWork.MaxDifficulty, Math.Max(CurrentDifficulty, atLeast));
+        var current = await CurrentDifficultyAsync(cancellationToken).ConfigureAwait(false);
+        var difficulty = Math.Min(ProofOfWork.MaxDifficulty, Math.Max(current, atLeast));
         var expires = time.GetUtcNow().Add(options.Value.PowChallengeLifetime);
         var challenge = new byte[ChallengeLength];
         RandomNumberGenerator.Fill(challenge.AsSpan(0, NonceLength));
@@ -88,12 +96,14 @@ public sealed class ProofOfWorkService(
         }
     }
 
-    /// <summary>Counts a registration towards the load that raises the difficulty.</summary>
-    public void RecordRegistration()
+    /// <summary>Counts a registration towards the load that raises the difficulty, on every node.</summary>
+    public async Task RecordRegistrationAsync(CancellationToken cancellationToken)
     {
-        lock (rateLock)
-        {
-            recentRegistrations.Enqueue(time.GetUtcNow());
-        }
+        var window = (long)RateWindow.TotalMilliseconds;
+        var bucket = time.GetUtcNow().ToUnixTimeMilliseconds() / window;
+        // Kept for two windows: this minute's counter is the next minute's "previous".
+        await rates.AddAsync(RateKey(bucket), 1, 2 * RateWindow, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string RateKey(long bucket) => RateKeyPrefix + bucket.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
 using Parley.Server.Relay;
 using Parley.Server.Storage;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Cluster;
 
@@ -9,8 +11,11 @@ namespace Parley.Server.Cluster;
 public static class ClusterServiceCollectionExtensions
 {
     /// <summary>
-    /// With <c>Cluster:Redis</c> configured, replaces the single-node relay edges with the Redis ones and
-    /// adds the sweeper; otherwise changes nothing. Call after <c>AddRelay</c>.
+    /// With <c>Cluster:Redis</c> configured, replaces the single-node relay edges with the Redis ones,
+    /// the in-memory throttle state with the shared <see cref="RedisThrottleStore"/> (the rate
+    /// limits, login throttling and lockouts on <see cref="IThrottleStore"/>, and the proof-of-work
+    /// difficulty that grows with login failures, then hold cluster-wide) and adds the
+    /// sweeper; otherwise changes nothing. Call after <c>AddRelay</c>.
     /// </summary>
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +29,12 @@ public static class ClusterServiceCollectionExtensions
 
         services.AddSingleton<RedisRelayCluster>();
         services.AddSingleton<IRelayCluster>(sp => sp.GetRequiredService<RedisRelayCluster>());
+        services.Replace(ServiceDescriptor.Singleton<IThrottleStore>(sp =>
+        {
+            var cluster = sp.GetRequiredService<RedisRelayCluster>();
+            var keyMac = sp.GetRequiredService<ServerSecret>().Derive("throttle-key-mac", []);
+            return new RedisThrottleStore(() => cluster.Database, sp.GetRequiredService<TimeProvider>(), keyMac);
+        }));
         services.AddSingleton<CatchUpScheduler>();
         services.AddHostedService<ClusterStart>();
         services.AddHostedService<ClusterSweeper>();

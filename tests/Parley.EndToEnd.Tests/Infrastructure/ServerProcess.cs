@@ -13,7 +13,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private const string ListeningPrefix = "Parley server listening on ";
     private const string FingerprintPrefix = "TLS certificate fingerprint ";
     private readonly StringBuilder _output = new();
-    private readonly string[] _extraArguments;
+    private string[] _extraArguments;
     private Process? _process;
 
     /// <summary>A server on <paramref name="dataDirectory"/>; <paramref name="extraArguments"/> (e.g. <c>--Accounts:X 2</c>) override the defaults below.</summary>
@@ -101,6 +101,9 @@ internal sealed class ServerProcess : IAsyncDisposable
             throw new InvalidOperationException("parley-server exited during start-up:\n" + Output);
         }
     }
+
+    /// <summary>Replaces the overrides for the next <see cref="StartAsync"/> (a restart with another configuration).</summary>
+    public void Reconfigure(params string[] extraArguments) => _extraArguments = extraArguments;
 
     /// <summary>Kills the process (as a crash or an operator's restart would) and waits for it to end.</summary>
     public async Task StopAsync()

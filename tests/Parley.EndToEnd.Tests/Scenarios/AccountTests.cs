@@ -78,4 +78,31 @@ public sealed class AccountTests
         Assert.Equal(10, wrong.ExitCode);
         await erin.RegisterAsync();
     }
+
+    [Fact]
+    public async Task A_registration_that_fails_midway_leaves_nothing_behind_and_can_be_run_again()
+    {
+        // Fewer ML-KEM prekeys may be stored than a new profile uploads: the account is created, then the key upload is refused.
+        await using var world = await World.StartAsync("--Keys:MaxStoredKemPreKeys", "5");
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        var failed = await alice.Cli.RunAsync(alice.Password + "\n", "register", "alice", "--server", world.Server.Url, "--password-stdin", "--trust-server", world.Server.Fingerprint);
+        Assert.True(failed.ExitCode != 0, failed.ToString());
+        var left = Directory.Exists(alice.Cli.Home)
+            ? Directory.EnumerateFileSystemEntries(alice.Cli.Home, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(alice.Cli.Home, p)).ToList()
+            : [];
+        Assert.DoesNotContain(left, p => p.Contains("alice", StringComparison.Ordinal));
+
+        await world.Server.StopAsync();
+        world.Server.Reconfigure();
+        await world.Server.StartAsync();
+        await bob.RegisterAsync();
+        var nobody = await bob.RunAsync("contacts", "request", "alice");
+        Assert.True(nobody.ExitCode == 9, "the half-made account is still on the server: " + nobody);
+
+        await alice.RegisterAsync();
+        await User.BefriendAsync(alice, bob);
+        await alice.SendAsync(bob, "registered at the second try");
+        Assert.Equal(["registered at the second try"], User.Texts(await bob.ReceiveAsync()));
+    }
 }

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using Npgsql;
 using Parley.Server.Tests.Cluster.Support;
+using Parley.Server.Tests.Infrastructure;
 using Parley.Server.Tests.Relay.Support;
 using Parley.Wire;
 using Parley.Wire.Rest;
@@ -181,6 +182,7 @@ public sealed class ClusterScenarios
             var during = await SendAndReceiveAsync(a, b, bob.Username, 10);
             // No doorbell can ring: the sweep found the mail. Generous slack for a loaded 2-core CI machine.
             Assert.True(during < ClusterFixture.SweepInterval + TimeSpan.FromSeconds(10), $"delivery took {during}");
+            await ThrottledRequestsFailClosedAsync();
             var rest = TimeSpan.FromSeconds(10) - outage.Elapsed;
             if (rest > TimeSpan.Zero)
             {
@@ -194,6 +196,20 @@ public sealed class ClusterScenarios
 
         await SendAndReceiveAsync(a, b, bob.Username, 10);
         Assert.DoesNotContain(b.Drain(), f => f.KindCase == ServerFrame.KindOneofCase.Deliver);
+    }
+
+    /// <summary>
+    /// While the shared throttle state is away, a throttled request (here a challenge, which counts
+    /// towards the per-address request limit) is refused with 503 and Retry-After — never served unthrottled.
+    /// </summary>
+    private async Task ThrottledRequestsFailClosedAsync()
+    {
+        using var node = new HttpClient { BaseAddress = cluster.Node(1), Timeout = AuthFlows.RequestTimeout };
+        using var refused = await node.PostAsJsonAsync("/v1/auth/challenge", new PowChallengeRequest(null, null), RestJson.Options)
+            .WaitAsync(AuthFlows.RequestTimeout);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("urn:parley:problem:unavailable", await refused.Content.ReadAsStringAsync().WaitAsync(AuthFlows.RequestTimeout), StringComparison.Ordinal);
     }
 
     private static async Task<TimeSpan> SendAndReceiveAsync(RelayTestClient a, RelayTestClient b, string to, int count)

@@ -21,6 +21,7 @@ public static class AuthenticatedEndpoints
         (HttpMethod.Post, "/v1/keys/one-time-prekeys", new { }),
         (HttpMethod.Post, "/v1/keys/kem-prekeys", new { }),
         (HttpMethod.Put, "/v1/keys/cipher-suites", new { }),
+        (HttpMethod.Get, "/v1/calls/turn", null),
         (HttpMethod.Get, "/v1/ws", null),
     ];
 
