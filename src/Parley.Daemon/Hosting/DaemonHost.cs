@@ -105,13 +105,14 @@ public sealed partial class DaemonHost : IAsyncDisposable
         {
             registry.StartAll();
             var dispatcher = new RpcDispatcher(options.Loggers.CreateLogger("Parley.Daemon.Api"));
-            DaemonHost? host = null;
+            var started = new TaskCompletionSource<Func<DaemonInfoResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
             var staging = new StagingArea(options.Home.Root);
             staging.Sweep(DateTime.UtcNow);
-            DaemonMethods.Register(dispatcher, registry, staging, secret, () => host!.Info());
+            DaemonMethods.Register(dispatcher, registry, staging, secret, started.Task);
             unix = UnixEndpoint.Start(DaemonPaths.Socket(options.Home, options.Client.KeyCache), dispatcher, logger);
             var http = await HttpEndpoint.StartAsync(options.Port, secret, dispatcher, staging, options.Loggers, ct).ConfigureAwait(false);
-            host = new DaemonHost(held, registry, secret, unix, http, dispatcher);
+            var host = new DaemonHost(held, registry, secret, unix, http, dispatcher);
+            started.SetResult(host.Info);
             Log.Started(logger, registry.Profiles.Count, http.Port);
             return host;
         }

@@ -13,7 +13,10 @@ namespace Parley.Daemon.Hosting;
 /// </summary>
 internal static class DaemonMethods
 {
-    public static void Register(RpcDispatcher d, ProfileRegistry registry, StagingArea staging, DaemonSecret secret, Func<DaemonInfoResult> info)
+    /// <summary>How long <c>daemon.info</c> waits for a daemon that is still starting.</summary>
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(60);
+
+    public static void Register(RpcDispatcher d, ProfileRegistry registry, StagingArea staging, DaemonSecret secret, Task<Func<DaemonInfoResult>> info)
     {
         var j = Json.Default;
         d.Add(ApiMethods.Register, j.AccountParams, j.AccountResult, (p, _, ct) => OpenAsync(registry, p, register: true, ct));
@@ -85,10 +88,11 @@ internal static class DaemonMethods
             call.Subscription = null;
             return Task.FromResult(new OkResult());
         });
-        d.Add(ApiMethods.DaemonInfo, j.ProfileParams, j.DaemonInfoResult, (_, call, _) =>
+        d.Add(ApiMethods.DaemonInfo, j.ProfileParams, j.DaemonInfoResult, async (_, call, ct) =>
         {
-            var result = info();
-            return Task.FromResult(call.IsLocalSocket ? result : new DaemonInfoResult { Pid = result.Pid, Port = result.Port, Profiles = result.Profiles });
+            // The Unix socket answers while the HTTP endpoint is still starting: wait for the port.
+            var result = (await info.WaitAsync(StartWait, ct).ConfigureAwait(false))();
+            return call.IsLocalSocket ? result : new DaemonInfoResult { Pid = result.Pid, Port = result.Port, Profiles = result.Profiles };
         });
         d.Add(ApiMethods.Auth, j.AuthParams, j.OkResult, (p, call, _) =>
         {

@@ -62,6 +62,9 @@ public sealed class ApiMethodTests
         var fileSent = await Ok("files.send", new { to = "alice", path = photo });
         Assert.Equal(70_000, fileSent["size"]!.GetValue<long>());
         Assert.Equal("photo.bin", fileSent["name"]!.GetValue<string>());
+        var cancel = await api.CallAsync("files.cancel", new { transfer = "none-running" }); // StagingTests cancels for real in the browser's path
+        Assert.Equal(-32602, cancel["error"]!["code"]!.GetValue<int>());
+        called.Add("files.cancel");
 
         // A second profile registered through the daemon: contact requests, answers, blocks, logout/login, deletion.
         var carol = new { user = "carol", server = w.World.Server.Url, password = "ribbon-saxophone-carol-tundra-74", trustServer = w.World.Server.Fingerprint };

@@ -50,9 +50,18 @@ internal abstract class RpcConnection : IAsyncDisposable
         return response["result"]!;
     }
 
+    private readonly List<JsonObject> _otherResponses = [];
+
     /// <summary>The next response (not a notification).</summary>
     public async Task<JsonObject> NextResponseAsync(int? id = null)
     {
+        // A response to another running call waits here until its caller asks for it.
+        if (id is not null && _otherResponses.FirstOrDefault(m => m["id"]!.GetValue<int>() == id) is { } earlier)
+        {
+            _otherResponses.Remove(earlier);
+            return earlier;
+        }
+
         while (true)
         {
             var message = await _incoming.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Command);
@@ -65,6 +74,8 @@ internal abstract class RpcConnection : IAsyncDisposable
             {
                 return message;
             }
+
+            _otherResponses.Add(message);
         }
     }
 

@@ -61,6 +61,31 @@ public sealed class StagingTests
         using var second = await http.GetAsync(new Uri($"http://127.0.0.1:{w.Daemon.Port}/api/v1/staging/{token}")).WaitAsync(TestTimeouts.Command);
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
 
+        // A running upload is cancelled by its name (-32005), and sending the same file again finishes it.
+        var large = await StageAsync(http, w, "to=alice&name=large.bin&modified=1764500000000", RandomNumberGenerator.GetBytes(48 * 1024 * 1024));
+        var largePath = large.Json.GetProperty("path").GetString()!;
+        await api.SendRawAsync(System.Text.Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject
+        {
+            ["jsonrpc"] = "2.0", ["id"] = 9_001, ["method"] = "files.send", ["params"] = new System.Text.Json.Nodes.JsonObject { ["to"] = "alice", ["path"] = largePath, ["transfer"] = "large" },
+        }.ToJsonString()));
+        await api.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "transfer" && e["transfer"]?.GetValue<string>() == "large");
+        var cancelled = await api.CallAsync("files.cancel", new { transfer = "large" });
+        var stopped = await api.NextResponseAsync(9_001);
+        if (cancelled.ContainsKey("result"))
+        {
+            Assert.Equal(-32005, stopped["error"]!["code"]!.GetValue<int>());
+            Assert.True(File.Exists(largePath)); // kept, to resume
+        }
+        else
+        {
+            Assert.True(stopped.ContainsKey("result"), stopped.ToJsonString()); // it finished before the cancel arrived
+        }
+
+        if (File.Exists(largePath))
+        {
+            Assert.Equal(48 * 1024 * 1024, (await api.OkAsync("files.send", new { to = "alice", path = largePath, transfer = "large" }))["size"]!.GetValue<long>());
+        }
+
         // Cancelling names only running transfers of this connection; names are checked.
         var cancel = await api.CallAsync("files.cancel", new { transfer = "up-1" });
         Assert.Equal(-32602, cancel["error"]!["code"]!.GetValue<int>());
