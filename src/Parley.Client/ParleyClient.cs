@@ -1,4 +1,5 @@
 using Parley.Client.Accounts;
+using Parley.Client.Calls;
 using Parley.Client.Contacts;
 using Parley.Client.Conversations;
 using Parley.Client.Errors;
@@ -47,6 +48,7 @@ public sealed class ParleyClient : IAsyncDisposable
         Conversations = new ConversationService(context, Link, outbox, inbox, receipts, Contacts, Keys);
         Presence = new PresenceService(context, Link);
         Transfers = new TransferService(context, Conversations);
+        Calls = new CallService(context);
         Accounts = new AccountService(this, context, storeKey);
     }
 
@@ -88,6 +90,9 @@ public sealed class ParleyClient : IAsyncDisposable
 
     /// <summary>Encrypted file upload and download.</summary>
     public TransferService Transfers { get; }
+
+    /// <summary>Calls: TURN relay credentials from the server (the call state machine is <see cref="CallStateMachine"/>).</summary>
+    public CallService Calls { get; }
 
     internal ProfileContext Context { get; }
 

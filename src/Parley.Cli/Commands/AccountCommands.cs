@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
-using Parley.Client;
-using Parley.Client.Errors;
-using Parley.Client.Profiles;
+using Parley.Daemon.Api;
 
 namespace Parley.Cli.Commands;
 
@@ -21,10 +18,9 @@ internal static class AccountCommands
         var command = new Command("logout", "Revoke the server session and forget the unlocked keys on this machine.");
         command.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
-            var name = client.User.Value;
-            await client.Accounts.LogoutAsync(ct).ConfigureAwait(false);
-            Print(ctx, new JsonObject { ["user"] = name, ["loggedIn"] = false }, $"Logged out {name}.");
+            await using var api = ctx.OpenApi();
+            var result = await api.LogoutAsync(ctx.ProfileParams(), ct).ConfigureAwait(false);
+            Print(ctx, result, $"Logged out {result.User}.");
             return 0;
         });
         return command;
@@ -36,11 +32,10 @@ internal static class AccountCommands
         var delete = new Command("delete", "Delete your account on the server and this profile's local data (asks for the password again).") { PasswordStdin };
         delete.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
-            var name = client.User.Value;
+            await using var api = ctx.OpenApi();
             var password = PasswordReader.Read(ctx.Get(PasswordStdin));
-            await client.Accounts.DeleteAccountAsync(password, ct).ConfigureAwait(false);
-            Print(ctx, new JsonObject { ["user"] = name, ["deleted"] = true }, $"Deleted the account {name} and its local data.");
+            var result = await api.DeleteAccountAsync(new AccountDeleteParams { Profile = ctx.Profile, Password = password }, ct).ConfigureAwait(false);
+            Print(ctx, result, $"Deleted the account {result.User} and its local data.");
             return 0;
         });
         account.Add(delete);
@@ -50,13 +45,11 @@ internal static class AccountCommands
     public static Command WhoAmI()
     {
         var command = new Command("whoami", "Show the logged-in user, the server and its pinned certificate fingerprint.");
-        command.SetAction(async (ctx, _) =>
+        command.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
-            Print(
-                ctx,
-                new JsonObject { ["user"] = client.User.Value, ["server"] = client.Server.ToString(), ["fingerprint"] = client.ServerFingerprint.ToString() },
-                $"{client.User.Value} on {client.Server} (certificate {client.ServerFingerprint})");
+            await using var api = ctx.OpenApi();
+            var me = await api.WhoAmIAsync(ctx.ProfileParams(), ct).ConfigureAwait(false);
+            Print(ctx, me, $"{me.User} on {me.Server} (certificate {me.Fingerprint})");
             return 0;
         });
         return command;
@@ -67,23 +60,37 @@ internal static class AccountCommands
         var command = new Command("password", "Change your password; every other session of the account is logged out, this one stays.") { PasswordStdin };
         command.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
-            var name = client.User.Value;
+            await using var api = ctx.OpenApi();
             var fromStdin = ctx.Get(PasswordStdin);
+            var name = (await api.WhoAmIAsync(ctx.ProfileParams(), ct).ConfigureAwait(false)).User;
             var current = PasswordReader.Read(fromStdin, "Current password:");
             var replacement = PasswordReader.ReadNew(fromStdin, name, "New password:");
-            await client.Accounts.ChangePasswordAsync(current, replacement, ct).ConfigureAwait(false);
-            Print(ctx, new JsonObject { ["user"] = name, ["passwordChanged"] = true }, $"Changed the password of {name}; other sessions were logged out.");
+            var result = await api.ChangePasswordAsync(new AccountPasswordParams { Profile = ctx.Profile, Password = current, NewPassword = replacement }, ct).ConfigureAwait(false);
+            Print(ctx, result, $"Changed the password of {result.User}; other sessions were logged out.");
             return 0;
         });
         return command;
     }
 
-    internal static void Print(CommandContext ctx, JsonObject json, string text)
+    internal static void Print(CommandContext ctx, System.Text.Json.Nodes.JsonObject json, string text)
     {
         if (ctx.Json)
         {
             CliOutput.JsonLine(json);
+        }
+        else
+        {
+            ctx.Output.Line(text);
+        }
+    }
+
+    internal static void Print(CommandContext ctx, AccountResult result, string text) => Print(ctx, result, ApiJsonContext.Default.AccountResult, text);
+
+    internal static void Print<T>(CommandContext ctx, T result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string text)
+    {
+        if (ctx.Json)
+        {
+            CliOutput.JsonLine(result, info);
         }
         else
         {

@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using Parley.Cli.Chat;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client;
-using Parley.Client.Conversations;
 using Parley.Client.Errors;
+using Parley.Client.Profiles;
+using Parley.Daemon.Api;
+using Parley.Daemon.Remote;
 using Spectre.Console;
 
 namespace Parley.Cli.Commands;
@@ -22,11 +25,64 @@ internal static class ChatCommand
         return command;
     }
 
+    /// <summary>
+    /// Opens the conversation through the running daemon when there is one, else on a connection of
+    /// its own. Either way a stranger's name is refused first, with the same error as a send to them;
+    /// <paramref name="announce"/> runs after that check, before unread messages are shown.
+    /// </summary>
+    internal static async Task<IChat> OpenAsync(CommandContext ctx, string peer, Action announce, Action<EventView> onEvent, CancellationToken ct)
+    {
+        var home = ctx.Home;
+        if (RemoteApi.TryConnect(home, ctx.Options.KeyCache) is { } calls)
+        {
+            var events = RemoteApi.TryConnect(home, ctx.Options.KeyCache);
+            if (events is not null)
+            {
+                try
+                {
+                    await RequireContactAsync(calls, ctx.Profile, peer, ct).ConfigureAwait(false);
+                    announce();
+                    return await DaemonChat.OpenAsync(calls, events, ctx.Profile, peer, onEvent, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await events.DisposeAsync().ConfigureAwait(false);
+                    await calls.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            await calls.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var client = ParleyClient.Resume(home, ctx.Profile, ctx.Options);
+        try
+        {
+            await client.Contacts.RequireContactAsync(peer, ct).ConfigureAwait(false);
+            announce();
+            return await LocalChat.OpenAsync(client, peer, onEvent, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The daemon's contact list is refreshed from the server (or the saved one when offline).</summary>
+    private static async Task RequireContactAsync(RemoteApi calls, string? profile, string peer, CancellationToken ct)
+    {
+        var name = UserName.Parse(peer).Value;
+        var contacts = await calls.ListContactsAsync(new ProfileParams { Profile = profile }, ct).ConfigureAwait(false);
+        if (!contacts.Contacts.Any(c => c.User == name && c.State == "contact"))
+        {
+            throw new ParleyClientException(ClientErrorKind.NotAContact);
+        }
+    }
+
     private static Func<CommandContext, CancellationToken, Task<int>> RunAsync(Argument<string> user) => async (ctx, ct) =>
     {
-        await using var client = ctx.Resume();
         var peer = ctx.Get(user);
-        await ContactCheck.RequireContactAsync(client, peer, ct).ConfigureAwait(false);
         var editor = new LineEditor();
         var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
         var screen = new ChatScreen(Console.Out, editor, interactive, TerminalWidth);
@@ -34,20 +90,32 @@ internal static class ChatCommand
         var printer = new EventPrinter(output);
         var console = output.Console;
         var chatEvents = new ChatEventView(console, printer, screen);
-        console.MarkupLine($"[bold]Chat with {Markup.Escape(peer)}[/] — type and press Enter. {Markup.Escape(Help)}");
-        await using var chat = await ChatSession.OpenAsync(client, peer, chatEvents.Show, ct).ConfigureAwait(false);
+        await using var chat = await OpenAsync(
+            ctx,
+            peer,
+            () => console.MarkupLine($"[bold]Chat with {Markup.Escape(peer)}[/] — type and press Enter. {Markup.Escape(Help)}"),
+            chatEvents.Show,
+            ct).ConfigureAwait(false);
 
         var input = new ChatInput(screen, editor, typing => _ = SafeTypingAsync(chat, typing, ct));
+        var exitCode = 0;
         while (!ct.IsCancellationRequested)
         {
             var read = input.ReadLineAsync(ct);
+            if (await Task.WhenAny(read, chat.Completion).ConfigureAwait(false) != read)
+            {
+                output.Warn("The daemon stopped; the chat ends.");
+                exitCode = ErrorSentences.GeneralFailure;
+                break;
+            }
+
             var line = await read.ConfigureAwait(false);
             if (line is null || line.Trim() == "/quit")
             {
                 break;
             }
 
-            await HandleLineAsync(output, client, chat, printer, line, ct).ConfigureAwait(false);
+            await HandleLineAsync(output, chat, printer, line, ct).ConfigureAwait(false);
         }
 
         if (interactive)
@@ -55,7 +123,7 @@ internal static class ChatCommand
             Console.Out.Write("\r\u001b[2K");
         }
 
-        return 0;
+        return exitCode;
     };
 
     private static int TerminalWidth()
@@ -70,7 +138,7 @@ internal static class ChatCommand
         }
     }
 
-    private static async Task HandleLineAsync(CliOutput output, ParleyClient client, ChatSession chat, EventPrinter printer, string line, CancellationToken ct)
+    private static async Task HandleLineAsync(CliOutput output, IChat chat, EventPrinter printer, string line, CancellationToken ct)
     {
         var command = line.Trim();
         if (command.Length == 0)
@@ -91,9 +159,9 @@ internal static class ChatCommand
 
         if (command == "/verify")
         {
-            var number = await client.Identity.GetSafetyNumberAsync(chat.Peer, ct).ConfigureAwait(false);
-            output.Line("Safety number: " + number.ToDisplayString());
-            output.Line(IdentityCommands.RenderQr(number.ToQrPayload()));
+            var number = await chat.VerifyAsync(ct).ConfigureAwait(false);
+            output.Line("Safety number: " + number.SafetyNumber);
+            output.Line(IdentityCommands.RenderQr(Convert.FromBase64String(number.Qr)));
             return;
         }
 
@@ -106,21 +174,25 @@ internal static class ChatCommand
         try
         {
             var id = await chat.SendAsync(line, ct).ConfigureAwait(false);
-            output.Console.MarkupLine($"[bold green]me[/] → {Markup.Escape(chat.Peer)}: {Markup.Escape(line)} [grey](sent {id.ToString()[..8]}…)[/]");
+            output.Console.MarkupLine($"[bold green]me[/] → {Markup.Escape(chat.Peer)}: {Markup.Escape(line)} [grey](sent {id[..8]}…)[/]");
         }
         catch (ParleyClientException e)
         {
             output.Warn(ErrorSentences.For(e));
         }
+        catch (ApiException e)
+        {
+            output.Warn(e.Message);
+        }
     }
 
-    private static async Task SafeTypingAsync(ChatSession chat, bool typing, CancellationToken ct)
+    private static async Task SafeTypingAsync(IChat chat, bool typing, CancellationToken ct)
     {
         try
         {
             await chat.SetTypingAsync(typing, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ParleyClientException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is ParleyClientException or ApiException or OperationCanceledException or ObjectDisposedException or IOException)
         {
             // Typing notices are best effort.
         }

@@ -4,6 +4,10 @@ using Parley.Cli.Output;
 using Parley.Client;
 using Parley.Client.Errors;
 using Parley.Client.Profiles;
+using Parley.Daemon.Api;
+using Parley.Daemon.Hosting;
+using Parley.Daemon.Local;
+using Parley.Daemon.Remote;
 
 namespace Parley.Cli.Commands;
 
@@ -30,6 +34,18 @@ internal static class CommandRunner
             catch (CliException e)
             {
                 return Fail(context, e.Kind, e.Message, e.ExitCode);
+            }
+            catch (ApiException e) when (e.Kind is { } kind)
+            {
+                return Fail(context, ErrorSentences.Name(kind), e.Message, ErrorSentences.ExitCode(kind));
+            }
+            catch (ApiException e)
+            {
+                return Fail(context, e.Code == ApiErrorCodes.LocalFileError ? "local-file" : "failed", e.Message, ExitCodes.Failure);
+            }
+            catch (DaemonAlreadyRunningException e)
+            {
+                return Fail(context, "daemon-running", e.Message, ExitCodes.Failure);
             }
             catch (OperationCanceledException)
             {
@@ -83,6 +99,23 @@ internal sealed class CommandContext
 
     public T Get<T>(Argument<T> argument) => Parse.GetValue(argument)!;
 
-    /// <summary>Opens the logged-in client for the selected profile (<c>--as</c>) or the current one.</summary>
-    public ParleyClient Resume() => ParleyClient.Resume(Home, Parse.GetValue(GlobalOptions.Profile), Options);
+    /// <summary>The profile named by <c>--as</c>, or null for the current one.</summary>
+    public string? Profile => Parse.GetValue(GlobalOptions.Profile);
+
+    /// <summary>
+    /// The API every command works through: the running daemon's (over its Unix socket) when there is
+    /// one — so no command opens a second relay connection or fights over the store — else this
+    /// process's own. Output and exit codes are the same either way.
+    /// </summary>
+    public IParleyApi OpenApi()
+    {
+        var home = Home;
+        return (IParleyApi?)RemoteApi.TryConnect(home, Options.KeyCache) ?? new LocalApi(home, Options);
+    }
+
+    /// <summary>Opens the logged-in client for the selected profile (<c>--as</c>) or the current one, in this process.</summary>
+    public ParleyClient Resume() => ParleyClient.Resume(Home, Profile, Options);
+
+    /// <summary>Parameters for the selected profile.</summary>
+    public ProfileParams ProfileParams() => new() { Profile = Profile };
 }

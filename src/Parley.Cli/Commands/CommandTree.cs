@@ -34,6 +34,8 @@ internal static class CommandTree
         root.Add(IdentityCommands.Verify());
         root.Add(IdentityCommands.Trust());
         root.Add(StatusCommand.Build());
+        root.Add(ContactCommands.Online());
+        root.Add(DaemonCommand.Build());
         HelpCommand.Install(root);
         return root;
     }

@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
-using Parley.Client.Errors;
-using Parley.Client.Transfers;
+using Parley.Daemon.Api;
 using Spectre.Console;
 
 namespace Parley.Cli.Commands;
@@ -35,25 +33,21 @@ internal static class FileCommands
         var command = new Command("send", "Encrypt and upload a file (resuming after interruptions), then send it to a contact in an encrypted message.") { user, path };
         command.SetAction(async (ctx, ct) =>
         {
-            string file = ctx.Get(path);
+            string file = Path.GetFullPath(ctx.Get(path));
             var to = ctx.Get(user);
             if (Directory.Exists(file))
             {
-                throw new CliException($"'{file}' is a directory; send the files in it one by one, or an archive of it.");
+                throw new CliException($"'{ctx.Get(path)}' is a directory; send the files in it one by one, or an archive of it.");
             }
 
             if (!System.IO.File.Exists(file))
             {
-                throw new CliException($"There is no file '{file}'.");
+                throw new CliException($"There is no file '{ctx.Get(path)}'.");
             }
 
-            var size = new FileInfo(file).Length;
-            await using var client = ctx.Resume();
-            var id = await WithProgressAsync(ctx, "Uploading", progress => client.Transfers.SendFileAsync(to, file, progress, ct)).ConfigureAwait(false);
-            AccountCommands.Print(
-                ctx,
-                new JsonObject { ["id"] = id.ToString(), ["to"] = to, ["status"] = "sent", ["name"] = Path.GetFileName(file), ["size"] = size },
-                $"sent {Path.GetFileName(file)} ({size} bytes) to {to}");
+            await using var api = ctx.OpenApi();
+            var sent = await WithProgressAsync(ctx, "Uploading", progress => api.SendFileAsync(new FileSendParams { Profile = ctx.Profile, To = to, Path = file }, progress, ct)).ConfigureAwait(false);
+            AccountCommands.Print(ctx, sent, ApiJsonContext.Default.SentResult, $"sent {sent.Name} ({sent.Size} bytes) to {to}");
             return 0;
         });
         return command;
@@ -65,74 +59,39 @@ internal static class FileCommands
         var command = new Command("get", "Download, verify and decrypt a received file; prints where it was saved.") { id, Out };
         command.SetAction(async (ctx, ct) =>
         {
-            string directory = ctx.Get(Out) is { Length: > 0 } chosen ? chosen : Directory.GetCurrentDirectory();
-            await using var client = ctx.Resume();
-            string saved;
-            try
-            {
-                saved = await WithProgressAsync(ctx, "Downloading", progress => client.Transfers.GetFileAsync(ctx.Get(id), directory, progress, ct)).ConfigureAwait(false);
-            }
-            catch (FileNotFoundException)
-            {
-                throw new CliException("No received file has that message id in this profile; check 'parley history USER'.");
-            }
-
-            if (ctx.Json)
-            {
-                CliOutput.JsonLine(new JsonObject { ["id"] = ctx.Get(id), ["path"] = saved });
-            }
-            else
-            {
-                ctx.Output.Line(saved);
-            }
-
+            string directory = Path.GetFullPath(ctx.Get(Out) is { Length: > 0 } chosen ? chosen : Directory.GetCurrentDirectory());
+            await using var api = ctx.OpenApi();
+            var saved = await WithProgressAsync(ctx, "Downloading", progress => api.GetFileAsync(new FileGetParams { Profile = ctx.Profile, Id = ctx.Get(id), Out = directory }, progress, ct)).ConfigureAwait(false);
+            AccountCommands.Print(ctx, saved, ApiJsonContext.Default.FileGetResult, saved.Path);
             return 0;
         });
         return command;
     }
 
     /// <summary>Runs a transfer under a progress bar on standard error (none with --json or without a terminal).</summary>
-    private static async Task<T> WithProgressAsync<T>(CommandContext ctx, string label, Func<IProgress<TransferProgress>?, Task<T>> transfer)
+    private static async Task<T> WithProgressAsync<T>(CommandContext ctx, string label, Func<Action<EventView>?, Task<T>> transfer)
     {
-        try
+        if (ctx.Json || Console.IsErrorRedirected)
         {
-            if (ctx.Json || Console.IsErrorRedirected)
+            return await transfer(null).ConfigureAwait(false);
+        }
+
+        return await ctx.Output.Errors.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
+                new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(async progress =>
             {
-                return await transfer(null).ConfigureAwait(false);
-            }
-
-            return await ctx.Output.Errors.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
-                    new TransferSpeedColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
+                var task = progress.AddTask(label, maxValue: 1);
+                var result = await transfer(e =>
                 {
-                    var task = progress.AddTask(label, maxValue: 1);
-                    var result = await transfer(new SpectreProgress(task)).ConfigureAwait(false);
-                    task.Value = task.MaxValue;
-                    return result;
+                    if (e.Type == "transfer")
+                    {
+                        task.MaxValue = Math.Max(1, e.Total ?? 1);
+                        task.Value = e.Bytes ?? 0;
+                    }
                 }).ConfigureAwait(false);
-        }
-        catch (TransferException e) when (e.Error == TransferError.Interrupted)
-        {
-            throw new CliException("The server cannot be reached (the transfer was interrupted); run the same command again to resume.", ExitCodes.ServerUnreachable, "server-unreachable");
-        }
-        catch (HttpRequestException)
-        {
-            throw CliException.From(ClientErrorKind.ServerUnreachable);
-        }
-        catch (TransferException e)
-        {
-            throw new CliException(e.Message, ExitCodes.Failure, "transfer-" + ErrorSentences.Kebab(e.Error.ToString()));
-        }
-    }
-
-    /// <summary>Feeds transfer reports into a Spectre progress task.</summary>
-    private sealed class SpectreProgress(ProgressTask task) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value)
-        {
-            task.MaxValue = Math.Max(1, value.TotalBytes);
-            task.Value = value.BytesTransferred;
-        }
+                task.Value = task.MaxValue;
+                return result;
+            }).ConfigureAwait(false);
     }
 }

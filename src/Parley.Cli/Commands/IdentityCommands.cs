@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Parley.Cli.Output;
+using Parley.Daemon.Api;
 using QRCoder;
 using Spectre.Console;
 
@@ -20,37 +20,25 @@ internal static class IdentityCommands
         var command = new Command("verify", "Show the safety number (12 groups of 5 digits) and a QR code to compare with a contact.") { user, Confirm };
         command.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
+            await using var api = ctx.OpenApi();
             var who = ctx.Get(user);
-            await ContactCheck.RequireKnownAsync(client, who, ct).ConfigureAwait(false);
-            var number = await client.Identity.GetSafetyNumberAsync(who, ct).ConfigureAwait(false);
             var confirm = ctx.Get(Confirm);
-            if (confirm)
-            {
-                await client.Identity.ConfirmVerifiedAsync(who, ct).ConfigureAwait(false);
-            }
-
+            var result = await api.VerifyAsync(new VerifyParams { Profile = ctx.Profile, User = who, Confirm = confirm }, ct).ConfigureAwait(false);
             if (ctx.Json)
             {
-                CliOutput.JsonLine(new JsonObject
-                {
-                    ["user"] = who,
-                    ["safetyNumber"] = number.ToDisplayString(),
-                    ["qr"] = Convert.ToBase64String(number.ToQrPayload()),
-                    ["verified"] = confirm || await client.Identity.IsVerifiedAsync(who, ct).ConfigureAwait(false),
-                });
+                CliOutput.JsonLine(result, ApiJsonContext.Default.VerifyResult);
                 return 0;
             }
 
             ctx.Output.Line($"Safety number with {who}:");
-            var groups = number.Groups;
-            for (var row = 0; row < groups.Count; row += 4)
+            var groups = result.SafetyNumber.Split(' ');
+            for (var row = 0; row < groups.Length; row += 4)
             {
                 ctx.Output.Line("  " + string.Join("  ", groups.Skip(row).Take(4)));
             }
 
             ctx.Output.Line(string.Empty);
-            ctx.Output.Line(RenderQr(number.ToQrPayload()));
+            ctx.Output.Line(RenderQr(Convert.FromBase64String(result.Qr)));
             ctx.Output.Line(confirm
                 ? $"{who} is now marked as verified."
                 : $"If {who} sees the same numbers, run 'parley verify {who} --confirm'.");
@@ -65,13 +53,14 @@ internal static class IdentityCommands
         var command = new Command("trust", "Accept a contact's changed identity key after verifying it, so you can message them again.") { user };
         command.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
+            await using var api = ctx.OpenApi();
             var who = ctx.Get(user);
-            var changed = await client.Identity.TrustChangedKeyAsync(who, ct).ConfigureAwait(false);
+            var result = await api.TrustAsync(new UserParams { Profile = ctx.Profile, User = who }, ct).ConfigureAwait(false);
             AccountCommands.Print(
                 ctx,
-                new JsonObject { ["user"] = who, ["trusted"] = true, ["changed"] = changed },
-                changed ? $"Accepted {who}'s new identity key; compare safety numbers with 'parley verify {who}'." : $"{who}'s identity key has not changed; nothing to do.");
+                result,
+                ApiJsonContext.Default.TrustResult,
+                result.Changed ? $"Accepted {who}'s new identity key; compare safety numbers with 'parley verify {who}'." : $"{who}'s identity key has not changed; nothing to do.");
             return 0;
         });
         return command;

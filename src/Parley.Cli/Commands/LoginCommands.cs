@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client;
 using Parley.Client.Errors;
 using Parley.Client.Profiles;
+using Parley.Daemon.Api;
 using Spectre.Console;
 
 namespace Parley.Cli.Commands;
@@ -68,8 +68,9 @@ internal static class LoginCommands
 
         var trust = await DecideTrustAsync(ctx, user, server, ct).ConfigureAwait(false);
         var password = PasswordReader.ReadNew(ctx.Get(PasswordStdin), user.Value);
-        await using var client = await ParleyClient.RegisterAsync(ctx.Home, user, server, password, trust, ctx.Options, ct).ConfigureAwait(false);
-        return Done(ctx, client, $"Registered {user.Value} on {client.Server}.");
+        await using var api = ctx.OpenApi();
+        var result = await api.RegisterAsync(Params(user, server, password, trust), ct).ConfigureAwait(false);
+        return Done(ctx, result, $"Registered {user.Value} on {result.Server}.");
     }
 
     private static async Task<int> LoginAsync(CommandContext ctx, string userText, CancellationToken ct)
@@ -95,8 +96,9 @@ internal static class LoginCommands
             var password = PasswordReader.Read(fromStdin);
             try
             {
-                await using var client = await ParleyClient.LoginAsync(ctx.Home, user, server, password, trust, ctx.Options, ct).ConfigureAwait(false);
-                return Done(ctx, client, $"Logged in as {user.Value} on {client.Server}.");
+                await using var api = ctx.OpenApi();
+                var result = await api.LoginAsync(Params(user, server, password, trust), ct).ConfigureAwait(false);
+                return Done(ctx, result, $"Logged in as {user.Value} on {result.Server}.");
             }
             catch (ParleyClientException e) when (e.Kind == ClientErrorKind.WrongPassword && interactive && attempt < PasswordReader.MaxTries)
             {
@@ -143,12 +145,13 @@ internal static class LoginCommands
         return trust;
     }
 
-    private static int Done(CommandContext ctx, ParleyClient client, string text)
+    /// <summary>The API's parameters: the trust decision travels as the fingerprint to pin (none for a profile that has one).</summary>
+    private static AccountParams Params(UserName user, Uri server, string password, ServerTrustPolicy trust) =>
+        new() { User = user.Value, Server = server.ToString(), Password = password, TrustServer = trust.Expected?.ToString() };
+
+    private static int Done(CommandContext ctx, AccountResult result, string text)
     {
-        AccountCommands.Print(
-            ctx,
-            new JsonObject { ["user"] = client.User.Value, ["server"] = client.Server.ToString(), ["fingerprint"] = client.ServerFingerprint.ToString(), ["loggedIn"] = true },
-            text);
+        AccountCommands.Print(ctx, result, text);
         return 0;
     }
 }

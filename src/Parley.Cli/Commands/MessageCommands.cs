@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client.Errors;
-using Parley.Client.Messaging;
 using Parley.Client.Storage;
+using Parley.Daemon.Api;
 
 namespace Parley.Cli.Commands;
 
@@ -12,7 +12,7 @@ namespace Parley.Cli.Commands;
 internal static class MessageCommands
 {
     /// <summary>The longest message text accepted (UTF-16 code units), well inside the relay's 256 KiB envelope.</summary>
-    public const int MaxTextLength = 64 * 1024;
+    public const int MaxTextLength = ApiLimits.MaxTextLength;
 
     private static readonly Option<int> Wait = new("--wait")
     {
@@ -37,11 +37,11 @@ internal static class MessageCommands
         {
             var body = ReadText(ctx.Get(text));
             var to = ctx.Get(user);
-            await using var client = ctx.Resume();
-            MessageId id;
+            await using var api = ctx.OpenApi();
+            SentResult sent;
             try
             {
-                id = await client.Conversations.SendAsync(to, body, ct).ConfigureAwait(false);
+                sent = await api.SendAsync(new SendParams { Profile = ctx.Profile, To = to, Text = body }, ct).ConfigureAwait(false);
             }
             catch (ParleyClientException e) when (e.Kind == ClientErrorKind.ServerUnreachableMessageQueued)
             {
@@ -50,7 +50,7 @@ internal static class MessageCommands
                 return ExitCodes.ServerUnreachable;
             }
 
-            AccountCommands.Print(ctx, new JsonObject { ["id"] = id.ToString(), ["to"] = to, ["status"] = "sent" }, $"sent to {to}");
+            AccountCommands.Print(ctx, sent, ApiJsonContext.Default.SentResult, $"sent to {to}");
             return 0;
         });
         return command;
@@ -67,9 +67,18 @@ internal static class MessageCommands
                 throw new CliException("--wait must be between 0 and 86400 seconds.");
             }
 
-            await using var client = ctx.Resume();
+            await using var api = ctx.OpenApi();
             var printer = new EventPrinter(ctx.Output);
-            var count = await client.Conversations.ReceiveAsync(TimeSpan.FromSeconds(wait), printer.Print, ct).ConfigureAwait(false);
+            var count = 0;
+            await api.ReceiveAsync(new ReceiveParams { Profile = ctx.Profile, Wait = wait }, e =>
+            {
+                if (e.Type is not ("transfer" or "connection"))
+                {
+                    count++;
+                }
+
+                printer.Print(e);
+            }, ct).ConfigureAwait(false);
             if (count == 0 && !ctx.Json)
             {
                 ctx.Output.Notice("No new messages.");
@@ -92,9 +101,8 @@ internal static class MessageCommands
                 throw new CliException($"--limit must be between 1 and {ClientStore.MaxHistoryLimit}.");
             }
 
-            await using var client = ctx.Resume();
-            await ContactCheck.RequireKnownAsync(client, ctx.Get(user), ct).ConfigureAwait(false);
-            var messages = await client.Conversations.HistoryAsync(ctx.Get(user), limit, ct).ConfigureAwait(false);
+            await using var api = ctx.OpenApi();
+            var messages = (await api.HistoryAsync(new HistoryParams { Profile = ctx.Profile, User = ctx.Get(user), Limit = limit }, ct).ConfigureAwait(false)).Messages;
             var printer = new EventPrinter(ctx.Output);
             foreach (var message in messages)
             {

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Parley.Cli.Output;
+using Parley.Daemon.Api;
 using Spectre.Console;
 
 namespace Parley.Cli.Commands;
@@ -13,27 +13,20 @@ internal static class StatusCommand
         var command = new Command("status", "Show the server, whether it is reachable, messages waiting to be sent, and which contacts are online.");
         command.SetAction(async (ctx, ct) =>
         {
-            await using var client = ctx.Resume();
-            var status = await client.Presence.GetStatusAsync(ct).ConfigureAwait(false);
+            await using var api = ctx.OpenApi();
+            var status = await api.StatusAsync(ctx.ProfileParams(), ct).ConfigureAwait(false);
             if (ctx.Json)
             {
-                CliOutput.JsonLine(new JsonObject
-                {
-                    ["user"] = client.User.Value,
-                    ["server"] = client.Server.ToString(),
-                    ["connected"] = status.Connected,
-                    ["pendingOutgoing"] = status.PendingOutgoing,
-                    ["online"] = new JsonArray(status.OnlineContacts.Select(u => (JsonNode)u).ToArray()),
-                });
+                CliOutput.JsonLine(status, ApiJsonContext.Default.StatusResult);
                 return 0;
             }
 
             var grid = new Grid().AddColumn().AddColumn();
-            grid.AddRow("User", Markup.Escape(client.User.Value));
-            grid.AddRow("Server", Markup.Escape(client.Server.ToString()));
+            grid.AddRow("User", Markup.Escape(status.User));
+            grid.AddRow("Server", Markup.Escape(status.Server));
             grid.AddRow("Connection", status.Connected ? "[green]connected[/]" : "[red]unreachable[/]");
             grid.AddRow("Waiting to send", status.PendingOutgoing.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            grid.AddRow("Contacts online", status.OnlineContacts.Count == 0 ? "none" : Markup.Escape(string.Join(", ", status.OnlineContacts)));
+            grid.AddRow("Contacts online", status.Online.Count == 0 ? "none" : Markup.Escape(string.Join(", ", status.Online)));
             ctx.Output.Console.Write(grid);
             return 0;
         });

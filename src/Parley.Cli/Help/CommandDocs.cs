@@ -90,6 +90,14 @@ internal static class CommandDocs
         ["verify"] = new(["Compare the numbers with your contact in person or over a channel you trust; if they match, run again with --confirm."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact, ExitCodes.NoSuchUser, ExitCodes.KeyChanged], [("parley verify bob", "Show the safety number."), ("parley verify bob --confirm", "Mark bob as verified.")]),
         ["trust"] = new(["Messages that arrived under the new key are held until you trust it; they then appear in the history where they were sent."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact], [("parley trust bob", "Accept bob's new key.")]),
         ["status"] = new([], [ExitCodes.NotLoggedIn], [("parley status --json", "The status as JSON.")]),
+        ["online"] = new(["Asks the server which of your contacts are connected right now. Only contacts: the server never reports anyone else's presence."], [ExitCodes.NotLoggedIn], [("parley online --json", "The contacts online now, as JSON.")]),
+        ["daemon"] = new(
+            [
+                "Runs in the foreground until Ctrl-C or SIGTERM, logging to standard error. It keeps one connection per logged-in profile of the home (or only --as USER), reconnecting by itself, and stores every message as it arrives.",
+                "While it runs, every parley command of the home goes through it (its Unix socket in the runtime directory), with the same output and exit codes. Scripts, bots and the web app use its JSON-RPC API: see docs/API.md. Only one daemon runs per home.",
+            ],
+            [ExitCodes.Usage],
+            [("parley daemon", "Serve every logged-in profile of the home."), ("parley --as bob daemon --port 8765", "Serve only bob, with the web app on port 8765.")]),
     };
 
     /// <summary>The page text for a command path; commands without an entry get an empty one.</summary>

@@ -1,4 +1,4 @@
-using Parley.Client;
+using Parley.Daemon.Api;
 using Spectre.Console;
 
 namespace Parley.Cli.Output;
@@ -17,31 +17,31 @@ internal sealed class ChatEventView
         _screen = screen;
     }
 
-    public void Show(ClientEvent e)
+    public void Show(EventView e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var who = Markup.Escape(e.Peer);
-        switch (e.Kind)
+        var who = Markup.Escape(e.User ?? string.Empty);
+        switch (e.Type)
         {
-            case ClientEventKind.Typing:
-                _screen.SetStatus(e.Typing ? $"{e.Peer} is typing…" : string.Empty); // transient: in the prompt, not the scrollback
+            case "typing":
+                _screen.SetStatus(e.Typing == true ? $"{e.User} is typing…" : string.Empty); // transient: in the prompt, not the scrollback
                 break;
-            case ClientEventKind.Delivered:
-                _console.MarkupLine($"[grey]✓ delivered to {who} ({e.MessageIds.Count})[/]");
+            case "delivered":
+                _console.MarkupLine($"[grey]✓ delivered to {who} ({e.Ids?.Count ?? 0})[/]");
                 break;
-            case ClientEventKind.Read:
-                _console.MarkupLine($"[grey]✓✓ read by {who} ({e.MessageIds.Count})[/]");
+            case "read":
+                _console.MarkupLine($"[grey]✓✓ read by {who} ({e.Ids?.Count ?? 0})[/]");
                 break;
-            case ClientEventKind.Presence:
-                _console.MarkupLine(e.Online ? $"[grey]{who} is online.[/]" : $"[grey]{who} is offline.[/]");
+            case "presence":
+                _console.MarkupLine(e.Online == true ? $"[grey]{who} is online.[/]" : $"[grey]{who} is offline.[/]");
                 break;
-            case ClientEventKind.ConnectionLost:
+            case "connection" when e.Connected == false:
                 _console.MarkupLine("[yellow]Connection lost; reconnecting… (messages you send meanwhile are kept and sent then)[/]");
                 break;
-            case ClientEventKind.ConnectionRestored:
+            case "connection":
                 _console.MarkupLine("[grey]Connected again.[/]");
                 break;
-            case ClientEventKind.Message:
+            case "message":
                 _screen.SetStatus(string.Empty);
                 _printer.Print(e);
                 break;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 
@@ -58,6 +59,14 @@ internal sealed class CliOutput
         {
             System.Console.Error.WriteLine("parley: " + sentence);
         }
+    }
+
+    /// <summary>Prints an API result or event on its own line, in the API's own JSON shape.</summary>
+    public static void JsonLine<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    {
+        // Through a node so that JsonText's encoder applies: characters print as themselves, as in every other JSON line.
+        System.Console.Out.WriteLine(JsonSerializer.SerializeToNode(value, info) is { } node ? JsonText.Serialize(node) : "null");
+        System.Console.Out.Flush();
     }
 
     /// <summary>Prints a line of text to stdout (markup is escaped).</summary>

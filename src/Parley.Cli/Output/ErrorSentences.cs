@@ -35,6 +35,7 @@ internal static class ErrorSentences
         ClientErrorKind.ProfileExists => "A profile for that user already exists in this home; use 'parley login' instead.",
         ClientErrorKind.ProfileOnOtherServer => "This profile was created on another server; log in with that server's address, or use another --home.",
         ClientErrorKind.InvalidInput => "The input is not valid.",
+        ClientErrorKind.CallsNotConfigured => "Calls are not available on this server (it has no TURN relay configured).",
         _ => "The operation failed.",
     };
 
@@ -70,22 +71,10 @@ internal static class ErrorSentences
         return string.Create(CultureInfo.InvariantCulture, $"{(seconds + 59) / 60} minutes");
     }
 
-    /// <summary>The exit code for <paramref name="kind"/> (documented in <c>parley --help</c>).</summary>
+    /// <summary>The exit code for <paramref name="kind"/> (documented in <c>parley --help</c>; shared with the API's <c>error.data.exitCode</c>).</summary>
     /// <param name="kind">The error.</param>
-    /// <returns>A code from 2 to 20.</returns>
-    public static int ExitCode(ClientErrorKind kind) => kind switch
-    {
-        ClientErrorKind.ServerUnreachable or ClientErrorKind.ServerUnreachableMessageQueued => ExitCodes.ServerUnreachable,
-        ClientErrorKind.WrongPassword => ExitCodes.WrongPassword,
-        ClientErrorKind.NotAContact => ExitCodes.NotAContact,
-        ClientErrorKind.Blocked => ExitCodes.Blocked,
-        ClientErrorKind.KeyChanged => ExitCodes.KeyChanged,
-        ClientErrorKind.NotLoggedIn => ExitCodes.NotLoggedIn,
-        ClientErrorKind.UserDoesNotExist => ExitCodes.NoSuchUser,
-        ClientErrorKind.CertificateChanged => ExitCodes.CertificateChanged,
-        ClientErrorKind.CertificateNotTrusted => ExitCodes.ServerNotTrusted,
-        _ => GeneralFailure,
-    };
+    /// <returns>A code from 1 to 11 (see <see cref="ExitCodes"/>).</returns>
+    public static int ExitCode(ClientErrorKind kind) => Parley.Daemon.Api.ErrorExitCodes.For(kind);
 
     /// <summary>The error's name in JSON error objects: the kind in kebab case (<c>not-a-contact</c>).</summary>
     /// <param name="kind">The error.</param>

@@ -26,6 +26,7 @@ internal static class ProblemMapper
         return (status, type) switch
         {
             (HttpStatusCode.Unauthorized, _) => ClientErrorKind.NotLoggedIn,
+            (_, Parley.Wire.Rest.CallRoutes.NotConfiguredProblem) => ClientErrorKind.CallsNotConfigured,
             (_, "contact-blocked" or "blocked") => ClientErrorKind.Blocked,
             (_, "user-exists" or "username-taken") => ClientErrorKind.UserExists,
             (_, "weak-password") => ClientErrorKind.WeakPassword,

@@ -40,6 +40,53 @@ public sealed class ContactService
     /// <returns>Contacts with a relation or a block, sorted by name.</returns>
     public Task<IReadOnlyList<Contact>> ListAsync(CancellationToken cancellationToken) => _context.Locked(ListLocked, cancellationToken);
 
+    /// <summary>
+    /// Throws <see cref="ClientErrorKind.NotAContact"/> unless <paramref name="user"/> is an accepted
+    /// contact (asking the server when the local list does not say so; offline, the local list is all there is).
+    /// The check <c>chat</c> makes first, so a stranger's name gets the same error as a send to them.
+    /// </summary>
+    /// <param name="user">The other user.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when <paramref name="user"/> is a contact.</returns>
+    public async Task RequireContactAsync(string user, CancellationToken cancellationToken)
+    {
+        var name = UserName.Parse(user).Value;
+        if (IsAccepted(await ListAsync(cancellationToken).ConfigureAwait(false), name))
+        {
+            return;
+        }
+
+        try
+        {
+            if (IsAccepted(await RefreshAsync(cancellationToken).ConfigureAwait(false), name))
+            {
+                return;
+            }
+        }
+        catch (ParleyClientException e) when (e.Kind == ClientErrorKind.ServerUnreachable)
+        {
+            // Offline: the local list is all there is.
+        }
+
+        throw new ParleyClientException(ClientErrorKind.NotAContact);
+    }
+
+    /// <summary>
+    /// Like <see cref="RequireContactAsync"/>, but a user this profile has known (a former contact,
+    /// whose history and keys stay readable) passes too: the check of <c>history</c> and <c>verify</c>.
+    /// </summary>
+    /// <param name="user">The other user.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when <paramref name="user"/> is or was known.</returns>
+    public async Task RequireKnownAsync(string user, CancellationToken cancellationToken)
+    {
+        var name = UserName.Parse(user).Value;
+        if (!(await ListAsync(cancellationToken).ConfigureAwait(false)).Any(c => c.UserName == name))
+        {
+            await RequireContactAsync(user, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Asks <paramref name="user"/> to become a contact.</summary>
     /// <param name="user">The other user.</param>
     /// <param name="note">An optional note (at most <see cref="ContactRequestBody.MaxNoteLength"/> characters).</param>
@@ -196,4 +243,6 @@ public sealed class ContactService
             update(contact);
             _context.Store.PutContact(contact);
         }, cancellationToken);
+
+    private static bool IsAccepted(IEnumerable<Contact> contacts, string name) => contacts.Any(c => c.UserName == name && c.State == ContactState.Accepted);
 }

@@ -112,6 +112,36 @@ public sealed class ConversationService
         return await _context.Locked(() => _context.Store.History(name, limit), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Takes the incoming messages stored but not shown yet (of <paramref name="peer"/>, or everyone's):
+    /// they count as read from now on, and read receipts go to their senders while the link is connected.
+    /// What a user interface calls when it displays messages a daemon announced.
+    /// </summary>
+    /// <param name="peer">The contact, or null for every conversation.</param>
+    /// <param name="cancellationToken">Cancels sending receipts.</param>
+    /// <returns>The messages, oldest first.</returns>
+    public Task<IReadOnlyList<StoredMessage>> TakeUnreadAsync(string? peer, CancellationToken cancellationToken)
+    {
+        var name = peer is null ? null : UserName.Parse(peer).Value;
+        return _context.LockedAsync(async () =>
+        {
+            var unread = _context.Store.TakeUnshownIncoming(name);
+            if (unread.Count > 0 && _link.State == RelayLinkState.Connected)
+            {
+                try
+                {
+                    await _receipts.SendReadLockedAsync(_link, unread, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ParleyClientException e) when (e.Kind == ClientErrorKind.ServerUnreachable)
+                {
+                    // Read receipts are a courtesy that needs the server.
+                }
+            }
+
+            return unread;
+        }, cancellationToken);
+    }
+
     /// <summary>Tells the contact we started or stopped typing (dropped while disconnected).</summary>
     /// <param name="peer">The contact.</param>
     /// <param name="typing">Whether typing now.</param>

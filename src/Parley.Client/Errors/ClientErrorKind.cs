@@ -59,4 +59,7 @@ public enum ClientErrorKind
 
     /// <summary>The user supplied an invalid argument (empty text, bad user name, bad fingerprint).</summary>
     InvalidInput,
+
+    /// <summary>The server has no TURN relay configured, so calls are not available on it.</summary>
+    CallsNotConfigured,
 }

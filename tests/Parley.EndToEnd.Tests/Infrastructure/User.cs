@@ -5,14 +5,18 @@ namespace Parley.EndToEnd.Tests.Infrastructure;
 /// <summary>A person at a terminal: a name, a password, a home directory and the <c>parley</c> command.</summary>
 internal sealed class User
 {
-    public User(string name, Cli cli, ServerProcess server, string? profile = null, (string Url, string Fingerprint)? via = null)
+    public User(string name, Cli cli, ServerProcess server, string? profile = null, (string Url, string Fingerprint)? via = null, World? world = null)
     {
         Name = name;
         Cli = cli;
         Server = server;
         Profile = profile;
         (ServerUrl, ServerFingerprint) = via ?? (server.Url, server.Fingerprint);
+        World = world;
     }
+
+    /// <summary>The world the user lives in (starts the home's daemon after registration when it runs daemons).</summary>
+    public World? World { get; }
 
     public string Name { get; }
 
@@ -37,6 +41,10 @@ internal sealed class User
         var started = DateTime.UtcNow;
         var result = await Cli.RunAsync(Password + "\n", "register", Name, "--server", ServerUrl, "--password-stdin", "--trust-server", ServerFingerprint);
         Assert.True(result.ExitCode == 0, $"register ({started:HH:mm:ss.fff} to {DateTime.UtcNow:HH:mm:ss.fff}) failed: {result}\n{diagnostics?.Invoke()}");
+        if (World is not null)
+        {
+            await World.EnsureDaemonAsync(Cli);
+        }
     }
 
     public Task<CliResult> LoginAsync(string? password = null) =>

@@ -7,18 +7,31 @@ namespace Parley.EndToEnd.Tests.Infrastructure;
 internal sealed class World : IAsyncDisposable
 {
     private readonly TempDirectory _root = new("parley-e2e");
+    private readonly Dictionary<string, Daemon.DaemonProcess> _daemons = new(StringComparer.Ordinal);
     private int _users;
 
-    private World(ServerProcess server) => Server = server;
+    private World(ServerProcess server, bool daemons)
+    {
+        Server = server;
+        WithDaemons = daemons;
+    }
+
+    /// <summary>Whether every home runs a <c>parley daemon</c> once its first user registered (the CLI then goes through it).</summary>
+    public bool WithDaemons { get; }
 
     public ServerProcess Server { get; private set; }
 
     public string Root => _root.Path;
 
     /// <summary>Starts a world; <paramref name="serverArguments"/> override the server's test defaults (a later value wins).</summary>
-    public static async Task<World> StartAsync(params string[] serverArguments)
+    public static Task<World> StartAsync(params string[] serverArguments) => StartAsync(false, serverArguments);
+
+    /// <summary>Starts a world whose users act through a daemon per home when <paramref name="daemons"/> is set.</summary>
+    public static Task<World> StartAsync(bool daemons) => StartAsync(daemons, []);
+
+    private static async Task<World> StartAsync(bool daemons, string[] serverArguments)
     {
-        var world = new World(null!);
+        var world = new World(null!, daemons);
         world.Server = await ServerProcess.LaunchAsync(world._root.Sub("server-data"), serverArguments).ConfigureAwait(false);
         return world;
     }
@@ -28,7 +41,18 @@ internal sealed class World : IAsyncDisposable
     {
         var n = Interlocked.Increment(ref _users);
         var home = _root.Sub($"home-{n}-{name}");
-        return new User(name, new Cli(home, _root.Sub($"run-{n}")), Server, name);
+        return new User(name, new Cli(home, _root.Sub($"run-{n}")), Server, name, world: this);
+    }
+
+    /// <summary>Starts the home's daemon if this world runs daemons and it is not running yet.</summary>
+    public async Task EnsureDaemonAsync(Cli cli)
+    {
+        if (!WithDaemons || _daemons.ContainsKey(cli.Home))
+        {
+            return;
+        }
+
+        _daemons[cli.Home] = await Daemon.DaemonProcess.StartAsync(cli);
     }
 
     /// <summary>A user whose client talks to the server through <paramref name="url"/>, pinning <paramref name="fingerprint"/> (a proxy).</summary>
@@ -39,10 +63,15 @@ internal sealed class World : IAsyncDisposable
     }
 
     /// <summary>A second user in the same home (and runtime directory) as <paramref name="first"/>.</summary>
-    public static User SameHome(User first, string name) => new(name, first.Cli, first.Server, name);
+    public static User SameHome(User first, string name) => new(name, first.Cli, first.Server, name, world: first.World);
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var daemon in _daemons.Values)
+        {
+            await daemon.DisposeAsync();
+        }
+
         await Server.DisposeAsync().ConfigureAwait(false);
         _root.Dispose();
     }

@@ -5,10 +5,12 @@ namespace Parley.EndToEnd.Tests.Scenarios;
 /// <summary>The interactive chat: live incoming messages, sending from the prompt, read receipts, /commands.</summary>
 public sealed class ChatTests
 {
-    [Fact]
-    public async Task Chat_shows_live_messages_sends_replies_and_reports_reads()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Chat_shows_live_messages_sends_replies_and_reports_reads(bool daemons)
     {
-        await using var world = await World.StartAsync();
+        await using var world = await World.StartAsync(daemons);
         var alice = world.NewUser("alice");
         var bob = world.NewUser("bob");
         await alice.RegisterAsync();

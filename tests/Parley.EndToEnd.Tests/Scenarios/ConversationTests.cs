@@ -2,13 +2,15 @@ using Parley.EndToEnd.Tests.Infrastructure;
 
 namespace Parley.EndToEnd.Tests.Scenarios;
 
-/// <summary>Alice and Bob, each with their own home, talk through the real server and the real CLI.</summary>
+/// <summary>Alice and Bob, each with their own home, talk through the real server and the real CLI (on its own, and through a daemon per home).</summary>
 public sealed class ConversationTests
 {
-    [Fact]
-    public async Task Register_befriend_and_talk_both_ways_with_receipts()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Register_befriend_and_talk_both_ways_with_receipts(bool daemons)
     {
-        await using var world = await World.StartAsync();
+        await using var world = await World.StartAsync(daemons);
         var alice = world.NewUser("alice");
         var bob = world.NewUser("bob");
         await alice.RegisterAsync();
@@ -37,10 +39,12 @@ public sealed class ConversationTests
         Assert.Equal("in", history[1].GetProperty("direction").GetString());
     }
 
-    [Fact]
-    public async Task Safety_numbers_match_on_both_sides_and_verification_is_recorded()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Safety_numbers_match_on_both_sides_and_verification_is_recorded(bool daemons)
     {
-        await using var world = await World.StartAsync();
+        await using var world = await World.StartAsync(daemons);
         var alice = world.NewUser("alice");
         var bob = world.NewUser("bob");
         await alice.RegisterAsync();
@@ -67,10 +71,12 @@ public sealed class ConversationTests
         Assert.True(Assert.Single(contacts, c => c.GetProperty("user").GetString() == "bob").GetProperty("verified").GetBoolean());
     }
 
-    [Fact]
-    public async Task Only_contacts_can_message_and_unknown_users_are_named_as_such()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Only_contacts_can_message_and_unknown_users_are_named_as_such(bool daemons)
     {
-        await using var world = await World.StartAsync();
+        await using var world = await World.StartAsync(daemons);
         var alice = world.NewUser("alice");
         var bob = world.NewUser("bob");
         await alice.RegisterAsync();
