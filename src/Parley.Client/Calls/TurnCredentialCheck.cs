@@ -13,14 +13,14 @@ namespace Parley.Client.Calls;
 /// </summary>
 public static class TurnCredentialCheck
 {
-    /// <summary>Longest lifetime accepted: one day.</summary>
-    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(1);
+    /// <summary>Longest lifetime accepted: the contract's one day.</summary>
+    public static readonly TimeSpan MaxLifetime = CallRoutes.MaxCredentialLifetime;
 
-    /// <summary>Most URIs accepted.</summary>
-    public const int MaxUris = 8;
+    /// <summary>Most URIs accepted (the contract's <see cref="TurnUriRules.MaxUris"/>).</summary>
+    public const int MaxUris = TurnUriRules.MaxUris;
 
-    /// <summary>Longest URI accepted.</summary>
-    public const int MaxUriLength = 256;
+    /// <summary>Longest URI accepted (the contract's <see cref="TurnUriRules.MaxLength"/>).</summary>
+    public const int MaxUriLength = TurnUriRules.MaxLength;
 
     /// <summary>Longest opaque part of the username accepted.</summary>
     public const int MaxOpaqueLength = 64;
@@ -49,7 +49,7 @@ public static class TurnCredentialCheck
         {
             return false;
         }
-        return uris.Count is > 0 and <= MaxUris && uris.All(IsTurnUri);
+        return uris.Count is > 0 and <= MaxUris && uris.All(TurnUriRules.IsValid);
     }
 
     private static bool IsOpaque(ReadOnlySpan<char> opaque)
@@ -66,17 +66,5 @@ public static class TurnCredentialCheck
             }
         }
         return true;
-    }
-
-    private static bool IsTurnUri(string? uri)
-    {
-        if (uri is null || uri.Length > MaxUriLength || uri.Any(c => c is <= ' ' or >= (char)0x7f))
-        {
-            return false;
-        }
-        var rest = uri.StartsWith("turn:", StringComparison.Ordinal) ? uri[5..]
-            : uri.StartsWith("turns:", StringComparison.Ordinal) ? uri[6..]
-            : null;
-        return rest is { Length: > 0 } && rest[0] is not (':' or '?' or '/');
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Parley.Server.Hosting;
+using Parley.Wire.Rest;
 
 namespace Parley.Server.Calls;
 
@@ -21,11 +22,11 @@ public sealed class CallOptions : IValidatableObject
     /// <summary>Longest shared secret accepted.</summary>
     public const int MaxSecretLength = 1024;
 
-    /// <summary>Most TURN URIs handed out.</summary>
-    public const int MaxTurnUris = 8;
+    /// <summary>Most TURN URIs handed out (the contract's <see cref="TurnUriRules.MaxUris"/>).</summary>
+    public const int MaxTurnUris = TurnUriRules.MaxUris;
 
-    /// <summary>Longest TURN URI.</summary>
-    public const int MaxTurnUriLength = 256;
+    /// <summary>Longest TURN URI (the contract's <see cref="TurnUriRules.MaxLength"/>).</summary>
+    public const int MaxTurnUriLength = TurnUriRules.MaxLength;
 
     /// <summary>Default credential lifetime: 12 hours, long enough for any call it sets up.</summary>
     public static readonly TimeSpan DefaultCredentialLifetime = TimeSpan.FromHours(12);
@@ -42,7 +43,7 @@ public sealed class CallOptions : IValidatableObject
     /// <summary>coturn's <c>static-auth-secret</c>. Never logged.</summary>
     public string? TurnSecret { get; set; }
 
-    /// <summary>How long a credential stays valid: 1 minute to 1 day.</summary>
+    /// <summary>How long a credential stays valid: 1 minute to 1 day (<see cref="CallRoutes.MaxCredentialLifetime"/>).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = OptionRules.Between)]
     public TimeSpan CredentialLifetime { get; set; } = DefaultCredentialLifetime;
 
@@ -71,24 +72,11 @@ public sealed class CallOptions : IValidatableObject
         }
         for (var i = 0; i < TurnUris.Count; i++)
         {
-            if (!IsTurnUri(TurnUris[i]))
+            if (!TurnUriRules.IsValid(TurnUris[i]))
             {
                 yield return new ValidationResult(
                     $"Calls:TurnUris:{i} must be a turn: or turns: URI (RFC 7065) of at most {MaxTurnUriLength} characters.");
             }
         }
-    }
-
-    /// <summary>A <c>turn:</c> or <c>turns:</c> URI with a host, printable ASCII without spaces.</summary>
-    internal static bool IsTurnUri(string? uri)
-    {
-        if (string.IsNullOrEmpty(uri) || uri.Length > MaxTurnUriLength || uri.Any(c => c <= ' ' || c >= 0x7f))
-        {
-            return false;
-        }
-        var rest = uri.StartsWith("turn:", StringComparison.Ordinal) ? uri[5..]
-            : uri.StartsWith("turns:", StringComparison.Ordinal) ? uri[6..]
-            : null;
-        return rest is { Length: > 0 } && rest[0] is not (':' or '?' or '/');
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Parley.Server.Accounts;
 using Parley.Server.Hosting;
+using Parley.Server.Metrics;
 using Parley.Server.Throttling;
 using Parley.Wire.Rest;
 
@@ -14,9 +15,15 @@ namespace Parley.Server.Calls;
 /// the relay's logs cannot tell which account — let alone which pair of accounts — a relayed call
 /// belongs to; the server keeps no record of it either. Requests are counted per account
 /// (<see cref="CallOptions.CredentialsPerAccountPerHour"/>) in the shared <see cref="IThrottleStore"/>.
+/// <c>parley_turn_credentials_total{outcome}</c> counts issued, rate-limited and not-configured
+/// requests (never who asked).
 /// </summary>
-public sealed class TurnCredentialService(IOptions<CallOptions> options, IThrottleStore throttle, TimeProvider time)
+public sealed class TurnCredentialService(IOptions<CallOptions> options, IThrottleStore throttle, TimeProvider time, ParleyMetrics metrics)
 {
+    private readonly Prometheus.Counter requests = metrics.Factory.CreateCounter(
+        "parley_turn_credentials_total", "TURN credential requests by outcome: issued, rate_limited, not_configured.",
+        new Prometheus.CounterConfiguration { LabelNames = ["outcome"] });
+
     /// <summary>Random bytes in the opaque part of a username (22 characters of base64url).</summary>
     public const int OpaqueIdBytes = 16;
 
@@ -29,15 +36,18 @@ public sealed class TurnCredentialService(IOptions<CallOptions> options, IThrott
         var o = options.Value;
         if (!o.IsConfigured)
         {
+            requests.WithLabels("not_configured").Inc();
             throw new ProblemException(StatusCodes.Status404NotFound, CallRoutes.NotConfiguredProblem, "Calls are not configured on this server");
         }
         var budget = new ThrottleCharge("calls:turn:" + account.Value, o.CredentialsPerAccountPerHour, TimeSpan.FromHours(1));
         var reserved = await throttle.TryReserveAsync([budget], cancellationToken).ConfigureAwait(false);
         if (!reserved.Allowed)
         {
+            requests.WithLabels("rate_limited").Inc();
             throw ProblemException.TooManyRequests(reserved.RetryAfter);
         }
 
+        requests.WithLabels("issued").Inc();
         var ttl = (long)o.CredentialLifetime.TotalSeconds;
         var expiry = time.GetUtcNow().ToUnixTimeSeconds() + ttl;
         var username = string.Create(System.Globalization.CultureInfo.InvariantCulture,

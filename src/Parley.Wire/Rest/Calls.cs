@@ -14,6 +14,36 @@ public static class CallRoutes
 
     /// <summary>Problem slug (404) when the server has no TURN relay configured.</summary>
     public const string NotConfiguredProblem = "calls-not-configured";
+
+    /// <summary>The longest lifetime of a TURN credential: one day (the server's upper bound, the client's check).</summary>
+    public static readonly TimeSpan MaxCredentialLifetime = TimeSpan.FromDays(1);
+}
+
+/// <summary>
+/// Which TURN URIs the contract allows, for the server's configuration check and the client's check
+/// of what it receives alike: RFC 7065 <c>turn:</c> or <c>turns:</c> with a host, printable ASCII
+/// without spaces — never <c>stun:</c>, so no server can make a client reveal its address to a STUN server.
+/// </summary>
+public static class TurnUriRules
+{
+    /// <summary>Most URIs in a configuration or an answer.</summary>
+    public const int MaxUris = 8;
+
+    /// <summary>Longest URI.</summary>
+    public const int MaxLength = 256;
+
+    /// <summary>Whether <paramref name="uri"/> is an allowed TURN URI.</summary>
+    public static bool IsValid(string? uri)
+    {
+        if (string.IsNullOrEmpty(uri) || uri.Length > MaxLength || uri.Any(c => c <= ' ' || c >= (char)0x7f))
+        {
+            return false;
+        }
+        var rest = uri.StartsWith("turn:", StringComparison.Ordinal) ? uri[5..]
+            : uri.StartsWith("turns:", StringComparison.Ordinal) ? uri[6..]
+            : null;
+        return rest is { Length: > 0 } && rest[0] is not (':' or '?' or '/');
+    }
 }
 
 /// <summary>

@@ -99,6 +99,9 @@ public sealed partial class TurnCredentialScenarios : IDisposable
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         using var other = await carol.GetAsync(new Uri(CallRoutes.TurnCredentials, UriKind.Relative)).WaitAsync(RequestTimeout);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        var metrics = await MetricsScrape.TextAsync(limited.Services);
+        Assert.Contains("parley_turn_credentials_total{outcome=\"issued\"} 4", metrics, StringComparison.Ordinal);
+        Assert.Contains("parley_turn_credentials_total{outcome=\"rate_limited\"} 1", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
