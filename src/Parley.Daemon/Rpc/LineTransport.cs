@@ -13,6 +13,7 @@ public sealed class LineTransport : IRpcTransport
 {
     private readonly Stream _stream;
     private readonly PipeReader _reader;
+    private bool _ended;
 
     /// <summary>Wraps a connected stream.</summary>
     /// <param name="stream">The stream (not owned).</param>
@@ -25,6 +26,13 @@ public sealed class LineTransport : IRpcTransport
     /// <inheritdoc />
     public async Task<ReadOnlyMemory<byte>?> ReadAsync(CancellationToken cancellationToken)
     {
+        // After the client's end of stream nothing more is read: a last line without '\n' is
+        // answered once, then the session ends (asked again, the pipe reader hands it out again).
+        if (_ended)
+        {
+            return null;
+        }
+
         while (true)
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -55,6 +63,7 @@ public sealed class LineTransport : IRpcTransport
 
             if (result.IsCompleted)
             {
+                _ended = true;
                 var rest = buffer.ToArray();
                 _reader.AdvanceTo(buffer.End);
                 return IsBlank(rest) ? null : rest;

@@ -46,6 +46,30 @@ public sealed class ApiBadInputTests
     }
 
     [Fact]
+    public async Task A_last_request_without_a_newline_is_answered_once_and_the_connection_ends()
+    {
+        // Regression: the daemon answered such a request forever ("too many requests" at 10,000
+        // reads a second, growing without bound) after the client half-closed its socket.
+        await using var w = await DaemonWorld.StartAsync(befriend: false);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(w.Daemon!.SocketPath)).WaitAsync(TestTimeouts.Command);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"whoami\",\"params\":{}}")).WaitAsync(TestTimeouts.Command);
+        socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(TestTimeouts.Command)) > 0)
+        {
+            received.Write(buffer, 0, read);
+            Assert.True(received.Length < 64 * 1024, "the daemon keeps answering");
+        }
+
+        var lines = Encoding.UTF8.GetString(received.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var only = Assert.Single(lines);
+        Assert.Contains("\"id\":1", only, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Oversized_requests_are_refused_at_the_limit_plus_one_and_floods_are_throttled_per_connection()
     {
         await using var w = await DaemonWorld.StartAsync(befriend: false);
