@@ -88,11 +88,34 @@ public sealed partial class GroupCommitWriter
             return;
         }
 
+        // From the end: a live message is held out only if nothing after it for the same recipient is
+        // written now, or the later one would take the earlier sequence number and a connecting
+        // client's drain would see the sender's messages out of order.
+        var hold = new bool[batch.Sends.Count];
+        var writtenLater = new HashSet<long>();
+        for (var i = batch.Sends.Count - 1; i >= 0; i--)
+        {
+            var message = batch.Sends[i].Message;
+            if (batch.Dropped.Contains(message))
+            {
+                continue;
+            }
+
+            if (message.PushedLive && !message.Deferred && !writtenLater.Contains(message.RecipientId))
+            {
+                hold[i] = true;
+            }
+            else
+            {
+                writtenLater.Add(message.RecipientId);
+            }
+        }
+
         var kept = 0;
         for (var i = 0; i < batch.Sends.Count; i++)
         {
             var send = batch.Sends[i];
-            if (send.Message.PushedLive && !send.Message.Deferred && !batch.Dropped.Contains(send.Message))
+            if (hold[i])
             {
                 send.Message.Deferred = true;
                 _deferred.Add(send);

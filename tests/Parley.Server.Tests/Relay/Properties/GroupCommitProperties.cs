@@ -97,6 +97,27 @@ public sealed class GroupCommitProperties : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_live_message_is_not_held_out_behind_a_later_message_to_the_same_recipient_written_now()
+    {
+        // Regression (seen as "sender order within a connection" in DeliveryProperties): the first
+        // message was pushed live, the recipient then went away and the second was not; holding the
+        // first out wrote the second first, and a reconnecting recipient drained them swapped.
+        var gate = await HoldWriterAsync();
+        var first = Message(recipient: 1, sender: 2);
+        first.PushedLive = true;
+        var second = Message(recipient: 1, sender: 2);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writer.Submit(first, new Recorder(_ => { }));
+        _writer.Submit(second, new Recorder(_ => done.SetResult()));
+        gate.SetResult();
+        await done.Task.WaitAsync(Timeout);
+        await _writer.BarrierAsync().WaitAsync(Timeout);
+
+        var drained = await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal([first.Key, second.Key], drained.Select(m => m.Key));
+    }
+
+    [Fact]
     public async Task A_live_message_acknowledged_while_held_out_never_touches_the_disk()
     {
         // A window long enough that only the acknowledgement can end the hold.
