@@ -48,10 +48,12 @@ public abstract class PresenceScenarios : IAsyncLifetime
 
         await a.SendAsync(new ClientFrame { PresenceQuery = new PresenceQuery { Usernames = { bob.Username, carol.Username } } });
         await a.NextAsync(Kind.PresenceQueryDone);
+        // Bob's own "online" announcement may still be on its way when alice connects, so a second
+        // frame about bob can arrive beside the answer; nothing about carol may.
         var answers = a.Skipped.Where(f => f.KindCase == Kind.Presence).Select(f => f.Presence).ToList();
-        var only = Assert.Single(answers);
-        Assert.Equal(bob.Username, only.Username);
-        Assert.True(only.Online);
+        Assert.NotEmpty(answers);
+        Assert.All(answers, p => Assert.Equal(bob.Username, p.Username));
+        Assert.All(answers, p => Assert.True(p.Online));
 
         await c.SendAsync(new ClientFrame { PresenceQuery = new PresenceQuery { Usernames = { alice.Username } } });
         await c.NextAsync(Kind.PresenceQueryDone);
