@@ -98,6 +98,13 @@ internal static class CommandDocs
             ],
             [ExitCodes.Usage],
             [("parley daemon", "Serve every logged-in profile of the home."), ("parley --as bob daemon --port 8765", "Serve only bob, with the web app on port 8765.")]),
+        ["ui"] = new(
+            [
+                "Opens the Parley web app in your browser. If no daemon runs for this home, one is started in the background (its log in HOME/daemon.log); closing the tab does not stop it.",
+                "The address is printed first, as http://127.0.0.1:PORT/#token=SECRET: the secret is in the fragment, which browsers never send to a server, and it is the key to your daemon, so do not share the address.",
+            ],
+            [ExitCodes.Usage],
+            [("parley ui", "Open the web app (starting the daemon if needed)."), ("parley ui --no-open", "Only print the address, for another browser or a script.")]),
     };
 
     /// <summary>The page text for a command path; commands without an entry get an empty one.</summary>

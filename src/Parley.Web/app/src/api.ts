@@ -31,6 +31,13 @@ export interface VerifyResult {
   verified: boolean;
 }
 
+/**
+ * Registering and logging in make keys, prove the password and may solve the server's proof of
+ * work, which grows after many attempts: on a slow or busy machine that can exceed the usual call
+ * timeout, and giving up early would leave the user with nothing.
+ */
+const AccountCallTimeoutMs = 5 * 60_000;
+
 export class Api {
   profile = "";
 
@@ -54,11 +61,11 @@ export class Api {
   }
 
   register(user: string, server: string, password: string, trustServer?: string): Promise<AccountResult> {
-    return this.rpc.call("register", trustServer ? { user, server, password, trustServer } : { user, server, password });
+    return this.rpc.call("register", trustServer ? { user, server, password, trustServer } : { user, server, password }, AccountCallTimeoutMs);
   }
 
   login(user: string, server: string, password: string, trustServer?: string): Promise<AccountResult> {
-    return this.rpc.call("login", trustServer ? { user, server, password, trustServer } : { user, server, password });
+    return this.rpc.call("login", trustServer ? { user, server, password, trustServer } : { user, server, password }, AccountCallTimeoutMs);
   }
 
   logout(): Promise<unknown> {
