@@ -105,17 +105,37 @@ public sealed class LiveClientTests
 
         await w.World.Server.StopAsync();
         await bob.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && !e["connected"]!.GetValue<bool>());
+        await alice.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && !e["connected"]!.GetValue<bool>()); // alice's link noticed too
         var queued = await alice.CallAsync("send", new { to = "bob", text = "outage 1" });
         Assert.Equal("serverUnreachableMessageQueued", queued["error"]!["data"]!["kind"]!.GetValue<string>());
         await w.World.Server.StartAsync();
-        await bob.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && e["connected"]!.GetValue<bool>(), TimeSpan.FromSeconds(60));
-        await alice.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && e["connected"]!.GetValue<bool>(), TimeSpan.FromSeconds(60));
+        // The events seen so far count too: wait for a "connected" that comes after a "disconnected"
+        // (the link's first "connected", from before the outage, must not end the wait).
+        await bob.WaitForEventAsync(ReconnectedAfterOutage(), TimeSpan.FromSeconds(60));
+        await alice.WaitForEventAsync(ReconnectedAfterOutage(), TimeSpan.FromSeconds(60));
         for (var i = 2; i < Burst; i++)
         {
             await alice.OkAsync("send", new { to = "bob", text = "outage " + i });
         }
 
         await AssertAllOnceAsync(w, "outage");
+    }
+
+    /// <summary>A match for the first "connected" event after a "disconnected" one, in event order.</summary>
+    private static Func<System.Text.Json.Nodes.JsonObject, bool> ReconnectedAfterOutage()
+    {
+        var down = false;
+        return e =>
+        {
+            if (e["type"]?.GetValue<string>() != "connection")
+            {
+                return false;
+            }
+
+            var connected = e["connected"]!.GetValue<bool>();
+            down |= !connected;
+            return down && connected;
+        };
     }
 
     private static async Task SendBurstAsync(RpcConnection alice, string prefix)
