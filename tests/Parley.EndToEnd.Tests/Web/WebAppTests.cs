@@ -201,7 +201,15 @@ public sealed class WebAppTests
         await page.Locator("#login-strength-text").Filter(new() { HasText = "accepted" }).WaitForAsync();
         await page.FillAsync("#login-fingerprint", server.Fingerprint);
         await page.ClickAsync("form.login button[type=submit]");
-        await page.Locator(".sidebar .connection[data-state=connected]").WaitForAsync();
+        try
+        {
+            await page.Locator(".sidebar .connection[data-state=connected]").WaitForAsync();
+        }
+        catch (TimeoutException)
+        {
+            await Shot(page, "register-failed-" + user.Name); // what the user saw, for the failure's reader
+            throw;
+        }
     }
 
     private static async Task<IReadOnlyList<string>> SafetyNumberAsync(IPage page)
