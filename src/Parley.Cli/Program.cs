@@ -15,7 +15,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var root = CommandTree.Build();
-        var parse = root.Parse(args);
+        var parse = root.Parse(GlobalOptions.Normalize(args));
         if (parse.Action is not System.CommandLine.Invocation.SynchronousCommandLineAction { ClearsParseErrors: true } && Usage.Errors(parse) is { Count: > 0 } errors)
         {
             var json = parse.GetValue(GlobalOptions.Json);

@@ -43,7 +43,7 @@ public sealed class ParleyClient : IAsyncDisposable
         var receipts = new Receipts(context);
         var inbox = new Inbox(context, outbox, receipts, Contacts, Identity, Keys);
         var backoff = new ReconnectBackoff(context.Options.ReconnectFirstDelay, context.Options.ReconnectMaxDelay);
-        Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken), inbox, context.Options.RequestTimeout, backoff, context.Time);
+        Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken, context.Options.Trace), inbox, context.Options.RequestTimeout, backoff, context.Time);
         Link.StateChanged += OnLinkStateChanged;
         Conversations = new ConversationService(context, Link, outbox, inbox, receipts, Contacts, Keys);
         Presence = new PresenceService(context, Link);

@@ -16,6 +16,8 @@ internal static class CommandTree
         root.Add(GlobalOptions.Home);
         root.Add(GlobalOptions.Profile);
         root.Add(GlobalOptions.Json);
+        root.Add(GlobalOptions.Debug);
+        root.Add(GlobalOptions.DebugPlaintext);
 
         root.Add(LoginCommands.Register());
         root.Add(LoginCommands.Login());

@@ -24,4 +24,35 @@ internal static class GlobalOptions
         Description = "Print data as JSON, one object per line.",
         Recursive = true,
     };
+
+    /// <summary>The spelling that also prints decrypted contents; <see cref="Program"/> maps it to <see cref="DebugPlaintext"/>.</summary>
+    public const string DebugPlaintextSpelling = "--debug=plaintext";
+
+    public static readonly Option<bool> Debug = new("--debug")
+    {
+        Description = "Print every protocol frame and request, decoded, as JSON lines on stderr; ciphertext, notes, keys and tokens redacted. --debug=plaintext also prints the decrypted content of each message.",
+        Recursive = true,
+    };
+
+    /// <summary>What <c>--debug=plaintext</c> becomes before parsing (an option argument would swallow the next word).</summary>
+    public static readonly Option<bool> DebugPlaintext = new("--debug-plaintext")
+    {
+        Recursive = true,
+        Hidden = true,
+    };
+
+    /// <summary>Maps <c>--debug=plaintext</c> (before any <c>--</c>) to its hidden option.</summary>
+    public static string[] Normalize(string[] args)
+    {
+        var mapped = (string[])args.Clone();
+        for (int i = 0; i < mapped.Length && mapped[i] != "--"; i++)
+        {
+            if (mapped[i] == DebugPlaintextSpelling)
+            {
+                mapped[i] = DebugPlaintext.Name;
+            }
+        }
+
+        return mapped;
+    }
 }

@@ -128,6 +128,7 @@ internal sealed class Inbox : IRelayHandler
                 return;
             }
 
+            _context.Options.Trace?.Content(outgoing: false, sender, plaintext);
             if (!MessageContent.TryParse(plaintext, out content) || content!.Id != id.ToString())
             {
                 content = null;

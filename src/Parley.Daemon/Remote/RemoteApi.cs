@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Parley.Client.Diagnostics;
 using Parley.Client.Errors;
 using Parley.Client.Profiles;
 using Parley.Client.Storage;
@@ -55,6 +56,9 @@ public sealed class RemoteApi : IParleyApi
             return null;
         }
     }
+
+    /// <summary>Prints each call's method and outcome (<c>--debug</c>), or null.</summary>
+    public ProtocolTrace? Trace { get; set; }
 
     /// <summary><c>daemon.info</c>: the daemon's pid, port, profiles and (over this socket) the web app's address.</summary>
     /// <param name="ct">Cancels the call.</param>
@@ -160,6 +164,7 @@ public sealed class RemoteApi : IParleyApi
         try
         {
             var id = Interlocked.Increment(ref _nextId);
+            Trace?.Rpc(method, "request");
             await _lines.WriteAsync(Request(method, id, p, paramsInfo), ct).ConfigureAwait(false);
             while (true)
             {
@@ -184,9 +189,11 @@ public sealed class RemoteApi : IParleyApi
 
                 if (root.TryGetProperty("error", out var error))
                 {
+                    Trace?.Rpc(method, error.TryGetProperty("code", out var code) ? code.GetRawText() : "error");
                     throw ToException(error);
                 }
 
+                Trace?.Rpc(method, "result");
                 return root.GetProperty("result").Deserialize(resultInfo) ?? throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
             }
         }
