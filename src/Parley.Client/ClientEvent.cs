@@ -51,6 +51,12 @@ public enum ClientEventKind
     /// mean someone is draining them. <see cref="ClientEvent.Peer"/> is our own username.
     /// </summary>
     PreKeysExhausted,
+
+    /// <summary>
+    /// The peer ended the secure session (<c>parley disconnect</c>): both sides forgot its ratchet
+    /// state, and the next message starts a fresh key agreement. History stays.
+    /// </summary>
+    SessionEnded,
 }
 
 /// <summary>One thing that happened, as reported by receive and chat.</summary>

@@ -49,6 +49,7 @@ public sealed class ParleyClient : IAsyncDisposable
         Presence = new PresenceService(context, Link);
         Transfers = new TransferService(context, Conversations);
         Calls = new CallService(context);
+        Sessions = new SessionService(context, Link, outbox, Contacts);
         Accounts = new AccountService(this, context, storeKey);
     }
 
@@ -93,6 +94,9 @@ public sealed class ParleyClient : IAsyncDisposable
 
     /// <summary>Calls: TURN relay credentials from the server (the call state machine is <see cref="CallStateMachine"/>).</summary>
     public CallService Calls { get; }
+
+    /// <summary>The secure session with each contact: end it (<c>parley disconnect</c>).</summary>
+    public Session.SessionService Sessions { get; }
 
     internal ProfileContext Context { get; }
 

@@ -35,6 +35,7 @@ internal static class CommandTree
         root.Add(FileCommands.File());
         root.Add(IdentityCommands.Verify());
         root.Add(IdentityCommands.Trust());
+        root.Add(IdentityCommands.Disconnect());
         root.Add(StatusCommand.Build());
         root.Add(ContactCommands.Online());
         root.Add(DaemonCommand.Build());

@@ -41,15 +41,26 @@ internal static class GlobalOptions
         Hidden = true,
     };
 
-    /// <summary>Maps <c>--debug=plaintext</c> (before any <c>--</c>) to its hidden option.</summary>
-    public static string[] Normalize(string[] args)
+    /// <summary>
+    /// Maps <c>--debug=plaintext</c> (before any <c>--</c>) to its hidden option; any other
+    /// <c>--debug=VALUE</c> is a usage error (the parser would otherwise split it and take VALUE as an argument).
+    /// </summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="error">The usage error, if any.</param>
+    /// <returns>The arguments to parse.</returns>
+    public static string[] Normalize(string[] args, out string? error)
     {
+        error = null;
         var mapped = (string[])args.Clone();
         for (int i = 0; i < mapped.Length && mapped[i] != "--"; i++)
         {
             if (mapped[i] == DebugPlaintextSpelling)
             {
                 mapped[i] = DebugPlaintext.Name;
+            }
+            else if (mapped[i].StartsWith(Debug.Name + "=", StringComparison.Ordinal) || mapped[i].StartsWith(Debug.Name + ":", StringComparison.Ordinal))
+            {
+                error = "--debug takes no value, or exactly '--debug=plaintext'.";
             }
         }
 

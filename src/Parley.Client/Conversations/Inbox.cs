@@ -148,6 +148,10 @@ internal sealed class Inbox : IRelayHandler
             {
                 _receipts.ApplyLocked(sender, content);
             }
+            else if (content.Kind == MessageContent.EndSessionKind)
+            {
+                _context.Keys.DeleteSession(sender); // after the decrypt stored it: in the same transaction
+            }
         });
         return (error, content);
     }
@@ -177,6 +181,9 @@ internal sealed class Inbox : IRelayHandler
                 break;
             case MessageContent.TypingKind:
                 _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Typing, Peer = sender, Typing = content.Typing });
+                break;
+            case MessageContent.EndSessionKind:
+                _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.SessionEnded, Peer = sender });
                 break;
         }
     }

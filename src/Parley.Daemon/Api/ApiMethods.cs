@@ -64,6 +64,9 @@ public static class ApiMethods
     /// <summary><c>parley trust</c>.</summary>
     public const string Trust = "trust";
 
+    /// <summary><c>parley disconnect</c>.</summary>
+    public const string Disconnect = "disconnect";
+
     /// <summary><c>parley status</c>.</summary>
     public const string Status = "status";
 
@@ -99,7 +102,7 @@ public static class ApiMethods
     [
         Register, Login, Logout, WhoAmI, AccountDelete, AccountPassword,
         ContactsList, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
-        Send, Receive, History, Typing, Verify, Trust, Status, Online, FilesSend, FilesGet, FilesCancel,
+        Send, Receive, History, Typing, Verify, Trust, Disconnect, Status, Online, FilesSend, FilesGet, FilesCancel,
         Subscribe, Unsubscribe, DaemonInfo, Auth,
     ];
 }

@@ -108,6 +108,9 @@ public sealed class RemoteApi : IParleyApi
     public Task<TrustResult> TrustAsync(UserParams p, CancellationToken ct) => CallAsync(ApiMethods.Trust, p, Json.Default.UserParams, Json.Default.TrustResult, null, ct);
 
     /// <inheritdoc />
+    public Task<DisconnectResult> DisconnectAsync(UserParams p, CancellationToken ct) => CallAsync(ApiMethods.Disconnect, p, Json.Default.UserParams, Json.Default.DisconnectResult, null, ct);
+
+    /// <inheritdoc />
     public Task<StatusResult> StatusAsync(ProfileParams p, CancellationToken ct) => CallAsync(ApiMethods.Status, p, Json.Default.ProfileParams, Json.Default.StatusResult, null, ct);
 
     /// <inheritdoc />
