@@ -7,6 +7,7 @@ using Parley.Client.Identity;
 using Parley.Client.Presence;
 using Parley.Client.Profiles;
 using Parley.Client.Relay;
+using Parley.Client.Session;
 using Parley.Client.Storage;
 using Parley.Client.Transfers;
 using Parley.Client.Transport;
@@ -97,7 +98,7 @@ public sealed class ParleyClient : IAsyncDisposable
     public CallService Calls { get; }
 
     /// <summary>The secure session with each contact: end it (<c>parley disconnect</c>).</summary>
-    public Session.SessionService Sessions { get; }
+    public SessionService Sessions { get; }
 
     internal ProfileContext Context { get; }
 

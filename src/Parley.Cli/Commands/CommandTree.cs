@@ -36,6 +36,7 @@ internal static class CommandTree
         root.Add(IdentityCommands.Verify());
         root.Add(IdentityCommands.Trust());
         root.Add(IdentityCommands.Disconnect());
+        root.Add(ShellCommand.Create());
         root.Add(StatusCommand.Build());
         root.Add(ContactCommands.Online());
         root.Add(DaemonCommand.Build());

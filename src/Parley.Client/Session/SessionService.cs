@@ -3,6 +3,7 @@ using Parley.Client.Contacts;
 using Parley.Client.Conversations;
 using Parley.Client.Errors;
 using Parley.Client.Messaging;
+using Parley.Client.Profiles;
 using Parley.Client.Relay;
 using Parley.Crypto.Session;
 using Parley.Wire;
