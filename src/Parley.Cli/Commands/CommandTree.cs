@@ -41,6 +41,7 @@ internal static class CommandTree
         root.Add(ContactCommands.Online());
         root.Add(DaemonCommand.Build());
         root.Add(UiCommand.Build());
+        root.Add(CallCommand.Build());
         HelpCommand.Install(root);
         return root;
     }

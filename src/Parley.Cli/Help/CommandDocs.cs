@@ -113,6 +113,15 @@ internal static class CommandDocs
             ],
             [ExitCodes.Usage],
             [("parley ui", "Open the web app (starting the daemon if needed)."), ("parley ui --no-open", "Only print the address, for another browser or a script.")]),
+        ["call"] = new(
+            [
+                "Calls happen in the web app, which does the audio and video; the call's signalling travels end-to-end encrypted through the ratchet, and media goes through the server's TURN relay only, so your contact never learns your IP address.",
+                "Prints the web app's call page for that contact (starting the daemon if none runs) and opens your browser, which places the call. Incoming calls, missed calls and call ends appear in 'parley receive', 'parley chat' and the API's events.",
+            ],
+            [ExitCodes.Usage],
+            [("parley call bob --video", "Open a video call to bob."), ("parley call bob --no-open", "Only print the voice call page's address.")]),
+        ["call decline"] = new(["Declines the call ringing in the daemon (needs a running daemon: calls live there)."], [], [("parley call decline", "Decline the incoming call.")]),
+        ["call hangup"] = new(["Ends the daemon's call in progress, or cancels the one you are placing."], [], [("parley call hangup", "Hang up.")]),
     };
 
     /// <summary>The page text for a command path; commands without an entry get an empty one.</summary>

@@ -46,5 +46,11 @@ namespace Parley.Daemon.Api;
 [JsonSerializable(typeof(OkResult))]
 [JsonSerializable(typeof(DaemonInfoResult))]
 [JsonSerializable(typeof(EventView))]
+[JsonSerializable(typeof(CallStartParams))]
+[JsonSerializable(typeof(CallParams))]
+[JsonSerializable(typeof(CallSignalParams))]
+[JsonSerializable(typeof(CallResult))]
+[JsonSerializable(typeof(CallSignalResult))]
+[JsonSerializable(typeof(TurnResult))]
 [JsonSerializable(typeof(Rpc.RpcError))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -75,6 +75,7 @@ internal static class DaemonMethods
             return Messaging(registry, p).ReceiveAsync(p, e => call.Post(RpcDispatcher.Notification(ApiMethods.EventNotification, e, j.EventView)), ct);
         });
         FileMethods.Register(d, registry, staging);
+        CallMethods.Register(d, registry);
         d.Add(ApiMethods.Subscribe, j.SubscribeParams, j.OkResult, (p, call, _) =>
         {
             RequireStream(call);
