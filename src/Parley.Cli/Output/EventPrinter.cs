@@ -56,6 +56,9 @@ internal sealed class EventPrinter
             case "undecryptable":
                 _output.Warn($"A message from {peer} could not be decrypted and was dropped.");
                 break;
+            case "session-ended":
+                _output.Console.MarkupLine($"[blue]{who}[/] ended the secure session; the next message starts a new one.");
+                break;
             case "call" when e.Call?.Update == "state" && e.Call.State == "incoming":
                 _output.Console.MarkupLine($"[blue]{who}[/] is calling you ({(e.Call.Media == "video" ? "video" : "voice")}): answer in the web app ('parley ui'), or 'parley call decline'.");
                 break;

@@ -39,6 +39,7 @@ namespace Parley.Daemon.Api;
 [JsonSerializable(typeof(ReceiveResult))]
 [JsonSerializable(typeof(VerifyResult))]
 [JsonSerializable(typeof(TrustResult))]
+[JsonSerializable(typeof(DisconnectResult))]
 [JsonSerializable(typeof(StatusResult))]
 [JsonSerializable(typeof(OnlineResult))]
 [JsonSerializable(typeof(FileGetResult))]

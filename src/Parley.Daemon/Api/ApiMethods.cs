@@ -64,6 +64,9 @@ public static class ApiMethods
     /// <summary><c>parley trust</c>.</summary>
     public const string Trust = "trust";
 
+    /// <summary><c>parley disconnect</c>.</summary>
+    public const string Disconnect = "disconnect";
+
     /// <summary><c>parley status</c>.</summary>
     public const string Status = "status";
 
@@ -120,7 +123,7 @@ public static class ApiMethods
     [
         Register, Login, Logout, WhoAmI, AccountDelete, AccountPassword,
         ContactsList, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
-        Send, Receive, History, Typing, Verify, Trust, Status, Online, FilesSend, FilesGet, FilesCancel,
+        Send, Receive, History, Typing, Verify, Trust, Disconnect, Status, Online, FilesSend, FilesGet, FilesCancel,
         CallsTurn, CallsStart, CallsCurrent, CallsAccept, CallsDecline, CallsHangup, CallsSignal,
         Subscribe, Unsubscribe, DaemonInfo, Auth,
     ];

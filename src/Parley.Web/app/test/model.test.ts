@@ -162,3 +162,13 @@ test("parley call's address names the contact and the media; anything else place
   assert.equal(callFromFragment(`#token=${secret}&call=Bob%3Cscript%3E`), null);
   assert.equal(callFromFragment(`#token=${secret}&call=ab`), null);
 });
+
+test("who is online may be known before the contact list arrives, and survives it", () => {
+  const model = new Model();
+  model.applyOnline(["bob"]);
+  model.applyContacts([contact("alice"), contact("bob")]);
+  assert.equal(model.conversation("bob").online, true);
+  assert.equal(model.conversation("alice").online, false);
+  model.applyOnline([]);
+  assert.equal(model.conversation("bob").online, false);
+});
