@@ -1,3 +1,4 @@
+using Parley.Client.Calls;
 using Parley.Client.Messaging;
 
 namespace Parley.Client;
@@ -51,6 +52,9 @@ public enum ClientEventKind
     /// mean someone is draining them. <see cref="ClientEvent.Peer"/> is our own username.
     /// </summary>
     PreKeysExhausted,
+
+    /// <summary>A call rang, changed state, ended or was missed, or its media needs the contact's description or candidates (<see cref="ClientEvent.Call"/>).</summary>
+    Call,
 }
 
 /// <summary>One thing that happened, as reported by receive and chat.</summary>
@@ -76,6 +80,9 @@ public sealed class ClientEvent
 
     /// <summary>For <see cref="ClientEventKind.Presence"/>: whether the peer is online.</summary>
     public bool Online { get; init; }
+
+    /// <summary>For <see cref="ClientEventKind.Call"/>: what happened to the call.</summary>
+    public CallUpdate? Call { get; init; }
 }
 
 /// <summary>A snapshot for <c>parley status</c>.</summary>

@@ -17,7 +17,7 @@ namespace Parley.Client;
 /// A logged-in profile: its encrypted store, its one <see cref="RelayLink"/> to the server, and the
 /// feature services that are policies over them — <see cref="Accounts"/>, <see cref="Contacts"/>,
 /// <see cref="Identity"/>, <see cref="Keys"/>, <see cref="Conversations"/>, <see cref="Presence"/>,
-/// <see cref="Transfers"/> (calls, groups and devices join here as further services). A command
+/// <see cref="Transfers"/> <see cref="Calls"/> (groups and devices join here as further services). A command
 /// opens one (<see cref="Resume"/>, <see cref="LoginAsync"/>, <see cref="RegisterAsync"/>), uses it and
 /// disposes it; the link then connects once, when a service first needs the server. A daemon keeps
 /// one per profile, calls <see cref="RelayLink.Start"/> on its <see cref="Link"/> and subscribes to
@@ -41,14 +41,15 @@ public sealed class ParleyClient : IAsyncDisposable
         Contacts = new ContactService(context, Identity);
         var outbox = _outbox = new Outbox(context);
         var receipts = new Receipts(context);
-        var inbox = new Inbox(context, outbox, receipts, Contacts, Identity, Keys);
+        Calls = new CallService(context);
+        var inbox = new Inbox(context, outbox, receipts, Contacts, Identity, Keys, Calls);
         var backoff = new ReconnectBackoff(context.Options.ReconnectFirstDelay, context.Options.ReconnectMaxDelay);
         Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken), inbox, context.Options.RequestTimeout, backoff, context.Time);
         Link.StateChanged += OnLinkStateChanged;
         Conversations = new ConversationService(context, Link, outbox, inbox, receipts, Contacts, Keys);
         Presence = new PresenceService(context, Link);
         Transfers = new TransferService(context, Conversations);
-        Calls = new CallService(context);
+        Calls.Attach(Link, Conversations);
         Accounts = new AccountService(this, context, storeKey);
     }
 
@@ -91,7 +92,7 @@ public sealed class ParleyClient : IAsyncDisposable
     /// <summary>Encrypted file upload and download.</summary>
     public TransferService Transfers { get; }
 
-    /// <summary>Calls: TURN relay credentials from the server (the call state machine is <see cref="CallStateMachine"/>).</summary>
+    /// <summary>1:1 calls: the state machine, encrypted signalling, call history, TURN credentials.</summary>
     public CallService Calls { get; }
 
     internal ProfileContext Context { get; }
@@ -179,6 +180,7 @@ public sealed class ParleyClient : IAsyncDisposable
         }
 
         Link.StateChanged -= OnLinkStateChanged;
+        await Calls.DisposeAsync().ConfigureAwait(false); // hangs up a call in progress while the link still runs
         await Link.DisposeAsync().ConfigureAwait(false);
         await Context.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false); // let store work in progress finish
         _outbox.Dispose();

@@ -36,6 +36,8 @@ internal static class ErrorSentences
         ClientErrorKind.ProfileOnOtherServer => "This profile was created on another server; log in with that server's address, or use another --home.",
         ClientErrorKind.InvalidInput => "The input is not valid.",
         ClientErrorKind.CallsNotConfigured => "Calls are not available on this server (it has no TURN relay configured).",
+        ClientErrorKind.CallBusy => "You are already in a call; hang up first.",
+        ClientErrorKind.NoSuchCall => "There is no such call in progress (it may have ended).",
         _ => "The operation failed.",
     };
 

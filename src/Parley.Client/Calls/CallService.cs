@@ -1,17 +1,58 @@
+using System.Threading.Channels;
+using Parley.Client.Conversations;
 using Parley.Client.Errors;
+using Parley.Client.Messaging;
+using Parley.Client.Relay;
 using Parley.Wire.Rest;
 
 namespace Parley.Client.Calls;
 
 /// <summary>
-/// The server side of calls for this profile: TURN relay credentials. (The calls themselves run in
-/// <see cref="CallStateMachine"/>; their signalling travels as encrypted messages.)
+/// Calls of this profile: the one <see cref="CallStateMachine"/> (on the profile's clock), its
+/// signals carried as end-to-end encrypted messages, its history records stored in the
+/// conversation, and TURN credentials from the server. The media itself is the browser's: what it
+/// must do arrives as <see cref="ClientEventKind.Call"/> events, and what it reports comes back
+/// through <see cref="SendCandidates"/>, <see cref="MediaConnected"/>, <see cref="MediaLost"/> and
+/// <see cref="MediaFailed"/>. Only a client that <see cref="Rings"/> (a daemon serving the web app)
+/// rings; any other records an incoming offer as missed.
 /// </summary>
-public sealed class CallService
+public sealed class CallService : IAsyncDisposable
 {
-    private readonly ProfileContext _context;
+    /// <summary>How long disposing waits for the last signals (the hangup) to go out.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    internal CallService(ProfileContext context) => _context = context;
+    private readonly ProfileContext _context;
+    private readonly CallStateMachine _machine;
+    private readonly Channel<CallEffect> _work = Channel.CreateUnbounded<CallEffect>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _offerLock = new();
+    private readonly Task _pump;
+    private CallCarrier? _carrier;
+    private CallOffer? _ringingOffer;
+
+    internal CallService(ProfileContext context)
+    {
+        _context = context;
+        _machine = new CallStateMachine(context.Time, OnEffect);
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Whether incoming calls ring on this client (set by a daemon that serves the web app); otherwise they are recorded as missed.</summary>
+    public bool Rings { get; set; }
+
+    /// <summary>The call in progress, or null.</summary>
+    public CallSnapshot? Current => _machine.Current;
+
+    /// <summary>The offer of the call ringing here (for a browser that opens after it arrived), or null.</summary>
+    public CallOffer? RingingOffer
+    {
+        get
+        {
+            lock (_offerLock)
+            {
+                return _machine.Current is { State: CallState.Incoming } c && _ringingOffer?.CallId == c.CallId ? _ringingOffer : null;
+            }
+        }
+    }
 
     /// <summary>
     /// Fetches fresh TURN credentials (one per call attempt) and checks them with
@@ -30,5 +71,243 @@ public sealed class CallService
             throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
         }
         return credentials;
+    }
+
+    /// <summary>Calls <paramref name="peer"/> with the browser's SDP offer (whose <c>a=fingerprint</c> is this side's).</summary>
+    /// <exception cref="ParleyClientException">Not a contact, blocked, key changed, server unreachable, or <see cref="ClientErrorKind.CallBusy"/>.</exception>
+    public async Task<CallId> StartAsync(string peer, CallMedia media, string offerSdp, CancellationToken cancellationToken)
+    {
+        var name = Profiles.UserName.Parse(peer).Value;
+        var fingerprint = RequireFingerprint(offerSdp);
+        await _context.LockedAsync(() => Carrier.PrepareLockedAsync(name, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return _machine.Start(name, peerTrusted: true, media, offerSdp, fingerprint, out var id) switch
+        {
+            CallStartResult.Started => id,
+            CallStartResult.Busy => throw new ParleyClientException(ClientErrorKind.CallBusy),
+            _ => throw new ParleyClientException(ClientErrorKind.KeyChanged),
+        };
+    }
+
+    /// <summary>Accepts the ringing call <paramref name="callId"/> with the browser's SDP answer.</summary>
+    public void Accept(CallId callId, string answerSdp)
+    {
+        var fingerprint = RequireFingerprint(answerSdp);
+        RequireCall(callId);
+        Require(_machine.Accept(answerSdp, fingerprint));
+    }
+
+    /// <summary>Declines the ringing call (<paramref name="callId"/>, or whichever rings when null).</summary>
+    public void Decline(CallId? callId)
+    {
+        if (callId is { } id)
+        {
+            RequireCall(id);
+        }
+        Require(_machine.Decline());
+    }
+
+    /// <summary>Hangs up (cancels, declines or ends) the call <paramref name="callId"/>, or the current one when null.</summary>
+    public void HangUp(CallId? callId)
+    {
+        if (callId is { } id)
+        {
+            RequireCall(id);
+        }
+        Require(_machine.HangUp());
+    }
+
+    /// <summary>Sends the browser's trickled ICE candidates.</summary>
+    public void SendCandidates(CallId callId, IReadOnlyList<IceCandidate> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Any(c => !CallSignalReader.IsCandidate(c)))
+        {
+            throw new ParleyClientException(ClientErrorKind.InvalidInput);
+        }
+        RequireCall(callId);
+        Require(_machine.SendCandidates(candidates));
+    }
+
+    /// <summary>The browser's media connected; <paramref name="remoteFingerprint"/> is getStats' remote certificate fingerprint (<c>sha-256 AB:…</c>).</summary>
+    /// <returns>Whether the fingerprint matched the signalled one (otherwise the call ended with a security error).</returns>
+    public bool MediaConnected(CallId callId, string remoteFingerprint)
+    {
+        if (!DtlsFingerprint.TryParse(remoteFingerprint, out var fingerprint))
+        {
+            throw new ParleyClientException(ClientErrorKind.InvalidInput);
+        }
+        RequireCall(callId);
+        Require(_machine.MediaConnected(fingerprint));
+        return _machine.Current is { State: CallState.Connected } c && c.CallId == callId;
+    }
+
+    /// <summary>The browser lost the media of the connected call (an ICE restart follows).</summary>
+    public void MediaLost(CallId callId)
+    {
+        RequireCall(callId);
+        Require(_machine.MediaLost());
+    }
+
+    /// <summary>The browser's media failed for good.</summary>
+    public void MediaFailed(CallId callId)
+    {
+        RequireCall(callId);
+        Require(_machine.MediaFailed());
+    }
+
+    /// <summary>Sends the caller's ICE-restart offer (after a <see cref="CallUpdateKind.RestartIce"/> update).</summary>
+    public void SendRestartOffer(CallId callId, string sdp)
+    {
+        var fingerprint = RequireFingerprint(sdp);
+        RequireCall(callId);
+        Require(_machine.SendOffer(sdp, fingerprint));
+    }
+
+    /// <summary>Sends the callee's answer to an ICE-restart offer.</summary>
+    public void SendAnswer(CallId callId, string sdp)
+    {
+        var fingerprint = RequireFingerprint(sdp);
+        RequireCall(callId);
+        Require(_machine.SendAnswer(sdp, fingerprint));
+    }
+
+    /// <summary>Hangs up a call in progress, lets its last signals go out (bounded) and stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _machine.HangUp();
+        _machine.Dispose();
+        _work.Writer.TryComplete();
+        try
+        {
+            await _pump.WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The link is gone or stuck; the contact's own timeouts end the call.
+        }
+    }
+
+    internal void Attach(RelayLink link, ConversationService conversations) => _carrier = new CallCarrier(_context, link, conversations);
+
+    /// <summary>A received call content (gate held): heard only from callable contacts; see <see cref="CallCarrier"/>.</summary>
+    internal void ReceiveLocked(string sender, MessageContent content, DateTimeOffset serverTime)
+    {
+        if (!content.TryGetCallSignal(out var signal) || Carrier.CallableContact(sender) is not { } contact)
+        {
+            return; // a stranger (or a blocked contact) cannot ring
+        }
+        var trusted = !contact.KeyChanged;
+        if (signal is CallOffer { Restart: false } offer)
+        {
+            if (!Rings && trusted)
+            {
+                RecordUnrung(sender, offer, serverTime);
+                return;
+            }
+            _machine.Receive(sender, trusted, offer, serverTime);
+        }
+        else if (trusted)
+        {
+            _machine.Receive(sender, trusted, signal, serverTime);
+        }
+    }
+
+    private CallCarrier Carrier => _carrier ?? throw new InvalidOperationException("The call service is not attached to a link.");
+
+    /// <summary>No device rings here (no daemon): the offer is recorded as missed.</summary>
+    private void RecordUnrung(string sender, CallOffer offer, DateTimeOffset serverTime)
+    {
+        var now = _context.Time.GetUtcNow();
+        var reason = now - serverTime >= CallLimits.OfferTtl ? CallEndReason.Expired : CallEndReason.NoAnswer;
+        _work.Writer.TryWrite(new CallFinished(new CallRecord(offer.CallId, sender, CallRecordKind.Missed, offer.Media, reason,
+            serverTime < now ? serverTime : now, null, now)));
+    }
+
+    /// <summary>The machine's effects, under its lock: media and state go out as events at once; sending and storing queue for the pump.</summary>
+    private void OnEffect(CallEffect effect)
+    {
+        switch (effect)
+        {
+            case SendCallSignal or CallFinished:
+                _work.Writer.TryWrite(effect);
+                break;
+            case CallStateChanged changed:
+                Emit(changed.Call.Peer, new CallUpdate(CallUpdateKind.State, changed.Call.CallId, Snapshot: changed.Call));
+                break;
+            case ApplyRemoteDescription apply:
+                if (apply.Description is CallOffer { Restart: false } offer)
+                {
+                    lock (_offerLock)
+                    {
+                        _ringingOffer = offer;
+                    }
+                }
+                Emit(PeerOf(apply.CallId), new CallUpdate(CallUpdateKind.RemoteDescription, apply.CallId, Description: apply.Description));
+                break;
+            case AddRemoteCandidates add:
+                Emit(PeerOf(add.CallId), new CallUpdate(CallUpdateKind.RemoteCandidates, add.CallId, Candidates: add.Candidates));
+                break;
+            case RestartIce restart:
+                Emit(PeerOf(restart.CallId), new CallUpdate(CallUpdateKind.RestartIce, restart.CallId));
+                break;
+            case AnswerAutomatically answer:
+                Emit(PeerOf(answer.CallId), new CallUpdate(CallUpdateKind.AnswerAutomatically, answer.CallId));
+                break;
+        }
+    }
+
+    /// <summary>The contact of the machine's current call (effects other than state changes always concern it).</summary>
+    private string PeerOf(CallId id) => _machine.Call is { } call && call.Id == id ? call.Peer : string.Empty;
+
+    private void Emit(string peer, CallUpdate update) =>
+        _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Call, Peer = peer, Call = update });
+
+    /// <summary>Sends signals and stores records, one at a time, each under the profile's gate.</summary>
+    private async Task PumpAsync()
+    {
+        await foreach (var effect in _work.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                switch (effect)
+                {
+                    case SendCallSignal send:
+                        await _context.LockedAsync(() => Carrier.SendLockedAsync(send.Peer, send.Signal, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                        break;
+                    case CallFinished finished:
+                        var stored = await _context.Locked(() => _context.Store.AddCallRecord(finished.Record), CancellationToken.None).ConfigureAwait(false);
+                        if (stored?.Call is { } record)
+                        {
+                            Emit(record.Peer, new CallUpdate(CallUpdateKind.Recorded, record.CallId, Record: record));
+                        }
+                        break;
+                }
+            }
+#pragma warning disable CA1031 // A signal that cannot go (link closing, store closed) must not stop the pump; the call's timeouts end it.
+            catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                _ = e;
+            }
+        }
+    }
+
+    private static DtlsFingerprint RequireFingerprint(string sdp) =>
+        DtlsFingerprint.TryFromSdp(sdp, out var fingerprint) ? fingerprint : throw new ParleyClientException(ClientErrorKind.InvalidInput);
+
+    private void RequireCall(CallId id)
+    {
+        if (_machine.Current?.CallId != id)
+        {
+            throw new ParleyClientException(ClientErrorKind.NoSuchCall);
+        }
+    }
+
+    private static void Require(bool done)
+    {
+        if (!done)
+        {
+            throw new ParleyClientException(ClientErrorKind.NoSuchCall);
+        }
     }
 }

@@ -57,6 +57,27 @@ public sealed class DtlsFingerprint : IEquatable<DtlsFingerprint>
         return true;
     }
 
+    /// <summary>
+    /// The fingerprint a session description carries: its <c>a=fingerprint</c> lines, which must all
+    /// be the same SHA-256 fingerprint (and the SDP well-formed as <see cref="CallSignalCodec"/> requires).
+    /// </summary>
+    public static bool TryFromSdp([NotNullWhen(true)] string? sdp, [NotNullWhen(true)] out DtlsFingerprint? fingerprint)
+    {
+        fingerprint = null;
+        if (sdp is null || !CallSignalReader.IsSdp(sdp))
+        {
+            return false;
+        }
+        const string Attribute = "a=fingerprint:";
+        var line = sdp.Split("\r\n").FirstOrDefault(l => l.StartsWith(Attribute, StringComparison.Ordinal));
+        if (line is null || !TryParse(line[Attribute.Length..], out var first) || !CallSignalReader.SdpCarries(sdp, first))
+        {
+            return false;
+        }
+        fingerprint = first;
+        return true;
+    }
+
     /// <summary>Constant-time comparison of the digests.</summary>
     public bool Equals(DtlsFingerprint? other) =>
         other is not null && CryptographicOperations.FixedTimeEquals(bytes, other.bytes);

@@ -264,7 +264,7 @@ public sealed class ConversationService
     }
 
     /// <summary>Fetches the peer's prekey bundle, checks it against the pinned identity and starts a session (gate held).</summary>
-    private async Task BuildSessionLockedAsync(string name, CancellationToken cancellationToken)
+    internal async Task BuildSessionLockedAsync(string name, CancellationToken cancellationToken)
     {
         var bundle = await _directory.FetchBundleAsync(name, cancellationToken).ConfigureAwait(false);
         var builder = new SessionBuilder(_context.Keys, _context.Keys, name);

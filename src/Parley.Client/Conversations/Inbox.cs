@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Parley.Client.Calls;
 using Parley.Client.Contacts;
 using Parley.Client.Identity;
 using Parley.Client.Messaging;
@@ -26,9 +27,11 @@ internal sealed class Inbox : IRelayHandler
     private readonly ContactService _contacts;
     private readonly IdentityService _identity;
     private readonly KeyDirectory _directory;
+    private readonly CallService _calls;
 
-    public Inbox(ProfileContext context, Outbox outbox, Receipts receipts, ContactService contacts, IdentityService identity, KeyDirectory directory)
+    public Inbox(ProfileContext context, Outbox outbox, Receipts receipts, ContactService contacts, IdentityService identity, KeyDirectory directory, CallService calls)
     {
+        _calls = calls;
         _context = context;
         _outbox = outbox;
         _receipts = receipts;
@@ -109,7 +112,7 @@ internal sealed class Inbox : IRelayHandler
         await link.AckAsync(deliver.MessageId, cancellationToken).ConfigureAwait(false);
         if (content is not null)
         {
-            await ReportLockedAsync(link, sender, id, content, cancellationToken).ConfigureAwait(false);
+            await ReportLockedAsync(link, sender, id, content, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(deliver.ServerTimestampMs, 0, 253402300799999)), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -151,7 +154,7 @@ internal sealed class Inbox : IRelayHandler
         return (error, content);
     }
 
-    private async Task ReportLockedAsync(RelayLink link, string sender, MessageId id, MessageContent content, CancellationToken cancellationToken)
+    private async Task ReportLockedAsync(RelayLink link, string sender, MessageId id, MessageContent content, DateTimeOffset serverTime, CancellationToken cancellationToken)
     {
         switch (content.Kind)
         {
@@ -176,6 +179,9 @@ internal sealed class Inbox : IRelayHandler
                 break;
             case MessageContent.TypingKind:
                 _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Typing, Peer = sender, Typing = content.Typing });
+                break;
+            case MessageContent.CallKind:
+                _calls.ReceiveLocked(sender, content, serverTime);
                 break;
         }
     }

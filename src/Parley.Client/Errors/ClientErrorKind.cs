@@ -62,4 +62,10 @@ public enum ClientErrorKind
 
     /// <summary>The server has no TURN relay configured, so calls are not available on it.</summary>
     CallsNotConfigured,
+
+    /// <summary>A call is already in progress on this profile (a second one cannot start).</summary>
+    CallBusy,
+
+    /// <summary>No call in progress matches the request (it ended, or is in another state).</summary>
+    NoSuchCall,
 }

@@ -1,10 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Parley.Client.Calls;
 
 namespace Parley.Client.Messaging;
 
 /// <summary>
-/// What travels inside the end-to-end encryption: a text message, a receipt or a typing notice.
+/// What travels inside the end-to-end encryption: a text message, a receipt, a typing notice or a
+/// call signal (docs/PROTOCOL.md 10B.2, carried as the object <c>call</c>).
 /// UTF-8 JSON (docs/PROTOCOL.md, client section). The sender's message id is repeated inside, so the
 /// server cannot relabel a ciphertext under another id to defeat de-duplication.
 /// </summary>
@@ -18,6 +22,9 @@ public sealed class MessageContent
 
     /// <summary>Kind of a typing notice.</summary>
     public const string TypingKind = "typing";
+
+    /// <summary>Kind of a call signal.</summary>
+    public const string CallKind = "call";
 
     /// <summary>The most message ids one receipt may list.</summary>
     public const int MaxReceiptIds = 500;
@@ -50,6 +57,31 @@ public sealed class MessageContent
     [JsonPropertyName("on")]
     public bool Typing { get; init; }
 
+    /// <summary>For call signals: the signal object (checked by <see cref="CallSignalCodec"/>).</summary>
+    [JsonPropertyName("call")]
+    public JsonElement? Call { get; init; }
+
+    /// <summary>A call-signal content carrying <paramref name="signal"/>.</summary>
+    /// <param name="id">The message id.</param>
+    /// <param name="sentAtMs">The sender's clock, Unix milliseconds.</param>
+    /// <param name="signal">The signal.</param>
+    /// <returns>The content.</returns>
+    public static MessageContent ForCall(MessageId id, long sentAtMs, CallSignal signal)
+    {
+        using var document = JsonDocument.Parse(CallSignalCodec.Write(signal));
+        return new MessageContent { Kind = CallKind, Id = id.ToString(), SentAtMs = sentAtMs, Call = document.RootElement.Clone() };
+    }
+
+    /// <summary>The call signal of a <see cref="CallKind"/> content, checked field by field; false for anything else.</summary>
+    /// <param name="signal">The signal when the result is true.</param>
+    /// <returns>Whether this content carries a valid call signal.</returns>
+    public bool TryGetCallSignal([NotNullWhen(true)] out CallSignal? signal)
+    {
+        signal = null;
+        return Kind == CallKind && Call is { ValueKind: JsonValueKind.Object } call
+            && CallSignalCodec.TryParse(Encoding.UTF8.GetBytes(call.GetRawText()), out signal, out _);
+    }
+
     /// <summary>Serializes to UTF-8 JSON.</summary>
     /// <returns>The bytes.</returns>
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, ContentJsonContext.Default.MessageContent);
@@ -80,6 +112,7 @@ public sealed class MessageContent
             TextKind => content.Text is not null,
             ReceiptKind => content.Receipt is "delivered" or "read" && content.Ids is { Count: > 0 and <= MaxReceiptIds },
             TypingKind => true,
+            CallKind => content.TryGetCallSignal(out _),
             _ => false,
         };
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Parley.Client.Calls;
 
 namespace Parley.Client.Messaging;
 
@@ -97,6 +98,33 @@ public sealed class StoredMessage
     /// trusted the key: it is stored late, so history places it by <see cref="SentAt"/> instead.
     /// </summary>
     public bool Released { get; init; }
+
+    /// <summary>
+    /// For a call in the conversation's history (then <see cref="Text"/> is its one-line
+    /// description): the record; null for messages.
+    /// </summary>
+    public CallRecord? Call { get; init; }
+
+    /// <summary>The history entry of a finished call: its id is derived from the call's (never a message's).</summary>
+    /// <param name="record">The record.</param>
+    /// <returns>The entry to store.</returns>
+    public static StoredMessage ForCall(CallRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var outgoing = record.Kind == CallRecordKind.Outgoing;
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes("parley call record " + record.CallId), digest);
+        return new StoredMessage
+        {
+            Id = new MessageId(new Guid(digest[..16], bigEndian: true)),
+            Peer = record.Peer,
+            Direction = outgoing ? MessageDirection.Outgoing : MessageDirection.Incoming,
+            State = DeliveryState.Delivered,
+            Text = record.Describe(),
+            SentAt = record.StartedAt,
+            Call = record,
+        };
+    }
 }
 
 /// <summary>The sealed part of a stored message.</summary>
@@ -109,6 +137,38 @@ internal sealed class MessageBody
     public required DateTimeOffset SentAt { get; init; }
 
     public bool Released { get; init; }
+
+    public CallBody? Call { get; init; }
+}
+
+/// <summary>The sealed form of a <see cref="CallRecord"/> (names, not enum numbers, so reordering an enum cannot corrupt history).</summary>
+internal sealed class CallBody
+{
+    public required string Id { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required string Media { get; init; }
+
+    public required string Reason { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? ConnectedAt { get; init; }
+
+    public required DateTimeOffset EndedAt { get; init; }
+
+    public static CallBody From(CallRecord r) => new()
+    {
+        Id = r.CallId.ToString(), Kind = r.Kind.ToString(), Media = r.Media.ToString(), Reason = r.EndReason.ToString(),
+        StartedAt = r.StartedAt, ConnectedAt = r.ConnectedAt, EndedAt = r.EndedAt,
+    };
+
+    public CallRecord? ToRecord(string peer) =>
+        CallId.TryParse(Id, out var id) && Enum.TryParse<CallRecordKind>(Kind, out var kind) && Enum.TryParse<CallMedia>(Media, out var media)
+            && Enum.TryParse<CallEndReason>(Reason, out var reason)
+            ? new CallRecord(id, peer, kind, media, reason, StartedAt, ConnectedAt, EndedAt)
+            : null;
 }
 
 /// <summary>Source-generated JSON metadata for sealed message bodies.</summary>

@@ -43,6 +43,15 @@ public sealed partial class ClientStore
         }
     }
 
+    /// <summary>Stores a finished call in its conversation's history (already shown: no read receipt is owed for it).</summary>
+    /// <param name="record">The call's history record.</param>
+    /// <returns>The stored entry, or null when this call was recorded before.</returns>
+    public StoredMessage? AddCallRecord(Calls.CallRecord record)
+    {
+        var entry = StoredMessage.ForCall(record);
+        return Insert(entry, shown: true, outboxPayload: null) ? entry : null;
+    }
+
     /// <summary>Moves a message's state forward (never back).</summary>
     /// <param name="id">The message.</param>
     /// <param name="state">The new state.</param>
@@ -185,7 +194,11 @@ public sealed partial class ClientStore
         InTransaction(() =>
         {
             var idText = message.Id.ToString();
-            var body = new MessageBody { Peer = message.Peer, Text = message.Text, SentAt = message.SentAt, Released = message.Released };
+            var body = new MessageBody
+            {
+                Peer = message.Peer, Text = message.Text, SentAt = message.SentAt, Released = message.Released,
+                Call = message.Call is { } call ? CallBody.From(call) : null,
+            };
             using var cmd = Command("""
                 INSERT INTO messages (id, peer_tag, direction, state, shown, body) VALUES ($id, $p, $d, $s, $sh, $b)
                 ON CONFLICT (id) DO NOTHING
@@ -227,6 +240,7 @@ public sealed partial class ClientStore
             Text = body.Text,
             SentAt = body.SentAt,
             Released = body.Released,
+            Call = body.Call?.ToRecord(body.Peer),
         };
     }
 

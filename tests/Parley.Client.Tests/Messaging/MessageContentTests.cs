@@ -57,4 +57,27 @@ public sealed class MessageContentTests
         Assert.Equal(Convert.ToHexStringLower(id.ToBytes()), id.ToString());
         Assert.False(MessageId.TryFromBytes(new byte[15], out _));
     }
+
+    [Fact]
+    public void A_call_signal_rides_inside_the_content_as_the_object_call_and_comes_back_equal()
+    {
+        var id = MessageId.New();
+        var signal = new Parley.Client.Calls.CallHangup(Parley.Client.Calls.CallId.New(), Parley.Client.Calls.HangupReason.NoAnswer);
+        var bytes = MessageContent.ForCall(id, 7, signal).ToBytes();
+
+        Assert.Contains("\"k\":\"call\",", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.True(MessageContent.TryParse(bytes, out var back));
+        Assert.True(back!.TryGetCallSignal(out var carried));
+        Assert.Equal(Parley.Client.Calls.CallSignalCodec.Write(signal), Parley.Client.Calls.CallSignalCodec.Write(carried));
+    }
+
+    [Theory]
+    [InlineData("{\"k\":\"call\",\"id\":\"0123456789abcdef0123456789abcdef\"}")]
+    [InlineData("{\"k\":\"call\",\"id\":\"0123456789abcdef0123456789abcdef\",\"call\":\"{}\"}")]
+    [InlineData("{\"k\":\"call\",\"id\":\"0123456789abcdef0123456789abcdef\",\"call\":{\"v\":2,\"t\":\"ringing\",\"call\":\"00112233445566778899aabbccddeeff\"}}")]
+    [InlineData("{\"k\":\"call\",\"id\":\"0123456789abcdef0123456789abcdef\",\"call\":{\"v\":1,\"t\":\"ringing\",\"call\":\"00112233445566778899aabbccddeeff\",\"call\":\"00112233445566778899aabbccddeeff\"}}")]
+    public void A_call_content_without_a_valid_signal_is_refused(string json)
+    {
+        Assert.False(MessageContent.TryParse(Encoding.UTF8.GetBytes(json), out _));
+    }
 }
