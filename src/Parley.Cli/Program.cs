@@ -15,7 +15,13 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var root = CommandTree.Build();
-        var parse = root.Parse(args);
+        var parse = root.Parse(GlobalOptions.Normalize(args, out var debugError));
+        if (debugError is not null)
+        {
+            CliOutput.Failure(parse.GetValue(GlobalOptions.Json), "usage", debugError, ExitCodes.Usage);
+            return ExitCodes.Usage;
+        }
+
         if (parse.Action is not System.CommandLine.Invocation.SynchronousCommandLineAction { ClearsParseErrors: true } && Usage.Errors(parse) is { Count: > 0 } errors)
         {
             var json = parse.GetValue(GlobalOptions.Json);

@@ -53,6 +53,12 @@ public enum ClientEventKind
     /// </summary>
     PreKeysExhausted,
 
+    /// <summary>
+    /// The peer ended the secure session (<c>parley disconnect</c>): both sides forgot its ratchet
+    /// state, and the next message starts a fresh key agreement. History stays.
+    /// </summary>
+    SessionEnded,
+
     /// <summary>A call rang, changed state, ended or was missed, or its media needs the contact's description or candidates (<see cref="ClientEvent.Call"/>).</summary>
     Call,
 }

@@ -31,6 +31,9 @@ public sealed class ClientOptions
 
     /// <summary>Longest reconnect wait of a persistent relay link.</summary>
     public TimeSpan ReconnectMaxDelay { get; init; } = Relay.ReconnectBackoff.DefaultMax;
+
+    /// <summary>The debug view (<c>--debug</c>): every frame and request, redacted; null (the default) prints nothing.</summary>
+    public Diagnostics.ProtocolTrace? Trace { get; init; }
 }
 
 /// <summary>

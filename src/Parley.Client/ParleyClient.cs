@@ -7,6 +7,7 @@ using Parley.Client.Identity;
 using Parley.Client.Presence;
 using Parley.Client.Profiles;
 using Parley.Client.Relay;
+using Parley.Client.Session;
 using Parley.Client.Storage;
 using Parley.Client.Transfers;
 using Parley.Client.Transport;
@@ -44,12 +45,13 @@ public sealed class ParleyClient : IAsyncDisposable
         Calls = new CallService(context);
         var inbox = new Inbox(context, outbox, receipts, Contacts, Identity, Keys, Calls);
         var backoff = new ReconnectBackoff(context.Options.ReconnectFirstDelay, context.Options.ReconnectMaxDelay);
-        Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken), inbox, context.Options.RequestTimeout, backoff, context.Time);
+        Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken, context.Options.Trace), inbox, context.Options.RequestTimeout, backoff, context.Time);
         Link.StateChanged += OnLinkStateChanged;
         Conversations = new ConversationService(context, Link, outbox, inbox, receipts, Contacts, Keys);
         Presence = new PresenceService(context, Link);
         Transfers = new TransferService(context, Conversations);
         Calls.Attach(Link, Conversations);
+        Sessions = new SessionService(context, Link, outbox, Contacts);
         Accounts = new AccountService(this, context, storeKey);
     }
 
@@ -94,6 +96,9 @@ public sealed class ParleyClient : IAsyncDisposable
 
     /// <summary>1:1 calls: the state machine, encrypted signalling, call history, TURN credentials.</summary>
     public CallService Calls { get; }
+
+    /// <summary>The secure session with each contact: end it (<c>parley disconnect</c>).</summary>
+    public SessionService Sessions { get; }
 
     internal ProfileContext Context { get; }
 

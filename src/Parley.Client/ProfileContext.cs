@@ -31,7 +31,7 @@ internal sealed class ProfileContext : IDisposable
         }
 
         Keys = new ClientKeyStores(store, profile.User.Value);
-        Transport = new PinnedTransport(settings.Server, pin, options.RequestTimeout);
+        Transport = new PinnedTransport(settings.Server, pin, options.RequestTimeout, options.Trace);
         var token = store.GetSecret(AuthSpace, TokenName);
         Api = new ServerApi(Transport, token is null ? null : System.Text.Encoding.UTF8.GetString(token));
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Parley.Cli.Input;
 using Parley.Cli.Output;
 using Parley.Client;
+using Parley.Client.Diagnostics;
 using Parley.Client.Errors;
 using Parley.Client.Profiles;
 using Parley.Daemon.Api;
@@ -93,7 +94,12 @@ internal sealed class CommandContext
 
     public ParleyHome Home => new(ParleyHome.ResolveRoot(Parse.GetValue(GlobalOptions.Home)));
 
-    public ClientOptions Options { get; } = ClientOptions.Default;
+    public ClientOptions Options => _options ??= CreateOptions(Parse);
+
+    /// <summary>The debug view, when <c>--debug</c> was given.</summary>
+    public ProtocolTrace? Trace => Options.Trace;
+
+    private ClientOptions? _options;
 
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
 
@@ -110,7 +116,18 @@ internal sealed class CommandContext
     public IParleyApi OpenApi()
     {
         var home = Home;
-        return (IParleyApi?)RemoteApi.TryConnect(home, Options.KeyCache) ?? new LocalApi(home, Options);
+        if (RemoteApi.TryConnect(home, Options.KeyCache) is { } remote)
+        {
+            if (Trace is { } trace)
+            {
+                trace.Note("served by the running daemon: its relay frames are printed by 'parley daemon --debug'");
+                remote.Trace = trace;
+            }
+
+            return remote;
+        }
+
+        return new LocalApi(home, Options);
     }
 
     /// <summary>Opens the logged-in client for the selected profile (<c>--as</c>) or the current one, in this process.</summary>
@@ -118,4 +135,12 @@ internal sealed class CommandContext
 
     /// <summary>Parameters for the selected profile.</summary>
     public ProfileParams ProfileParams() => new() { Profile = Profile };
+
+    private static ClientOptions CreateOptions(ParseResult parse)
+    {
+        bool plaintext = parse.GetValue(GlobalOptions.DebugPlaintext);
+        return plaintext || parse.GetValue(GlobalOptions.Debug)
+            ? new ClientOptions { Trace = new ProtocolTrace(Console.Error, plaintext) }
+            : ClientOptions.Default;
+    }
 }

@@ -16,6 +16,8 @@ internal static class CommandTree
         root.Add(GlobalOptions.Home);
         root.Add(GlobalOptions.Profile);
         root.Add(GlobalOptions.Json);
+        root.Add(GlobalOptions.Debug);
+        root.Add(GlobalOptions.DebugPlaintext);
 
         root.Add(LoginCommands.Register());
         root.Add(LoginCommands.Login());
@@ -33,10 +35,13 @@ internal static class CommandTree
         root.Add(FileCommands.File());
         root.Add(IdentityCommands.Verify());
         root.Add(IdentityCommands.Trust());
+        root.Add(IdentityCommands.Disconnect());
+        root.Add(ShellCommand.Create());
         root.Add(StatusCommand.Build());
         root.Add(ContactCommands.Online());
         root.Add(DaemonCommand.Build());
         root.Add(UiCommand.Build());
+        root.Add(CallCommand.Build());
         HelpCommand.Install(root);
         return root;
     }

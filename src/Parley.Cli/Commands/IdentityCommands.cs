@@ -66,6 +66,25 @@ internal static class IdentityCommands
         return command;
     }
 
+    public static Command Disconnect()
+    {
+        var user = CommandTree.UserArgument("The contact whose secure session you end.");
+        var command = new Command("disconnect", "End the secure session with a contact: both sides forget its keys, and the next message starts a new key agreement. History stays.") { user };
+        command.SetAction(async (ctx, ct) =>
+        {
+            await using var api = ctx.OpenApi();
+            var who = ctx.Get(user);
+            var result = await api.DisconnectAsync(new UserParams { Profile = ctx.Profile, User = who }, ct).ConfigureAwait(false);
+            AccountCommands.Print(
+                ctx,
+                result,
+                ApiJsonContext.Default.DisconnectResult,
+                result.Ended ? $"Ended the secure session with {who}; the next message starts a new one." : $"There is no secure session with {who}; the next message starts one.");
+            return 0;
+        });
+        return command;
+    }
+
     /// <summary>Renders the QR payload with QRCoder's compact ASCII renderer (two rows per text line).</summary>
     internal static string RenderQr(byte[] payload)
     {

@@ -33,6 +33,20 @@ internal static class UiCommand
 
     private static async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
+        var url = await EnsureDaemonAsync(ctx, ct).ConfigureAwait(false);
+        Console.Out.WriteLine(url);
+        Console.Out.Flush();
+        if (!ctx.Get(NoOpen))
+        {
+            OpenBrowser(url);
+        }
+
+        return 0;
+    }
+
+    /// <summary>The web app's address of the home's daemon, starting one in the background when none runs.</summary>
+    internal static async Task<string> EnsureDaemonAsync(CommandContext ctx, CancellationToken ct)
+    {
         var home = ctx.Home;
         var url = await AddressAsync(ctx, ct).ConfigureAwait(false);
         if (url is null)
@@ -55,14 +69,7 @@ internal static class UiCommand
             }
         }
 
-        Console.Out.WriteLine(url);
-        Console.Out.Flush();
-        if (!ctx.Get(NoOpen))
-        {
-            OpenBrowser(url);
-        }
-
-        return 0;
+        return url;
     }
 
     /// <summary>The running daemon's web address, or null when none answers.</summary>
@@ -115,7 +122,7 @@ internal static class UiCommand
         using var process = Process.Start(start) ?? throw new CliException("The Parley daemon could not be started.");
     }
 
-    private static void OpenBrowser(string url)
+    internal static void OpenBrowser(string url)
     {
         try
         {

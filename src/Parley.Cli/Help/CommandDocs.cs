@@ -89,6 +89,14 @@ internal static class CommandDocs
         ["file get"] = new(["Downloads, verifies and decrypts the file of a received message, saving it under its sanitized name in --out (never overwriting a file)."], Online, [("parley file get 0b7c... --out ~/Downloads", "Save a received file.")]),
         ["verify"] = new(["Compare the numbers with your contact in person or over a channel you trust; if they match, run again with --confirm."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact, ExitCodes.NoSuchUser, ExitCodes.KeyChanged], [("parley verify bob", "Show the safety number."), ("parley verify bob --confirm", "Mark bob as verified.")]),
         ["trust"] = new(["Messages that arrived under the new key are held until you trust it; they then appear in the history where they were sent."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact], [("parley trust bob", "Accept bob's new key.")]),
+        ["disconnect"] = new(
+            ["Sends the session's last message (it tells the contact's client to forget the session too), then forgets it here. History stays on both sides. The next message, from either side, starts a fresh key agreement on a new prekey bundle. A message the contact sent on the old session before their client saw the end cannot be read and is reported as undecryptable.", "Needs the server: when it cannot be reached, nothing changes."],
+            [ExitCodes.NotLoggedIn, ExitCodes.NotAContact, ExitCodes.KeyChanged, ExitCodes.Blocked, ExitCodes.ServerUnreachable],
+            [("parley disconnect bob", "End the session with bob."), ("parley disconnect bob --json", "The same, with {\"user\", \"ended\"} as JSON.")]),
+        ["shell"] = new(
+            ["A menu that stays open: /l lists the contacts online, /c all contacts, /cc USER [NOTE] asks USER to be a contact (or accepts their request), /dc USER ends the secure session, /m USER TEXT sends, /h USER shows the conversation, /r checks for new messages, /q leaves. New messages are printed before each prompt. A failed entry prints why and the shell goes on; it reads standard input, so it can be scripted too."],
+            [ExitCodes.NotLoggedIn],
+            [("parley shell", "Open the menu."), ("printf '/l\\n/m bob hi\\n/q\\n' | parley shell", "Script it.")]),
         ["status"] = new([], [ExitCodes.NotLoggedIn], [("parley status --json", "The status as JSON.")]),
         ["online"] = new(["Asks the server which of your contacts are connected right now. Only contacts: the server never reports anyone else's presence."], [ExitCodes.NotLoggedIn], [("parley online --json", "The contacts online now, as JSON.")]),
         ["daemon"] = new(
@@ -105,6 +113,15 @@ internal static class CommandDocs
             ],
             [ExitCodes.Usage],
             [("parley ui", "Open the web app (starting the daemon if needed)."), ("parley ui --no-open", "Only print the address, for another browser or a script.")]),
+        ["call"] = new(
+            [
+                "Calls happen in the web app, which does the audio and video; the call's signalling travels end-to-end encrypted through the ratchet, and media goes through the server's TURN relay only, so your contact never learns your IP address.",
+                "Prints the web app's call page for that contact (starting the daemon if none runs) and opens your browser, which places the call. Incoming calls, missed calls and call ends appear in 'parley receive', 'parley chat' and the API's events.",
+            ],
+            [ExitCodes.Usage],
+            [("parley call bob --video", "Open a video call to bob."), ("parley call bob --no-open", "Only print the voice call page's address.")]),
+        ["call decline"] = new(["Declines the call ringing in the daemon (needs a running daemon: calls live there)."], [], [("parley call decline", "Decline the incoming call.")]),
+        ["call hangup"] = new(["Ends the daemon's call in progress, or cancels the one you are placing."], [], [("parley call hangup", "Hang up.")]),
     };
 
     /// <summary>The page text for a command path; commands without an entry get an empty one.</summary>

@@ -56,6 +56,15 @@ internal sealed class EventPrinter
             case "undecryptable":
                 _output.Warn($"A message from {peer} could not be decrypted and was dropped.");
                 break;
+            case "session-ended":
+                _output.Console.MarkupLine($"[blue]{who}[/] ended the secure session; the next message starts a new one.");
+                break;
+            case "call" when e.Call?.Update == "state" && e.Call.State == "incoming":
+                _output.Console.MarkupLine($"[blue]{who}[/] is calling you ({(e.Call.Media == "video" ? "video" : "voice")}): answer in the web app ('parley ui'), or 'parley call decline'.");
+                break;
+            case "call" when e.Call?.Update == "recorded":
+                _output.Console.MarkupLine($"[blue]{who}[/]: {Markup.Escape(e.Text ?? string.Empty)}.");
+                break;
             case "prekeys-exhausted":
                 _output.Warn("Your one-time prekeys had run out on the server (many new sessions, or someone draining them); new sessions used your last-resort keys. A new batch has been uploaded.");
                 break;

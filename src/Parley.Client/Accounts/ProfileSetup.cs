@@ -20,7 +20,7 @@ internal static class ProfileSetup
         }
 
         var pin = await EstablishTrustAsync(server, trust, options, cancellationToken).ConfigureAwait(false);
-        using (var transport = new PinnedTransport(server, pin, options.RequestTimeout))
+        using (var transport = new PinnedTransport(server, pin, options.RequestTimeout, options.Trace))
         {
             await SrpLogin.RegisterAsync(new ServerApi(transport, null), user.Value, password, cancellationToken).ConfigureAwait(false);
         }
@@ -44,7 +44,7 @@ internal static class ProfileSetup
     {
         try
         {
-            using var transport = new PinnedTransport(server, pin, options.RequestTimeout);
+            using var transport = new PinnedTransport(server, pin, options.RequestTimeout, options.Trace);
             var (token, _) = await SrpLogin.LoginAsync(new ServerApi(transport, null), user.Value, password, null, cancellationToken).ConfigureAwait(false);
             await SrpLogin.DeleteAccountAsync(new ServerApi(transport, token), user.Value, password, cancellationToken).ConfigureAwait(false);
         }
@@ -81,7 +81,7 @@ internal static class ProfileSetup
         }
 
         string token;
-        using (var transport = new PinnedTransport(settings.Server, pin, options.RequestTimeout))
+        using (var transport = new PinnedTransport(settings.Server, pin, options.RequestTimeout, options.Trace))
         {
             (token, var cookie) = await SrpLogin.LoginAsync(new ServerApi(transport, null), user.Value, password, profile.ReadDeviceCookie(), cancellationToken)
                 .ConfigureAwait(false);
@@ -129,7 +129,7 @@ internal static class ProfileSetup
     {
         string token;
         string? cookie;
-        using (var transport = new PinnedTransport(server, pin, options.RequestTimeout))
+        using (var transport = new PinnedTransport(server, pin, options.RequestTimeout, options.Trace))
         {
             (token, cookie) = await SrpLogin.LoginAsync(new ServerApi(transport, null), profile.User.Value, password, null, cancellationToken).ConfigureAwait(false);
         }

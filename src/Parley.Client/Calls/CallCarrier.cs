@@ -22,6 +22,46 @@ internal sealed class CallCarrier(ProfileContext context, RelayLink link, Conver
     public Contact? CallableContact(string peer) =>
         context.Store.GetContact(peer) is { State: ContactState.Accepted, BlockedByMe: false } contact ? contact : null;
 
+    /// <summary>
+    /// Waits (at most the request timeout) for a persistent link that is between attempts — a call
+    /// placed just after the daemon started — or connects a command's link; fails with
+    /// <see cref="Errors.ClientErrorKind.ServerUnreachable"/>.
+    /// </summary>
+    public async Task WhenConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (!link.IsPersistent)
+        {
+            await link.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnState(RelayLinkState state)
+        {
+            if (state == RelayLinkState.Connected)
+            {
+                connected.TrySetResult();
+            }
+        }
+
+        link.StateChanged += OnState;
+        try
+        {
+            if (link.State != RelayLinkState.Connected)
+            {
+                await connected.Task.WaitAsync(link.RequestTimeout, context.Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException e)
+        {
+            throw new Errors.ParleyClientException(Errors.ClientErrorKind.ServerUnreachable, e);
+        }
+        finally
+        {
+            link.StateChanged -= OnState;
+        }
+    }
+
     /// <summary>Checks that <paramref name="peer"/> can be called now and that a session exists (building one from their bundle).</summary>
     public async Task PrepareLockedAsync(string peer, CancellationToken cancellationToken)
     {

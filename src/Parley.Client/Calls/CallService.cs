@@ -79,6 +79,7 @@ public sealed class CallService : IAsyncDisposable
     {
         var name = Profiles.UserName.Parse(peer).Value;
         var fingerprint = RequireFingerprint(offerSdp);
+        await Carrier.WhenConnectedAsync(cancellationToken).ConfigureAwait(false);
         await _context.LockedAsync(() => Carrier.PrepareLockedAsync(name, cancellationToken), cancellationToken).ConfigureAwait(false);
         return _machine.Start(name, peerTrusted: true, media, offerSdp, fingerprint, out var id) switch
         {

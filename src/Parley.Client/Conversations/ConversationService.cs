@@ -219,7 +219,9 @@ public sealed class ConversationService
         var content = new MessageContent { Kind = MessageContent.TextKind, Id = id.ToString(), SentAtMs = now.ToUnixTimeMilliseconds(), Text = text };
         _context.Store.InTransaction(() =>
         {
-            var encrypted = cipher.Encrypt(content.ToBytes());
+            var plaintext = content.ToBytes();
+            _context.Options.Trace?.Content(outgoing: true, name, plaintext);
+            var encrypted = cipher.Encrypt(plaintext);
             var send = new Send
             {
                 MessageId = ByteString.CopyFrom(id.ToBytes()),

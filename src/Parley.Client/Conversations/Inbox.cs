@@ -131,6 +131,7 @@ internal sealed class Inbox : IRelayHandler
                 return;
             }
 
+            _context.Options.Trace?.Content(outgoing: false, sender, plaintext);
             if (!MessageContent.TryParse(plaintext, out content) || content!.Id != id.ToString())
             {
                 content = null;
@@ -149,6 +150,10 @@ internal sealed class Inbox : IRelayHandler
             else if (content.Kind == MessageContent.ReceiptKind)
             {
                 _receipts.ApplyLocked(sender, content);
+            }
+            else if (content.Kind == MessageContent.EndSessionKind)
+            {
+                _context.Keys.DeleteSession(sender); // after the decrypt stored it: in the same transaction
             }
         });
         return (error, content);
@@ -179,6 +184,9 @@ internal sealed class Inbox : IRelayHandler
                 break;
             case MessageContent.TypingKind:
                 _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Typing, Peer = sender, Typing = content.Typing });
+                break;
+            case MessageContent.EndSessionKind:
+                _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.SessionEnded, Peer = sender });
                 break;
             case MessageContent.CallKind:
                 _calls.ReceiveLocked(sender, content, serverTime);

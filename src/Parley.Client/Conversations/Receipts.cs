@@ -82,7 +82,9 @@ internal sealed class Receipts
         Send? send = null;
         _context.Store.InTransaction(() =>
         {
-            var encrypted = cipher.Encrypt(content.ToBytes());
+            var plaintext = content.ToBytes();
+            _context.Options.Trace?.Content(outgoing: true, peer, plaintext);
+            var encrypted = cipher.Encrypt(plaintext);
             send = new Send
             {
                 MessageId = ByteString.CopyFrom(MessageId.TryParse(content.Id, out var id) ? id.ToBytes() : MessageId.New().ToBytes()),

@@ -23,6 +23,9 @@ public sealed class MessageContent
     /// <summary>Kind of a typing notice.</summary>
     public const string TypingKind = "typing";
 
+    /// <summary>Kind of the last message of a session (<c>parley disconnect</c>): the receiver forgets the session.</summary>
+    public const string EndSessionKind = "end";
+
     /// <summary>Kind of a call signal.</summary>
     public const string CallKind = "call";
 
@@ -112,6 +115,7 @@ public sealed class MessageContent
             TextKind => content.Text is not null,
             ReceiptKind => content.Receipt is "delivered" or "read" && content.Ids is { Count: > 0 and <= MaxReceiptIds },
             TypingKind => true,
+            EndSessionKind => true,
             CallKind => content.TryGetCallSignal(out _),
             _ => false,
         };

@@ -17,13 +17,16 @@ public sealed class RelayConnection : IAsyncDisposable
 
     private readonly WebSocket _socket;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Diagnostics.ProtocolTrace? _trace;
 
     /// <summary>Wraps an open WebSocket.</summary>
     /// <param name="socket">The socket, already connected and authenticated.</param>
-    public RelayConnection(WebSocket socket)
+    /// <param name="trace">Prints every frame (<c>--debug</c>), or null.</param>
+    public RelayConnection(WebSocket socket, Diagnostics.ProtocolTrace? trace = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
         _socket = socket;
+        _trace = trace;
     }
 
     /// <summary>Whether the socket is still open.</summary>
@@ -37,6 +40,7 @@ public sealed class RelayConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(frame);
         var bytes = frame.ToByteArray();
+        _trace?.Frame(outgoing: true, frame);
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -97,7 +101,9 @@ public sealed class RelayConnection : IAsyncDisposable
 
                 if (result.EndOfMessage)
                 {
-                    return Parse(buffer.AsSpan(0, length));
+                    var frame = Parse(buffer.AsSpan(0, length));
+                    _trace?.Frame(outgoing: false, frame);
+                    return frame;
                 }
             }
         }

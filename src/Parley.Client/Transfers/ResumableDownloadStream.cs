@@ -80,8 +80,9 @@ internal sealed class ResumableDownloadStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>Not supported: the stream retries over the network with delays, so it is read asynchronously only.</summary>
     public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        throw new NotSupportedException("Read this stream with ReadAsync.");
 
     public override void Flush()
     {

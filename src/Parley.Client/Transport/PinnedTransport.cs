@@ -16,13 +16,15 @@ namespace Parley.Client.Transport;
 public sealed class PinnedTransport : IDisposable
 {
     private readonly SocketsHttpHandler _handler;
+    private readonly Diagnostics.TracingHandler? _tracing;
     private volatile bool _mismatchSeen;
 
     /// <summary>Creates a transport to <paramref name="server"/> that accepts only <paramref name="pin"/>.</summary>
     /// <param name="server">The server's base address (https).</param>
     /// <param name="pin">The pinned fingerprint.</param>
     /// <param name="timeout">The timeout for each HTTP request and for connecting.</param>
-    public PinnedTransport(Uri server, ServerFingerprint pin, TimeSpan timeout)
+    /// <param name="trace">Prints every request (<c>--debug</c>), or null.</param>
+    public PinnedTransport(Uri server, ServerFingerprint pin, TimeSpan timeout, Diagnostics.ProtocolTrace? trace = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         Server = server;
@@ -37,7 +39,8 @@ public sealed class PinnedTransport : IDisposable
                 RemoteCertificateValidationCallback = Validate,
             },
         };
-        Http = new HttpClient(_handler, disposeHandler: false) { BaseAddress = server, Timeout = timeout };
+        _tracing = trace is null ? null : new Diagnostics.TracingHandler(trace, _handler);
+        Http = new HttpClient(_tracing ?? (HttpMessageHandler)_handler, disposeHandler: false) { BaseAddress = server, Timeout = timeout };
     }
 
     /// <summary>The server's base address.</summary>
@@ -138,6 +141,7 @@ public sealed class PinnedTransport : IDisposable
     public void Dispose()
     {
         Http.Dispose();
+        _tracing?.Dispose();
         _handler.Dispose();
     }
 

@@ -64,6 +64,9 @@ public static class ApiMethods
     /// <summary><c>parley trust</c>.</summary>
     public const string Trust = "trust";
 
+    /// <summary><c>parley disconnect</c>.</summary>
+    public const string Disconnect = "disconnect";
+
     /// <summary><c>parley status</c>.</summary>
     public const string Status = "status";
 
@@ -78,6 +81,27 @@ public static class ApiMethods
 
     /// <summary>Cancels a running <c>files.send</c> or <c>files.get</c> of this connection (the web app's cancel button).</summary>
     public const string FilesCancel = "files.cancel";
+
+    /// <summary>TURN credentials for the browser's peer connection.</summary>
+    public const string CallsTurn = "calls.turn";
+
+    /// <summary><c>parley call USER</c> (from the web app, with the browser's SDP offer).</summary>
+    public const string CallsStart = "calls.start";
+
+    /// <summary>The call in progress (with the offer of a ringing call).</summary>
+    public const string CallsCurrent = "calls.current";
+
+    /// <summary>Accepts the ringing call with the browser's SDP answer.</summary>
+    public const string CallsAccept = "calls.accept";
+
+    /// <summary><c>parley call decline</c>.</summary>
+    public const string CallsDecline = "calls.decline";
+
+    /// <summary><c>parley call hangup</c>: cancels, declines or ends the call.</summary>
+    public const string CallsHangup = "calls.hangup";
+
+    /// <summary>What the browser's peer connection reports: candidates, connected (with the remote fingerprint), lost, failed, re-offers.</summary>
+    public const string CallsSignal = "calls.signal";
 
     /// <summary>Streams events as notifications on this connection.</summary>
     public const string Subscribe = "subscribe";
@@ -99,7 +123,8 @@ public static class ApiMethods
     [
         Register, Login, Logout, WhoAmI, AccountDelete, AccountPassword,
         ContactsList, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
-        Send, Receive, History, Typing, Verify, Trust, Status, Online, FilesSend, FilesGet, FilesCancel,
+        Send, Receive, History, Typing, Verify, Trust, Disconnect, Status, Online, FilesSend, FilesGet, FilesCancel,
+        CallsTurn, CallsStart, CallsCurrent, CallsAccept, CallsDecline, CallsHangup, CallsSignal,
         Subscribe, Unsubscribe, DaemonInfo, Auth,
     ];
 }

@@ -132,6 +132,16 @@ public sealed class TrustResult
     public required bool Changed { get; init; }
 }
 
+/// <summary><c>disconnect</c>.</summary>
+public sealed class DisconnectResult
+{
+    /// <summary>The contact.</summary>
+    public required string User { get; init; }
+
+    /// <summary>Whether a session was ended (false: there was none, nothing was sent).</summary>
+    public required bool Ended { get; init; }
+}
+
 /// <summary><c>status</c>.</summary>
 public sealed class StatusResult
 {

@@ -13,7 +13,7 @@ public sealed class EventView
     /// <summary>
     /// <c>message</c>, <c>delivered</c>, <c>read</c>, <c>typing</c>, <c>presence</c>,
     /// <c>contact-request</c>, <c>contact-accepted</c>, <c>contact-declined</c>, <c>contact-removed</c>,
-    /// <c>key-changed</c>, <c>undecryptable</c>, <c>transfer</c> or <c>connection</c>.
+    /// <c>key-changed</c>, <c>undecryptable</c>, <c>call</c>, <c>transfer</c> or <c>connection</c>.
     /// </summary>
     public required string Type { get; init; }
 
@@ -71,6 +71,9 @@ public sealed class EventView
     /// <summary>For <c>transfer</c>: the name the caller gave the transfer, if it gave one.</summary>
     public string? Transfer { get; init; }
 
+    /// <summary>For <c>call</c> events, and messages that are call records: the call.</summary>
+    public CallView? Call { get; init; }
+
     /// <summary>The view of a stored message.</summary>
     /// <param name="m">The message.</param>
     /// <param name="profile">The profile, for notifications.</param>
@@ -87,12 +90,13 @@ public sealed class EventView
             From = incoming ? m.Peer : null,
             To = incoming ? null : m.Peer,
             Direction = incoming ? "in" : "out",
-            Text = Parley.Client.Transfers.FileMessageText.ForDisplay(m.Text, m.Id.ToString()),
+            Text = m.Call is null ? Parley.Client.Transfers.FileMessageText.ForDisplay(m.Text, m.Id.ToString()) : m.Text,
             SentAt = m.SentAt.ToString("O", CultureInfo.InvariantCulture),
             State = m.State.ToString().ToLowerInvariant(),
-            File = Parley.Client.Transfers.FileMessageText.Describe(m.Text) is { } file
+            File = m.Call is null && Parley.Client.Transfers.FileMessageText.Describe(m.Text) is { } file
                 ? new FileView { Id = file.BlobId, Name = file.Name, Size = file.Size, Type = file.ContentType }
                 : null,
+            Call = m.Call is { } call ? CallView.From(call) : null,
         };
     }
 
@@ -117,6 +121,8 @@ public sealed class EventView
             Online = e.Kind == ClientEventKind.Presence ? e.Online : null,
             Typing = e.Kind == ClientEventKind.Typing ? e.Typing : null,
             Ids = e.MessageIds.Count > 0 ? e.MessageIds.Select(id => id.ToString()).ToList() : null,
+            Call = e.Call is { } call ? CallView.From(call) : null,
+            Text = e.Call?.Record?.Describe(),
             Connected = e.Kind switch
             {
                 ClientEventKind.ConnectionLost => false,
@@ -150,7 +156,9 @@ public sealed class EventView
         ClientEventKind.Typing => "typing",
         ClientEventKind.Presence => "presence",
         ClientEventKind.PreKeysExhausted => "prekeys-exhausted",
+        ClientEventKind.SessionEnded => "session-ended",
         ClientEventKind.ConnectionLost or ClientEventKind.ConnectionRestored => "connection",
+        ClientEventKind.Call => "call",
         _ => "message",
     };
 }

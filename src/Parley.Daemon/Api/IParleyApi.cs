@@ -49,6 +49,12 @@ public interface IParleyApi : IAsyncDisposable
     /// <summary><c>trust</c>.</summary>
     Task<TrustResult> TrustAsync(UserParams p, CancellationToken ct);
 
+    /// <summary><c>disconnect</c>: ends the secure session with a contact; the next message starts a new one.</summary>
+    /// <param name="p">The contact.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <returns>Whether a session was ended.</returns>
+    Task<DisconnectResult> DisconnectAsync(UserParams p, CancellationToken ct);
+
     /// <summary><c>status</c>.</summary>
     Task<StatusResult> StatusAsync(ProfileParams p, CancellationToken ct);
 

@@ -64,6 +64,7 @@ internal static class DaemonMethods
         d.Add(ApiMethods.History, j.HistoryParams, j.HistoryResult, (p, _, ct) => Ops(registry, p, (o, c) => o.HistoryAsync(p, c), ct));
         d.Add(ApiMethods.Verify, j.VerifyParams, j.VerifyResult, (p, _, ct) => Ops(registry, p, (o, c) => o.VerifyAsync(p, c), ct));
         d.Add(ApiMethods.Trust, j.UserParams, j.TrustResult, (p, _, ct) => Ops(registry, p, (o, c) => o.TrustAsync(p, c), ct));
+        d.Add(ApiMethods.Disconnect, j.UserParams, j.DisconnectResult, (p, _, ct) => Ops(registry, p, (o, c) => o.DisconnectAsync(p, c), ct));
         d.Add(ApiMethods.Status, j.ProfileParams, j.StatusResult, (p, _, ct) => Ops(registry, p, (o, c) => o.StatusAsync(c), ct));
         d.Add(ApiMethods.Online, j.ProfileParams, j.OnlineResult, (p, _, ct) => Ops(registry, p, (o, c) => o.OnlineAsync(c), ct));
         d.Add(ApiMethods.Send, j.SendParams, j.SentResult, (p, _, ct) => Messaging(registry, p).SendAsync(p, ct));
@@ -74,6 +75,7 @@ internal static class DaemonMethods
             return Messaging(registry, p).ReceiveAsync(p, e => call.Post(RpcDispatcher.Notification(ApiMethods.EventNotification, e, j.EventView)), ct);
         });
         FileMethods.Register(d, registry, staging);
+        CallMethods.Register(d, registry);
         d.Add(ApiMethods.Subscribe, j.SubscribeParams, j.OkResult, (p, call, _) =>
         {
             RequireStream(call);

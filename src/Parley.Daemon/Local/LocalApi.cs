@@ -99,6 +99,9 @@ public sealed class LocalApi : IParleyApi
     public Task<TrustResult> TrustAsync(UserParams p, CancellationToken ct) => With(p, ops => ops.TrustAsync(p, ct));
 
     /// <inheritdoc />
+    public Task<DisconnectResult> DisconnectAsync(UserParams p, CancellationToken ct) => With(p, ops => ops.DisconnectAsync(p, ct));
+
+    /// <inheritdoc />
     public Task<StatusResult> StatusAsync(ProfileParams p, CancellationToken ct) => With(p, ops => ops.StatusAsync(ct));
 
     /// <inheritdoc />

@@ -119,6 +119,6 @@ internal sealed class MessagingOperations(ParleyClient client, ProfileLink? link
     private static EventView Strip(EventView e) => e.Profile is null ? e : new EventView
     {
         Type = e.Type, User = e.User, Id = e.Id, From = e.From, To = e.To, Direction = e.Direction, Text = e.Text, SentAt = e.SentAt,
-        State = e.State, Note = e.Note, Online = e.Online, Typing = e.Typing, Ids = e.Ids, Connected = e.Connected, Bytes = e.Bytes, Total = e.Total,
+        State = e.State, Note = e.Note, Online = e.Online, Typing = e.Typing, Ids = e.Ids, Connected = e.Connected, Bytes = e.Bytes, Total = e.Total, File = e.File, Call = e.Call,
     };
 }

@@ -42,6 +42,7 @@ internal sealed partial class ProfileLink : IAsyncDisposable
     /// <summary>Subscribes to the client's events and starts its link.</summary>
     public void Start()
     {
+        Client.Calls.Rings = true; // the web app this daemon serves answers calls
         _subscription = Client.Events.Subscribe(OnClientEvent);
         Client.Link.StateChanged += OnStateChanged;
         Client.Link.Start();
@@ -97,7 +98,7 @@ internal sealed partial class ProfileLink : IAsyncDisposable
         }
 
         var view = EventView.FromClientEvent(e, Profile);
-        if (e.Kind != ClientEventKind.Message)
+        if (e.Kind != ClientEventKind.Message && !(e.Call is { } call && !IsWorthKeeping(call)))
         {
             _backlog.Enqueue(view);
             while (_backlog.Count > MaxBacklog && _backlog.TryDequeue(out _))
@@ -107,6 +108,10 @@ internal sealed partial class ProfileLink : IAsyncDisposable
 
         Publish(view);
     }
+
+    /// <summary>Of a call, <c>receive</c> reports the ringing and the history record; media and other states are only for the live browser.</summary>
+    private static bool IsWorthKeeping(Parley.Client.Calls.CallUpdate call) =>
+        call.Kind == Parley.Client.Calls.CallUpdateKind.Recorded || call.Snapshot?.State == Parley.Client.Calls.CallState.Incoming;
 
     /// <summary>Reports connected and disconnected once per change (not once per failed attempt while the server is down).</summary>
     private void OnStateChanged(RelayLinkState state)

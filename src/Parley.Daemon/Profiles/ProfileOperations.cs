@@ -89,6 +89,13 @@ internal sealed class ProfileOperations(ParleyClient client)
     public async Task<TrustResult> TrustAsync(UserParams p, CancellationToken ct) =>
         new() { User = p.User, Trusted = true, Changed = await client.Identity.TrustChangedKeyAsync(p.User, ct).ConfigureAwait(false) };
 
+    /// <summary><c>disconnect</c>.</summary>
+    /// <param name="p">The contact.</param>
+    /// <param name="ct">Cancels the call.</param>
+    /// <returns>Whether a session was ended.</returns>
+    public async Task<DisconnectResult> DisconnectAsync(UserParams p, CancellationToken ct) =>
+        new() { User = p.User, Ended = await client.Sessions.DisconnectAsync(p.User, ct).ConfigureAwait(false) };
+
     public async Task<StatusResult> StatusAsync(CancellationToken ct)
     {
         var status = await client.Presence.GetStatusAsync(ct).ConfigureAwait(false);

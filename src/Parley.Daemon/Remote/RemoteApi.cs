@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Parley.Client.Diagnostics;
 using Parley.Client.Errors;
 using Parley.Client.Profiles;
 using Parley.Client.Storage;
@@ -56,6 +57,9 @@ public sealed class RemoteApi : IParleyApi
         }
     }
 
+    /// <summary>Prints each call's method and outcome (<c>--debug</c>), or null.</summary>
+    public ProtocolTrace? Trace { get; set; }
+
     /// <summary><c>daemon.info</c>: the daemon's pid, port, profiles and (over this socket) the web app's address.</summary>
     /// <param name="ct">Cancels the call.</param>
     /// <returns>The daemon's description.</returns>
@@ -102,6 +106,9 @@ public sealed class RemoteApi : IParleyApi
 
     /// <inheritdoc />
     public Task<TrustResult> TrustAsync(UserParams p, CancellationToken ct) => CallAsync(ApiMethods.Trust, p, Json.Default.UserParams, Json.Default.TrustResult, null, ct);
+
+    /// <inheritdoc />
+    public Task<DisconnectResult> DisconnectAsync(UserParams p, CancellationToken ct) => CallAsync(ApiMethods.Disconnect, p, Json.Default.UserParams, Json.Default.DisconnectResult, null, ct);
 
     /// <inheritdoc />
     public Task<StatusResult> StatusAsync(ProfileParams p, CancellationToken ct) => CallAsync(ApiMethods.Status, p, Json.Default.ProfileParams, Json.Default.StatusResult, null, ct);
@@ -160,6 +167,7 @@ public sealed class RemoteApi : IParleyApi
         try
         {
             var id = Interlocked.Increment(ref _nextId);
+            Trace?.Rpc(method, "request");
             await _lines.WriteAsync(Request(method, id, p, paramsInfo), ct).ConfigureAwait(false);
             while (true)
             {
@@ -184,9 +192,11 @@ public sealed class RemoteApi : IParleyApi
 
                 if (root.TryGetProperty("error", out var error))
                 {
+                    Trace?.Rpc(method, error.TryGetProperty("code", out var code) ? code.GetRawText() : "error");
                     throw ToException(error);
                 }
 
+                Trace?.Rpc(method, "result");
                 return root.GetProperty("result").Deserialize(resultInfo) ?? throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
             }
         }

@@ -66,6 +66,23 @@ public sealed class ApiMethodTests
         Assert.Equal(-32602, cancel["error"]!["code"]!.GetValue<int>());
         called.Add("files.cancel");
 
+        // Calls (CallApiTests runs whole calls): this world's server has no TURN relay; bob rings alice and cancels.
+        async Task<string> Refused(string method, object p)
+        {
+            called.Add(method);
+            return (await api.CallAsync(method, p))["error"]!["data"]!["kind"]!.GetValue<string>();
+        }
+
+        Assert.Equal("callsNotConfigured", await Refused("calls.turn", new { }));
+        var fp = "sha-256 " + string.Join(':', Enumerable.Repeat("AB", 32));
+        var sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=fingerprint:" + fp + "\r\na=mid:0\r\n";
+        var call = (await Ok("calls.start", new { to = "alice", media = "audio", sdp }))["call"]!["id"]!.GetValue<string>();
+        Assert.Equal(call, (await Ok("calls.current"))["call"]!["id"]!.GetValue<string>());
+        Assert.True((await Ok("calls.signal", new { call, kind = "candidates", candidates = new[] { new { candidate = "candidate:1 1 udp 1 127.0.0.1 5 typ relay" } } }))["ok"]!.GetValue<bool>());
+        Assert.Equal("noSuchCall", await Refused("calls.accept", new { call, sdp }));
+        Assert.Equal("noSuchCall", await Refused("calls.decline", new { call }));
+        await Ok("calls.hangup", new { call });
+
         // A second profile registered through the daemon: contact requests, answers, blocks, logout/login, deletion.
         var carol = new { user = "carol", server = w.World.Server.Url, password = "ribbon-saxophone-carol-tundra-74", trustServer = w.World.Server.Fingerprint };
         Assert.True((await Ok("register", carol))["loggedIn"]!.GetValue<bool>());

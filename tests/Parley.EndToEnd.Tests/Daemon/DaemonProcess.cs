@@ -13,6 +13,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly Process _process;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _lineArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private DaemonProcess(Process process)
     {
@@ -52,6 +53,33 @@ internal sealed class DaemonProcess : IAsyncDisposable
         }
 
         return daemon;
+    }
+
+    /// <summary>Waits until the daemon's output (stdout and stderr so far) satisfies <paramref name="done"/>.</summary>
+    public async Task WaitForOutputAsync(Func<string, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Command;
+        while (true)
+        {
+            Task next;
+            lock (_output)
+            {
+                if (done(_output.ToString()))
+                {
+                    return;
+                }
+
+                next = _lineArrived.Task;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException("The daemon never printed what the test waits for.");
+            }
+
+            await next.WaitAsync(left);
+        }
     }
 
     /// <summary>Runs a daemon that is expected to exit by itself (e.g. a second one on the same home).</summary>
@@ -122,10 +150,15 @@ internal sealed class DaemonProcess : IAsyncDisposable
             return;
         }
 
+        TaskCompletionSource arrived;
         lock (_output)
         {
             _output.AppendLine(line);
+            arrived = _lineArrived;
+            _lineArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+
+        arrived.TrySetResult();
 
         const string SocketPrefix = "Local API socket: ";
         const string WebPrefix = "Web app: ";

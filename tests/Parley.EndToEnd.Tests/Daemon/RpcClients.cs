@@ -120,6 +120,12 @@ internal abstract class RpcConnection : IAsyncDisposable
 
             lock (_events)
             {
+                // An event that arrived between the wake-up and now had no waiter to wake: look at it here.
+                if (_events.FirstOrDefault(match) is { } arrived)
+                {
+                    return arrived;
+                }
+
                 waiter = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _eventWaiters.Add(waiter);
             }

@@ -178,13 +178,59 @@ public sealed class WebAppTests
         }
         finally
         {
-            if (pid > 0)
+            // The daemon outlives `parley ui` by design; stop it even when the test failed before it read the pid.
+            foreach (var daemonPid in pid > 0 ? [pid] : DaemonsOf(dave.Cli.Home))
             {
-                using var daemon = System.Diagnostics.Process.GetProcessById(pid);
-                daemon.Kill();
-                await daemon.WaitForExitAsync().WaitAsync(Browser.Wait);
+                System.Diagnostics.Process daemon;
+                try
+                {
+                    daemon = System.Diagnostics.Process.GetProcessById(daemonPid);
+                }
+                catch (ArgumentException)
+                {
+                    continue; // already gone
+                }
+
+                using (daemon)
+                {
+                    daemon.Kill();
+                    await daemon.WaitForExitAsync().WaitAsync(Browser.Wait);
+                }
             }
         }
+    }
+
+    /// <summary>The processes running <c>parley --home HOME … daemon</c> (from /proc).</summary>
+    private static List<int> DaemonsOf(string home)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var candidate))
+            {
+                continue;
+            }
+
+            try
+            {
+                var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+                int at = Array.IndexOf(arguments, "--home");
+                if (at >= 0 && at + 1 < arguments.Length && arguments[at + 1] == home && arguments.Contains("daemon"))
+                {
+                    found.Add(candidate);
+                }
+            }
+            catch (IOException)
+            {
+                // the process ended meanwhile
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // another user's process
+            }
+        }
+
+        return found;
     }
 
     private static async Task OpenAsync(IPage page, DaemonProcess daemon)

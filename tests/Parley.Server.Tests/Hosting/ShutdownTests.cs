@@ -19,15 +19,21 @@ public sealed class ShutdownTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Well under Kestrel's 30-second default, with room for a loaded machine.</summary>
-    private static readonly TimeSpan PromptExit = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// The host's shutdown timeout in this test: far longer than any wait below, so a server that
+    /// waited for its open socket (the bug) cannot pass, however slow the machine is.
+    /// </summary>
+    private const int ShutdownTimeoutSeconds = 600;
+
+    /// <summary>Seconds on a quiet machine; a bound with room for a loaded one (CI once took over 15 s), far under the timeout above.</summary>
+    private static readonly TimeSpan PromptExit = TimeSpan.FromSeconds(60);
 
     private readonly TempDirectory _data = new();
 
     [Fact]
     public async Task Ctrl_C_closes_connected_sockets_at_once_and_exits()
     {
-        await using var server = await ServerProcess.StartAsync("--data", _data.Path);
+        await using var server = await ServerProcess.StartAsync("--data", _data.Path, "--shutdownTimeoutSeconds=" + ShutdownTimeoutSeconds);
         var token = await SeedSessionAsync("shutdown_user");
         using var socket = await ConnectAsync(server.Port, token);
         // The first frame (queue drained) proves the server registered the connection.

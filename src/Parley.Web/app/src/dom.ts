@@ -38,3 +38,26 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
 }
+
+/** A decorative icon (hidden from screen readers): one SVG path, filled or stroked with the text colour. */
+export function svgIcon(width: number, height: number, path: string, stroke?: number): SVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", String(width));
+  svg.setAttribute("height", String(height));
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("aria-hidden", "true");
+  const shape = document.createElementNS(ns, "path");
+  shape.setAttribute("d", path);
+  if (stroke === undefined) {
+    shape.setAttribute("fill", "currentColor");
+  } else {
+    shape.setAttribute("fill", "none");
+    shape.setAttribute("stroke", "currentColor");
+    shape.setAttribute("stroke-width", String(stroke));
+    shape.setAttribute("stroke-linecap", "round");
+  }
+
+  svg.appendChild(shape);
+  return svg;
+}

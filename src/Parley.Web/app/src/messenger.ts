@@ -95,11 +95,20 @@ export class Messenger {
   async load(): Promise<void> {
     try {
       await this.api.subscribe();
-      const [contacts, status] = await Promise.all([this.api.contacts(), this.api.status()]);
-      this.model.applyContacts(contacts.contacts);
-      this.model.applyOnline(status.online);
-      this.serverConnected = status.connected;
-      this.render();
+      // Each answer is applied the moment it arrives, in order with the events around it. Held
+      // back until the slower contacts answer came (the contacts need the server), a status saying
+      // "not connected yet" overwrote the newer connection event, and the page showed
+      // "reconnecting…" for good.
+      const status = this.api.status().then((result) => {
+        this.model.applyOnline(result.online);
+        this.serverConnected = result.connected;
+        this.render();
+      });
+      const contacts = this.api.contacts().then((result) => {
+        this.model.applyContacts(result.contacts);
+        this.render();
+      });
+      await Promise.all([status, contacts]);
       const open = this.chat.openUser;
       if (open) {
         await this.loadHistory(open, false);

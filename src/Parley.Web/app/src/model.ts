@@ -119,10 +119,15 @@ export class Model {
     }
   }
 
+  /** The contacts online now (a status answer); may come before or after the contact list. */
   applyOnline(users: string[]): void {
     const online = new Set(users);
     for (const conversation of this.conversations.values()) {
       conversation.online = online.has(conversation.user);
+    }
+
+    for (const user of online) {
+      this.conversation(user).online = true;
     }
   }
 

@@ -153,3 +153,13 @@ test("a file message's preview names the file, not the fallback text", () => {
   const m = readMessage({ id: "m1", from: "bob", direction: "in", text: "[file] a.pdf (42 B) — fetch with: parley file get m1", sentAt: "2026-11-30T10:00:00Z", file: { name: "a.pdf", size: 42 } });
   assert.equal(preview(m ?? undefined), "File: a.pdf");
 });
+
+test("who is online may be known before the contact list arrives, and survives it", () => {
+  const model = new Model();
+  model.applyOnline(["bob"]);
+  model.applyContacts([contact("alice"), contact("bob")]);
+  assert.equal(model.conversation("bob").online, true);
+  assert.equal(model.conversation("alice").online, false);
+  model.applyOnline([]);
+  assert.equal(model.conversation("bob").online, false);
+});

@@ -2,7 +2,7 @@
 // day with times and delivery state, typing indicator, and the composer (Enter sends, Shift+Enter
 // starts a new line).
 
-import { h, replaceChildren } from "../dom";
+import { h, replaceChildren, svgIcon } from "../dom";
 import { type Conversation, formatTime, groupByDay, type MessageView } from "../model";
 import { acceptDrops, attachControl, type FileActions, fileCard, type FileState, transferRow } from "./files";
 
@@ -230,17 +230,7 @@ function encryptionDetails(): HTMLElement {
 }
 
 function lockIcon(): SVGElement {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("width", "12");
-  svg.setAttribute("height", "14");
-  svg.setAttribute("viewBox", "0 0 12 14");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", "M3 6V4a3 3 0 0 1 6 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H2a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1zm1.5 0h3V4a1.5 1.5 0 0 0-3 0z");
-  path.setAttribute("fill", "currentColor");
-  svg.appendChild(path);
-  return svg;
+  return svgIcon(12, 14, "M3 6V4a3 3 0 0 1 6 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H2a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1zm1.5 0h3V4a1.5 1.5 0 0 0-3 0z");
 }
 
 function messageItem(message: MessageView, files: FileState, actions: FileActions): HTMLElement {

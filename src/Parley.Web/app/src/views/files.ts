@@ -2,7 +2,7 @@
 // progress bar (bytes, rate, time left, cancel, resume), and the card of a file message (download
 // with progress, then a thumbnail for pictures and a save link — only after the daemon verified it).
 
-import { h } from "../dom";
+import { h, svgIcon } from "../dom";
 import type { MessageView } from "../model";
 import { type DownloadedFile, formatBytes, fraction, progressLine, type Transfer } from "../transfers";
 
@@ -114,18 +114,5 @@ export function fileCard(message: MessageView, state: FileState, actions: FileAc
 }
 
 function clipIcon(): SVGElement {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("width", "16");
-  svg.setAttribute("height", "16");
-  svg.setAttribute("viewBox", "0 0 16 16");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", "M10.5 3.5v7a2.5 2.5 0 0 1-5 0V3a1.5 1.5 0 0 1 3 0v7a.5.5 0 0 1-1 0V4");
-  path.setAttribute("fill", "none");
-  path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "1.3");
-  path.setAttribute("stroke-linecap", "round");
-  svg.appendChild(path);
-  return svg;
+  return svgIcon(16, 16, "M10.5 3.5v7a2.5 2.5 0 0 1-5 0V3a1.5 1.5 0 0 1 3 0v7a.5.5 0 0 1-1 0V4", 1.3);
 }
