@@ -8,14 +8,19 @@ namespace Parley.Server.Hosting;
 /// </summary>
 public static class ClientAddressScope
 {
-    private static readonly Func<ILogger, string, IDisposable?> Scope =
-        LoggerMessage.DefineScope<string>("client {ClientAddress}");
+    /// <summary>The logger category the scope is opened on.</summary>
+    public const string Category = "Parley.Server.Client";
+
+    private static readonly Func<ILogger, string, IDisposable?> Scope = Define();
+
+    /// <summary>The scope (for code that serves a connection outside the request pipeline).</summary>
+    public static Func<ILogger, string, IDisposable?> Define() => LoggerMessage.DefineScope<string>("client {ClientAddress}");
 
     /// <summary>Adds the scope; call after the forwarded-headers middleware.</summary>
     public static IApplicationBuilder UseClientAddressScope(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Server.Client");
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
         return app.Use(async (context, next) =>
         {
             using (Scope(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown"))

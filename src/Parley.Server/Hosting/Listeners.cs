@@ -69,11 +69,17 @@ public sealed class Listeners
         return context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(MetricsConnectionKey) == true;
     }
 
-    /// <summary>Binds every address on Kestrel: TLS 1.3 with the server certificate on https ones.</summary>
-    public void Bind(KestrelServerOptions kestrel, Func<System.Security.Cryptography.X509Certificates.X509Certificate2> certificate)
+    /// <summary>
+    /// Binds every address on Kestrel: TLS 1.3 with the server certificate on https ones; the public
+    /// ones also run the features' connection middleware (after TLS, before HTTP).
+    /// </summary>
+    public void Bind(KestrelServerOptions kestrel, Func<System.Security.Cryptography.X509Certificates.X509Certificate2> certificate,
+        IEnumerable<IPublicConnectionMiddleware> connectionMiddleware)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(connectionMiddleware);
+        var middleware = connectionMiddleware.ToList();
         kestrel.ConfigureHttpsDefaults(https =>
         {
             https.ServerCertificate = certificate();
@@ -81,7 +87,14 @@ public sealed class Listeners
         });
         foreach (var url in PublicUrls)
         {
-            Listen(kestrel, url, listen => UseScheme(listen, url));
+            Listen(kestrel, url, listen =>
+            {
+                UseScheme(listen, url);
+                foreach (var m in middleware)
+                {
+                    listen.Use(next => m.Wrap(next, kestrel.Limits));
+                }
+            });
         }
         foreach (var url in MetricsUrls)
         {

@@ -51,7 +51,8 @@ public static class ParleyHost
             kestrel.Limits.MaxRequestBodySize = BodyLimit.DefaultBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             var certificate = kestrel.ApplicationServices.GetRequiredService<ServerCertificate>();
-            kestrel.ApplicationServices.GetRequiredService<Listeners>().Bind(kestrel, () => certificate.Certificate);
+            kestrel.ApplicationServices.GetRequiredService<Listeners>().Bind(kestrel, () => certificate.Certificate,
+                kestrel.ApplicationServices.GetServices<IPublicConnectionMiddleware>());
         });
         return builder;
     }

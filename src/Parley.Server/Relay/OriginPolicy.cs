@@ -35,6 +35,18 @@ public static class OriginPolicy
             return true;
         }
 
+        return IsListed(origin, allowedOrigins);
+    }
+
+    /// <summary>Whether the Origin is one of the configured origins (the server's own is not checked here).</summary>
+    public static bool IsListed(string origin, IEnumerable<string> allowedOrigins)
+    {
+        ArgumentNullException.ThrowIfNull(allowedOrigins);
+        if (string.IsNullOrEmpty(origin) || !Uri.TryCreate(origin, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
         return allowedOrigins.Any(allowed => string.Equals(allowed.TrimEnd('/'), uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
     }
 }

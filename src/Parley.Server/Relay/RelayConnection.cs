@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Google.Protobuf;
 using Parley.Wire;
 using Parley.Wire.Relay;
@@ -8,9 +7,9 @@ using Parley.Wire.Relay;
 namespace Parley.Server.Relay;
 
 /// <summary>
-/// One authenticated client socket. Outgoing frames go through an unbounded channel drained by one
-/// send loop; frames are serialized into pooled buffers only while they are being sent, so an idle
-/// connection holds no buffers. While the connection drains its stored queue, live messages are held
+/// One authenticated client socket. Outgoing frames go through an <see cref="OutboundQueue"/> whose
+/// pump runs only while there is something to send; frames are serialized into pooled buffers only
+/// while they are being sent, so an idle connection holds no buffers and no send loop. While the connection drains its stored queue, live messages are held
 /// back and sent afterwards, so per-sender order is kept and nothing is sent twice. A client that
 /// announced <see cref="Capabilities.SendResultBatch"/> gets its send results gathered: results that
 /// become final while the previous frame is written go out together as one SendResultBatch.
@@ -19,7 +18,7 @@ public sealed class RelayConnection : ISendCompletion
 {
     /// <summary>Marker in the outbound channel: "send the gathered results now".</summary>
     private static readonly ServerFrame FlushResults = new();
-    private readonly Channel<ServerFrame> _outbound = Channel.CreateUnbounded<ServerFrame>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly OutboundQueue _outbound;
     private readonly Dictionary<MessageId, long> _unacked = [];
     private readonly Lock _gate = new();
     private readonly Lock _resultsGate = new();
@@ -28,6 +27,7 @@ public sealed class RelayConnection : ISendCompletion
     private List<(MessageId Id, SendStatus Status)> _results = [];
     private List<(MessageId Id, SendStatus Status)> _sending = [];
     private volatile bool _batchResults;
+    private Task? _sendsFinished;
 
     /// <summary>Wraps an accepted socket of an authenticated account.</summary>
     public RelayConnection(WebSocket socket, long accountId, string username, byte[]? sessionTokenHash = null)
@@ -38,7 +38,11 @@ public sealed class RelayConnection : ISendCompletion
         AccountId = accountId;
         Username = username;
         SessionTokenHash = sessionTokenHash;
+        _outbound = new OutboundQueue(SendQueuedAsync);
     }
+
+    /// <summary>Cancels sends when the connection is aborted (set by the session before anything is queued).</summary>
+    internal CancellationToken Aborted { get; set; }
 
     /// <summary>Hash of the session token the socket was opened with (to close it when that session is revoked).</summary>
     public byte[]? SessionTokenHash { get; }
@@ -74,7 +78,7 @@ public sealed class RelayConnection : ISendCompletion
     internal (WebSocketCloseStatus Status, string Reason)? Termination { get; private set; }
 
     /// <summary>Queues a frame for sending; frames after the socket closed are dropped.</summary>
-    public void Enqueue(ServerFrame frame) => _outbound.Writer.TryWrite(frame);
+    public void Enqueue(ServerFrame frame) => _outbound.TryEnqueue(frame);
 
     /// <summary>The client understands SendResultBatch (it sent Capabilities); later results are gathered.</summary>
     internal void EnableResultBatches() => _batchResults = true;
@@ -100,7 +104,7 @@ public sealed class RelayConnection : ISendCompletion
         if (first)
         {
             // One marker per gathering: everything added before the send loop reaches it rides along.
-            _outbound.Writer.TryWrite(FlushResults);
+            _outbound.TryEnqueue(FlushResults);
         }
     }
 
@@ -207,31 +211,41 @@ public sealed class RelayConnection : ISendCompletion
     internal void Terminate(WebSocketCloseStatus status, string reason)
     {
         Termination ??= (status, reason);
-        _outbound.Writer.TryComplete();
+        StopSending();
     }
 
-    /// <summary>Sends queued frames until the socket closes or <see cref="StopSending"/> is called.</summary>
-    internal async Task RunSendLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes no more frames. The returned task completes once the frames already queued are sent and,
+    /// if the server ended the connection (<see cref="Terminate"/>), its close frame too.
+    /// </summary>
+    internal Task StopSending()
     {
-        var reader = _outbound.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken))
+        lock (_resultsGate)
         {
-            while (reader.TryRead(out var frame))
+            _outbound.Complete();
+            return _sendsFinished ??= FinishSendingAsync();
+        }
+    }
+
+    private async Task FinishSendingAsync()
+    {
+        // Always yields first: the caller holds a lock.
+        await _outbound.Drained.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        if (Termination is { } end && Socket.State == WebSocketState.Open)
+        {
+            try
             {
-                if (ReferenceEquals(frame, FlushResults))
-                {
-                    await SendGatheredResultsAsync(cancellationToken);
-                }
-                else
-                {
-                    await SendFrameAsync(frame, cancellationToken);
-                }
+                await Socket.CloseOutputAsync(end.Status, end.Reason, Aborted).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                // The socket went away first: nothing left to close.
             }
         }
     }
 
-    /// <summary>Stops the send loop after the frames already queued.</summary>
-    internal void StopSending() => _outbound.Writer.TryComplete();
+    private ValueTask SendQueuedAsync(ServerFrame frame) =>
+        ReferenceEquals(frame, FlushResults) ? new ValueTask(SendGatheredResultsAsync(Aborted)) : new ValueTask(SendFrameAsync(frame, Aborted));
 
     private void SendLocked(QueuedMessage message)
     {

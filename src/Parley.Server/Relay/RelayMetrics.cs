@@ -14,6 +14,7 @@ public sealed class RelayMetrics
     private long _delivered;
     private long _batches;
     private long _batchedOps;
+    private long _connectionLevel;
 
     /// <summary>Creates the metrics over the shared queue depths and exports them in the server's registry.</summary>
     public RelayMetrics(QueueDepths depths, ParleyMetrics server)
@@ -26,6 +27,8 @@ public sealed class RelayMetrics
         var depth = server.Factory.CreateGauge("parley_relay_queue_depth", "Messages queued for all recipients together.");
         var batches = server.Factory.CreateCounter("parley_relay_batches_committed_total", "Group commits of the relay queue.");
         var operations = server.Factory.CreateCounter("parley_relay_batched_operations_total", "Inserts and deletes in relay group commits.");
+        var connectionLevel = server.Factory.CreateCounter("parley_relay_connection_level_upgrades_total",
+            "WebSocket upgrades accepted at the connection level, before the HTTP pipeline (the rest went through it).");
         server.Registry.AddBeforeCollectCallback(() =>
         {
             connected.Set(ConnectedClients);
@@ -34,6 +37,7 @@ public sealed class RelayMetrics
             depth.Set(QueueDepthTotal);
             batches.IncTo(BatchesCommitted);
             operations.IncTo(BatchedOperations);
+            connectionLevel.IncTo(ConnectionLevelUpgrades);
         });
     }
 
@@ -52,12 +56,17 @@ public sealed class RelayMetrics
     /// <summary>Inserts and deletes committed since start.</summary>
     public long BatchedOperations => Interlocked.Read(ref _batchedOps);
 
+    /// <summary>Sockets accepted at the connection level since start (<see cref="RelayUpgradeHandler"/>).</summary>
+    public long ConnectionLevelUpgrades => Interlocked.Read(ref _connectionLevel);
+
     /// <summary>Messages queued or waiting to commit, over all recipients.</summary>
     public long QueueDepthTotal => _depths.Total;
 
     internal void Connected() => Interlocked.Increment(ref _connected);
 
     internal void Disconnected() => Interlocked.Decrement(ref _connected);
+
+    internal void ConnectionLevelUpgrade() => Interlocked.Increment(ref _connectionLevel);
 
     internal void Accepted(int count) => Interlocked.Add(ref _accepted, count);
 

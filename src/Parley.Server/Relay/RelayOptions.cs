@@ -58,6 +58,13 @@ public sealed class RelayOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Accept plain HTTP/1.1 upgrades of <c>/v1/ws</c> at the connection level, before the HTTP request
+    /// pipeline, so that an idle socket holds no request state (<see cref="RelayUpgradeHandler"/>). On by
+    /// default; false sends every socket through the full pipeline (for comparison).
+    /// </summary>
+    public bool ConnectionUpgrade { get; set; } = true;
+
+    /// <summary>
     /// Browser origins allowed to open the socket besides the server's own. Native clients send no
     /// Origin and are allowed; any other Origin is refused with 403.
     /// </summary>

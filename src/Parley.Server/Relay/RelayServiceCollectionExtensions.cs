@@ -36,6 +36,8 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<ContactGraph>();
         services.AddSingleton<MessageSender>();
         services.AddSingleton<MessageDelivery>();
+        services.AddSingleton<RelayUpgradeHandler>();
+        services.AddSingleton<IPublicConnectionMiddleware>(sp => sp.GetRequiredService<RelayUpgradeHandler>());
         services.AddSingleton<PresenceService>();
         services.AddSingleton<IRelayCluster, SingleNodeCluster>();
         services.AddSingleton<ContactService>();

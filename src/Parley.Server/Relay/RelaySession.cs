@@ -8,8 +8,8 @@ using Parley.Wire.Relay;
 namespace Parley.Server.Relay;
 
 /// <summary>
-/// The life of one relay socket: send loop, queue drain, receive loop, presence. A protocol violation
-/// closes only this socket, with a generic reason on the wire (1009 too big, 1003 text frame, 1008
+/// The life of one relay socket: queue drain, receive loop, presence (frames out go through the
+/// connection's outbound queue, which needs no loop of its own). A protocol violation closes only this socket, with a generic reason on the wire (1009 too big, 1003 text frame, 1008
 /// unparsable frame); details stay in the log.
 /// </summary>
 public sealed partial class RelaySession
@@ -37,8 +37,8 @@ public sealed partial class RelaySession
     /// <summary>Runs until the client closes, the socket fails or the request is aborted.</summary>
     public async Task RunAsync(CancellationToken aborted)
     {
+        _connection.Aborted = aborted;
         _metrics.Connected();
-        var sendLoop = SendLoopAsync(aborted);
         (WebSocketCloseStatus Status, string Reason)? violation = null;
         try
         {
@@ -58,8 +58,7 @@ public sealed partial class RelaySession
                 await AnnounceAsync(online: false);
             }
 
-            _connection.StopSending();
-            await CloseAsync(sendLoop, violation);
+            await CloseAsync(_connection.StopSending(), violation);
         }
     }
 
@@ -155,29 +154,12 @@ public sealed partial class RelaySession
         }
     }
 
-    private async Task SendLoopAsync(CancellationToken aborted)
-    {
-        await Task.Yield();
-        try
-        {
-            await _connection.RunSendLoopAsync(aborted);
-            if (_connection.Termination is { } end && _connection.Socket.State == WebSocketState.Open)
-            {
-                await _connection.Socket.CloseOutputAsync(end.Status, end.Reason, aborted);
-            }
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            LogSocketEnded(_logger, exception.GetType().Name);
-        }
-    }
-
-    private async Task CloseAsync(Task sendLoop, (WebSocketCloseStatus Status, string Reason)? violation)
+    private async Task CloseAsync(Task sendsFinished, (WebSocketCloseStatus Status, string Reason)? violation)
     {
         var socket = _connection.Socket;
         try
         {
-            await sendLoop.WaitAsync(CloseGrace);
+            await sendsFinished.WaitAsync(CloseGrace);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 var (status, reason) = violation ?? (WebSocketCloseStatus.NormalClosure, string.Empty);

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Parley.Server.Relay;
+
+/// <summary>
+/// A connection's transport pipes as one stream, for a WebSocket accepted at the connection level.
+/// Reads copy out of the pipe and consume only what they copied, so no buffer of its own is held
+/// while the socket is idle (the transport allocates its buffer only once data has arrived). The pipes
+/// belong to the connection: disposing the stream leaves them to Kestrel.
+/// </summary>
+internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
+{
+    private readonly PipeReader _input = transport.Input;
+    private readonly PipeWriter _output = transport.Output;
+    private volatile bool _disposed;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var data = result.Buffer;
+        if (_disposed)
+        {
+            // Disposed (the WebSocket aborted) while the read was pending: it ends like a closed connection.
+            _input.AdvanceTo(data.Start);
+            return 0;
+        }
+
+        if (buffer.IsEmpty)
+        {
+            // A zero-byte read only waits for data; nothing is consumed.
+            _input.AdvanceTo(data.Start);
+            return 0;
+        }
+
+        var count = (int)Math.Min(data.Length, buffer.Length);
+        data.Slice(0, count).CopyTo(buffer.Span);
+        _input.AdvanceTo(data.GetPosition(count));
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = await _output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async Task FlushAsync(CancellationToken cancellationToken) =>
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Ends a pending read or flush (an aborted WebSocket disposes its stream and expects its pending
+    /// receive to end); the pipes themselves stay open for Kestrel to complete.
+    /// </summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            _input.CancelPendingRead();
+            _output.CancelPendingFlush();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override void Flush()
+    {
+        // Every write is flushed by WriteAsync.
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Asynchronous reads only.");
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Asynchronous writes only.");
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
