@@ -11,11 +11,7 @@ public sealed class DebugTests
     public async Task Debug_prints_the_frames_redacted_and_debug_plaintext_adds_the_decrypted_content()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
 
         // Without plaintext: the Send frame is there, with its ciphertext as a length; no text, no token.
         var sent = await alice.OkAsync("send", "bob", "meet at the old mill", "--debug");

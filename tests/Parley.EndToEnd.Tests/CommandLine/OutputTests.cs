@@ -9,11 +9,7 @@ public sealed class OutputTests
     public async Task Options_after_double_dash_are_text_and_send_says_what_happened()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
 
         var refused = await alice.RunAsync("send", "bob", "hi", "--foo");
         Assert.Equal(2, refused.ExitCode);
@@ -42,11 +38,7 @@ public sealed class OutputTests
     public async Task Json_prints_characters_as_themselves_and_redirected_text_is_never_wrapped()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         const string text = "1+1 <b>&</b> 'quoted' \"double\" é 漢字 😀";
         var longText = string.Join(' ', Enumerable.Range(0, 60).Select(i => "word" + i));
         await alice.SendAsync(bob, text);
@@ -65,11 +57,7 @@ public sealed class OutputTests
     public async Task Json_gives_a_file_message_structured_fields_and_never_its_key()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         var source = Path.Combine(world.Root, "report 1.pdf");
         await File.WriteAllBytesAsync(source, new byte[1500]);
         var id = Assert.Single((await alice.OkAsync("file", "send", "bob", source, "--json")).JsonLines).GetProperty("id").GetString()!;

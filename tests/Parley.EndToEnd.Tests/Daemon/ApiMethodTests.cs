@@ -82,6 +82,7 @@ public sealed class ApiMethodTests
         Assert.Equal("noSuchCall", await Refused("calls.accept", new { call, sdp }));
         Assert.Equal("noSuchCall", await Refused("calls.decline", new { call }));
         await Ok("calls.hangup", new { call });
+        Assert.True((await Ok("disconnect", new { user = "alice" }))["ended"]!.GetValue<bool>()); // DisconnectTests covers it; every method is called here
 
         // A second profile registered through the daemon: contact requests, answers, blocks, logout/login, deletion.
         var carol = new { user = "carol", server = w.World.Server.Url, password = "ribbon-saxophone-carol-tundra-74", trustServer = w.World.Server.Fingerprint };

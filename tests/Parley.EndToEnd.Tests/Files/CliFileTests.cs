@@ -17,11 +17,7 @@ public sealed class CliFileTests
     public async Task A_200_MiB_file_goes_from_alice_to_bob_through_the_cli()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         string source = Path.Combine(world.Root, "holiday video.mp4");
         byte[] digest = WriteRandomFile(source, Size);
 
@@ -54,11 +50,7 @@ public sealed class CliFileTests
     public async Task A_send_killed_midway_resumes_the_same_upload_when_run_again()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         string source = Path.Combine(world.Root, "backup.tar");
         byte[] digest = WriteRandomFile(source, 256L * 1024 * 1024);
         string blobs = Path.Combine(world.Server.DataDirectory, "blobs");

@@ -55,6 +55,17 @@ internal sealed class World : IAsyncDisposable
         _daemons[cli.Home] = await Daemon.DaemonProcess.StartAsync(cli);
     }
 
+    /// <summary>Two new users, registered, who are each other's contacts (the start of most scenarios).</summary>
+    public async Task<(User First, User Second)> NewFriendsAsync(string first, string second)
+    {
+        var a = NewUser(first);
+        var b = NewUser(second);
+        await a.RegisterAsync();
+        await b.RegisterAsync();
+        await User.BefriendAsync(a, b);
+        return (a, b);
+    }
+
     /// <summary>A user whose client talks to the server through <paramref name="url"/>, pinning <paramref name="fingerprint"/> (a proxy).</summary>
     public User NewUserVia(string name, string url, string fingerprint)
     {

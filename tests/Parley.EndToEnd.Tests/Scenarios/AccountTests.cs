@@ -9,11 +9,7 @@ public sealed class AccountTests
     public async Task After_logout_commands_are_refused_until_login_and_the_store_survives()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         await alice.SendAsync(bob, "kept across logins");
 
         await alice.OkAsync("logout");

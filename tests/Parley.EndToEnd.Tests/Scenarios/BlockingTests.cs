@@ -9,11 +9,7 @@ public sealed class BlockingTests
     public async Task A_blocked_user_cannot_reach_the_blocker_and_the_blocker_is_told_why_sending_fails()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         await alice.SendAsync(bob, "before the block");
         Assert.Equal(["before the block"], User.Texts(await bob.ReceiveAsync()));
 

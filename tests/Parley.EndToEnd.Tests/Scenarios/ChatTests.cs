@@ -11,11 +11,7 @@ public sealed class ChatTests
     public async Task Chat_shows_live_messages_sends_replies_and_reports_reads(bool daemons)
     {
         await using var world = await World.StartAsync(daemons);
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
 
         await using var chat = RunningCli.Start(bob.Cli, "chat", "alice", "--as", "bob");
         await chat.WaitForAsync("Chat with alice");

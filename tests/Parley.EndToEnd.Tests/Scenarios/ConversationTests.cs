@@ -11,11 +11,7 @@ public sealed class ConversationTests
     public async Task Register_befriend_and_talk_both_ways_with_receipts(bool daemons)
     {
         await using var world = await World.StartAsync(daemons);
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
 
         var id = await alice.SendAsync(bob, "Hello Bob, lunch at noon?");
         var atBob = await bob.ReceiveAsync();
@@ -45,11 +41,7 @@ public sealed class ConversationTests
     public async Task Safety_numbers_match_on_both_sides_and_verification_is_recorded(bool daemons)
     {
         await using var world = await World.StartAsync(daemons);
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         await alice.SendAsync(bob, "pinning keys both ways");
         await bob.ReceiveAsync();
 

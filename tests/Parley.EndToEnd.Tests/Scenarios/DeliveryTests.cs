@@ -9,11 +9,7 @@ public sealed class DeliveryTests
     public async Task Messages_to_an_offline_user_and_from_an_outage_arrive_after_a_restart_once_each()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
 
         // Bob is offline: the server queues.
         await alice.SendAsync(bob, "first, while you were away");
@@ -45,11 +41,7 @@ public sealed class DeliveryTests
     public async Task Receive_with_wait_gets_a_message_sent_while_it_runs()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         await alice.SendAsync(bob, "warming up the session");
         await bob.ReceiveAsync();
 

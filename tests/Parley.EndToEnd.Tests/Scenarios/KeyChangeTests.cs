@@ -9,11 +9,7 @@ public sealed class KeyChangeTests
     public async Task A_re_registered_contact_triggers_the_key_change_warning_and_blocks_sending_until_trust()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         await alice.SendAsync(bob, "hello old bob");
         await bob.ReceiveAsync();
         var before = Assert.Single((await alice.OkAsync("verify", "bob", "--json")).JsonLines).GetProperty("safetyNumber").GetString();
@@ -46,11 +42,7 @@ public sealed class KeyChangeTests
     public async Task Logging_in_on_a_new_installation_makes_a_new_identity_that_contacts_are_warned_about()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         await alice.SendAsync(bob, "hello bob");
         Assert.Equal(["hello bob"], User.Texts(await bob.ReceiveAsync()));
 
@@ -75,11 +67,7 @@ public sealed class KeyChangeTests
     public async Task Messages_held_under_a_changed_key_appear_in_history_where_they_were_sent()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
         await bob.SendAsync(alice, "1 before");
         await alice.ReceiveAsync();
 

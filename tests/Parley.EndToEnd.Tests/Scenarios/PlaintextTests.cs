@@ -10,11 +10,7 @@ public sealed class PlaintextTests
     public async Task No_message_plaintext_is_found_in_any_file_of_the_server_data_directory_or_the_client_homes()
     {
         await using var world = await World.StartAsync();
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await alice.RegisterAsync();
-        await bob.RegisterAsync();
-        await User.BefriendAsync(alice, bob);
+        var (alice, bob) = await world.NewFriendsAsync("alice", "bob");
 
         var sent = new List<string>();
         for (var i = 0; i < 3; i++)

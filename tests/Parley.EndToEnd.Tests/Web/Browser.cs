@@ -36,7 +36,8 @@ internal sealed class Browser : IAsyncDisposable
         }
     }
 
-    public static async Task<Browser> LaunchAsync()
+    /// <summary>Launches Chromium with the usual arguments and <paramref name="extraArgs"/> (e.g. fake camera and microphone).</summary>
+    public static async Task<Browser> LaunchAsync(params string[] extraArgs)
     {
         var playwright = await Playwright.CreateAsync().WaitAsync(Wait);
         try
@@ -45,7 +46,7 @@ internal sealed class Browser : IAsyncDisposable
             {
                 ExecutablePath = ChromiumPath,
                 Headless = true,
-                Args = ["--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
+                Args = ["--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync", .. extraArgs],
                 Timeout = (float)Wait.TotalMilliseconds,
             }).WaitAsync(Wait);
             return new Browser(playwright, browser);

@@ -4,7 +4,7 @@
 import { Api } from "./api";
 import { h, replaceChildren } from "./dom";
 import { Messenger } from "./messenger";
-import { tokenFromFragment } from "./model";
+import { callFromFragment, tokenFromFragment } from "./model";
 import { RpcClient } from "./rpc";
 import { loginView } from "./views/login";
 
@@ -23,6 +23,7 @@ function readToken(): string | null {
 }
 
 function start(): void {
+  let pendingCall = callFromFragment(location.hash); // read before the fragment leaves the address bar
   const root = document.getElementById("app");
   if (!root) {
     return;
@@ -71,6 +72,10 @@ function start(): void {
     messenger?.dispose();
     messenger = new Messenger(api, root, { logout: showLogin, switchTo: (user) => void showMessenger(user), addAccount });
     await messenger.load();
+    if (pendingCall) {
+      messenger.call(pendingCall.user, pendingCall.media);
+      pendingCall = null;
+    }
   };
 
   rpc.onUnauthorized = () => {

@@ -1,6 +1,7 @@
 // The signed-in screen: sidebar and conversation, kept in step with the daemon's events.
 
 import type { Api } from "./api";
+import { CallController } from "./calls";
 import { FileClient } from "./fileclient";
 import { h, replaceChildren } from "./dom";
 import { describeError, Model, readMessage, type MessageView } from "./model";
@@ -28,6 +29,7 @@ export class Messenger {
   private readonly toast = h("p", { class: "toast", role: "alert", hidden: true });
   private readonly chat: ChatView;
   private readonly files: FileClient;
+  private readonly calls: CallController;
   private readonly loaded = new Map<string, number>();
   private daemonOpen = true;
   private serverConnected = false;
@@ -59,6 +61,7 @@ export class Messenger {
       },
       block: (user, blocked) => void this.act(() => this.api.block(user, blocked), true),
       loadOlder: (user) => void this.loadHistory(user, true),
+      call: (user, media) => void this.calls.start(user, media),
     }, {
       transfers: (user) => files.transfers.forUser(user),
       downloaded: (messageId) => files.downloadedFile(messageId),
@@ -84,6 +87,7 @@ export class Messenger {
       this.list,
     );
     replaceChildren(root, h("div", { class: "layout" }, sidebar, h("main", { class: "main" }, this.chat.element)), this.toast);
+    this.calls = new CallController(api, root, (user) => void this.loadHistory(user, false));
     document.addEventListener("visibilitychange", this.onVisibility);
   }
 
@@ -92,9 +96,15 @@ export class Messenger {
     document.removeEventListener("visibilitychange", this.onVisibility);
   }
 
+  /** Places a call (from `parley call USER`'s address) once the messenger is loaded. */
+  call(user: string, media: "audio" | "video"): void {
+    void this.calls.start(user, media);
+  }
+
   async load(): Promise<void> {
     try {
       await this.api.subscribe();
+      void this.calls.resume().catch(() => undefined);
       // Each answer is applied the moment it arrives, in order with the events around it. Held
       // back until the slower contacts answer came (the contacts need the server), a status saying
       // "not connected yet" overwrote the newer connection event, and the page showed
@@ -125,6 +135,11 @@ export class Messenger {
 
   onEvent(event: Record<string, unknown>): void {
     if (this.disposed || (typeof event.profile === "string" && event.profile !== this.api.profile) || this.files.applyEvent(event)) {
+      return;
+    }
+
+    if (event.type === "call") {
+      this.calls.onEvent(event);
       return;
     }
 

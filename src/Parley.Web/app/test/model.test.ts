@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describeError, formatDay, groupByDay, Model, preview, readMessage, safetyNumberGroups, tokenFromFragment } from "../src/model";
+import { callFromFragment, describeError, formatDay, groupByDay, Model, preview, readMessage, safetyNumberGroups, tokenFromFragment } from "../src/model";
 import { backoffDelay } from "../src/rpc";
 
 const contact = (user: string, state: "contact" | "request sent" | "request received" = "contact") =>
@@ -152,6 +152,15 @@ test("a file message carries its file's name and size; a malformed file field is
 test("a file message's preview names the file, not the fallback text", () => {
   const m = readMessage({ id: "m1", from: "bob", direction: "in", text: "[file] a.pdf (42 B) — fetch with: parley file get m1", sentAt: "2026-11-30T10:00:00Z", file: { name: "a.pdf", size: 42 } });
   assert.equal(preview(m ?? undefined), "File: a.pdf");
+});
+
+test("parley call's address names the contact and the media; anything else places no call", () => {
+  const secret = "a".repeat(64);
+  assert.deepEqual(callFromFragment(`#token=${secret}&call=bob&media=video`), { user: "bob", media: "video" });
+  assert.deepEqual(callFromFragment(`#token=${secret}&call=bob`), { user: "bob", media: "audio" });
+  assert.equal(callFromFragment(`#token=${secret}`), null);
+  assert.equal(callFromFragment(`#token=${secret}&call=Bob%3Cscript%3E`), null);
+  assert.equal(callFromFragment(`#token=${secret}&call=ab`), null);
 });
 
 test("who is online may be known before the contact list arrives, and survives it", () => {

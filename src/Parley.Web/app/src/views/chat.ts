@@ -14,6 +14,7 @@ export interface ChatActions extends FileActions {
   remove(user: string): void;
   block(user: string, blocked: boolean): void;
   loadOlder(user: string): void;
+  call(user: string, media: "audio" | "video"): void;
 }
 
 const StateLabels: Record<MessageView["state"], string> = {
@@ -140,10 +141,20 @@ export class ChatView {
       h("button", { type: "button", onclick: () => this.actions.block(user, !contact.blocked) }, contact.blocked ? "Unblock" : "Block"),
       contact.state === "contact" ? h("button", { type: "button", class: "danger", onclick: () => this.actions.remove(user) }, "Remove") : null,
     );
+    const callable = contact.state === "contact" && !contact.blocked && !contact.keyChanged;
+    const calls = callable
+      ? h(
+          "div",
+          { class: "call-buttons" },
+          h("button", { type: "button", "aria-label": `Voice call ${user}`, onclick: () => this.actions.call(user, "audio") }, "Voice call"),
+          h("button", { type: "button", "aria-label": `Video call ${user}`, onclick: () => this.actions.call(user, "video") }, "Video call"),
+        )
+      : null;
     replaceChildren(
       this.header,
       h("div", { class: "title" }, h("h2", {}, user), h("span", { class: `presence ${conversation.online ? "online" : ""}` }, state)),
       this.e2e,
+      calls,
       menu,
     );
   }

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Parley.EndToEnd.Tests.Daemon;
+using Parley.EndToEnd.Tests.Infrastructure;
+
+namespace Parley.EndToEnd.Tests.Web;
+
+/// <summary>
+/// Calls in the web app, for real: a private coturn on 127.0.0.1, the server handing out its
+/// credentials, one daemon per person, Debian's Chromium with a fake camera and microphone and one
+/// context each. Media must flow both ways through the relay only (every candidate pair on
+/// 127.0.0.1, relay to relay), and the DTLS certificate the media uses must be the one signalled.
+/// </summary>
+public sealed class WebCallTests
+{
+    private static readonly string[] MediaArgs =
+        ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"];
+
+    /// <summary>How long media may take to show frames and audio after connecting (bounded polling of getStats).</summary>
+    private static readonly TimeSpan MediaWait = TimeSpan.FromSeconds(60);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
+
+    [Fact]
+    public async Task A_video_call_between_two_browsers_flows_both_ways_through_the_loopback_relay_then_a_declined_call()
+    {
+        await using var coturn = await CoturnProcess.StartAsync();
+        await using var world = await World.StartAsync(coturn.ServerArguments);
+        var alice = world.NewUser("alice");
+        var bob = world.NewUser("bob");
+        await Task.WhenAll(alice.RegisterAsync(), bob.RegisterAsync());
+        await User.BefriendAsync(alice, bob);
+        await using var aliceDaemon = await DaemonProcess.StartAsync(alice.Cli);
+        await using var bobDaemon = await DaemonProcess.StartAsync(bob.Cli);
+        await using var browser = await Browser.LaunchAsync(MediaArgs);
+        var a = await OpenAsync(browser, aliceDaemon);
+        var b = await OpenAsync(browser, bobDaemon);
+
+        await a.Locator($"li[data-user={bob.Name}] .conversation").ClickAsync();
+        await a.GetByRole(AriaRole.Button, new() { Name = $"Video call {bob.Name}" }).ClickAsync();
+        var acceptVideo = b.GetByRole(AriaRole.Button, new() { Name = "Accept video" });
+        await acceptVideo.WaitForAsync();
+        await a.Locator(".call-state").Filter(new() { HasText = "Ringing" }).WaitForAsync();
+        var load = LoadAverage();
+        await acceptVideo.ClickAsync();
+        try
+        {
+            await a.Locator(".call-state").Filter(new() { HasText = "Connected" }).WaitForAsync(new() { Timeout = 30_000 }); // the daemon compared the fingerprints
+        }
+        catch (TimeoutException)
+        {
+            var diag = "a: " + await a.Locator(".call").InnerTextAsync() + "\nb: " + await b.Locator(".call").InnerTextAsync()
+                + "\nastats: " + await a.EvaluateAsync<string>("async () => { const r = await window.parleyCallStats(); const o = []; r?.forEach(x => o.push(JSON.stringify(x))); return o.join('\\n'); }")
+                + "\nconsole: " + string.Join("\n", browser.Console) + "\ncoturn: " + coturn.Output[Math.Max(0, coturn.Output.Length - 3000)..]
+                + "\nalice daemon: " + aliceDaemon.Output + "\nbob daemon: " + bobDaemon.Output;
+            Assert.Fail(diag);
+        }
+
+        await b.Locator(".call-state").Filter(new() { HasText = "Connected" }).WaitForAsync();
+
+        var aStats = await WaitForMediaAsync(a);
+        var bStats = await WaitForMediaAsync(b);
+        foreach (var stats in new[] { aStats, bStats })
+        {
+            Assert.True(stats.FramesDecoded > 0, "no video frames decoded");
+            Assert.True(stats.AudioEnergy > 0, "no audio energy received");
+            Assert.Equal(("relay", "relay"), (stats.LocalType, stats.RemoteType));
+            Assert.NotEmpty(stats.Addresses);
+            Assert.All(stats.Addresses, address => Assert.Equal("127.0.0.1", address));
+        }
+
+        Assert.Equal(bStats.LocalFingerprint, aStats.RemoteFingerprint); // what alice's DTLS saw is bob's certificate
+        Assert.Equal(aStats.LocalFingerprint, bStats.RemoteFingerprint);
+        Assert.Equal(await SignalledFingerprintAsync(b), aStats.RemoteFingerprint); // and what bob signalled
+
+        var setupMs = await b.EvaluateAsync<double>(
+            "() => performance.getEntriesByName('parley-call-first-frame')[0].startTime - performance.getEntriesByName('parley-call-accept')[0].startTime");
+        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "call-setup.txt"),
+            string.Create(CultureInfo.InvariantCulture, $"call setup (accept clicked -> first remote video frame): {setupMs:0} ms; load average at accept: {load}\n"));
+
+        // The callee hangs up; both sides end and both histories record the call.
+        await b.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
+        await a.Locator(".call-state").Filter(new() { HasText = "Call ended" }).WaitForAsync();
+        await b.Locator(".call-state").Filter(new() { HasText = "Call ended" }).WaitForAsync();
+        await a.Locator(".message .body").Filter(new() { HasText = "Outgoing video call, 0:" }).WaitForAsync();
+        Assert.Contains("Incoming video call, 0:", (await bob.OkAsync("history", alice.Name)).Stdout, StringComparison.Ordinal);
+
+        // A declined voice call.
+        await a.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await b.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
+        await b.GetByRole(AriaRole.Button, new() { Name = "Decline" }).ClickAsync();
+        await a.Locator(".call-state").Filter(new() { HasText = "Declined." }).WaitForAsync();
+        await a.Locator(".message .body").Filter(new() { HasText = "Outgoing voice call (declined)" }).WaitForAsync();
+        Assert.DoesNotContain(browser.Console, line => line.StartsWith("page error", StringComparison.Ordinal));
+    }
+
+    private static async Task<IPage> OpenAsync(Browser browser, DaemonProcess daemon)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{daemon.Port}/#token={daemon.Token}");
+        await page.Locator(".sidebar .connection[data-state=connected]").WaitForAsync();
+        return page;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    /// <summary>The a=fingerprint of the page's own local description: what its daemon signalled.</summary>
+    private static Task<string> SignalledFingerprintAsync(IPage page) =>
+        page.EvaluateAsync<string>(
+            @"async () => {
+                const report = await window.parleyCallStats();
+                let id = null;
+                report.forEach(r => { if (r.type === 'transport' && r.localCertificateId) id = r.localCertificateId; });
+                const c = report.get(id);
+                return 'sha-256 ' + c.fingerprint.toUpperCase();
+            }");
+
+    /// <summary>Polls getStats (bounded) until video frames were decoded and audio energy arrived.</summary>
+    private static async Task<MediaStats> WaitForMediaAsync(IPage page)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var json = await page.EvaluateAsync<string>(StatsScript);
+            var stats = JsonSerializer.Deserialize<MediaStats>(json, JsonOptions)!;
+            if ((stats.FramesDecoded > 0 && stats.AudioEnergy > 0) || clock.Elapsed > MediaWait)
+            {
+                return stats;
+            }
+
+            await page.WaitForTimeoutAsync(250);
+        }
+    }
+
+    private const string StatsScript = @"async () => {
+        const report = await window.parleyCallStats();
+        const all = []; report.forEach(r => all.push(r));
+        const video = all.find(r => r.type === 'inbound-rtp' && r.kind === 'video');
+        const audio = all.find(r => r.type === 'inbound-rtp' && r.kind === 'audio');
+        const transport = all.find(r => r.type === 'transport');
+        const pair = transport && report.get(transport.selectedCandidatePairId);
+        const addresses = [];
+        all.filter(r => r.type === 'candidate-pair').forEach(p => {
+            for (const id of [p.localCandidateId, p.remoteCandidateId]) {
+                const c = report.get(id); if (c) addresses.push(c.address ?? c.ip);
+            }
+        });
+        const cert = (id) => { const c = id && report.get(id); return c ? 'sha-256 ' + c.fingerprint.toUpperCase() : null; };
+        return JSON.stringify({
+            framesDecoded: video ? video.framesDecoded : 0,
+            audioEnergy: audio ? (audio.totalAudioEnergy ?? 0) : 0,
+            localType: pair ? report.get(pair.localCandidateId)?.candidateType : null,
+            remoteType: pair ? report.get(pair.remoteCandidateId)?.candidateType : null,
+            addresses,
+            localFingerprint: transport ? cert(transport.localCertificateId) : null,
+            remoteFingerprint: transport ? cert(transport.remoteCertificateId) : null,
+        });
+    }";
+
+    private sealed record MediaStats(
+        long FramesDecoded, double AudioEnergy, string? LocalType, string? RemoteType, IReadOnlyList<string> Addresses,
+        string? LocalFingerprint, string? RemoteFingerprint);
+}
