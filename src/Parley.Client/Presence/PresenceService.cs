@@ -47,7 +47,9 @@ public sealed class PresenceService
         }
         catch (ParleyClientException e) when (e.Kind == ClientErrorKind.ServerUnreachable)
         {
-            return new ClientStatus(false, pending, []);
+            // A presence answer that did not come in time (a busy server or machine) does not make a
+            // connected link disconnected: "connected" is the link's state, as its events report it.
+            return new ClientStatus(_link.State == RelayLinkState.Connected, pending, []);
         }
     }
 }

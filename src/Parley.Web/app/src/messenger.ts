@@ -33,6 +33,8 @@ export class Messenger {
   private readonly loaded = new Map<string, number>();
   private daemonOpen = true;
   private serverConnected = false;
+  /** Whether a connection event arrived since subscribing (events then decide the state, not a status answer). */
+  private connectionEventSeen = false;
   private disposed = false;
 
   constructor(
@@ -103,15 +105,19 @@ export class Messenger {
 
   async load(): Promise<void> {
     try {
+      this.connectionEventSeen = false;
       await this.api.subscribe();
       void this.calls.resume().catch(() => undefined);
-      // Each answer is applied the moment it arrives, in order with the events around it. Held
-      // back until the slower contacts answer came (the contacts need the server), a status saying
-      // "not connected yet" overwrote the newer connection event, and the page showed
-      // "reconnecting…" for good.
+      // Each answer is applied the moment it arrives. The connection state comes from the events
+      // once one has arrived since subscribing: a status is computed over a presence round trip
+      // that can take many seconds on a busy machine, and its "not connected" used to overwrite a
+      // newer "connected" event, leaving the page at "reconnecting…" for good (a CI failure).
       const status = this.api.status().then((result) => {
         this.model.applyOnline(result.online);
-        this.serverConnected = result.connected;
+        if (!this.connectionEventSeen) {
+          this.serverConnected = result.connected;
+        }
+
         this.render();
       });
       const contacts = this.api.contacts().then((result) => {
@@ -146,6 +152,7 @@ export class Messenger {
     const change = this.model.applyEvent(event, this.chat.openUser, document.visibilityState === "visible");
     if (change.connected !== undefined) {
       this.serverConnected = change.connected;
+      this.connectionEventSeen = true;
     }
 
     if (event.type === "message" && event.direction === "in" && change.user === this.chat.openUser && !change.notify) {
