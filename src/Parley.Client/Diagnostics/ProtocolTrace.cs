@@ -99,21 +99,21 @@ public sealed class ProtocolTrace
 
     private void Write(Action<Utf8JsonWriter> body)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartObject();
-            w.WriteString("t", _time.GetUtcNow().ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture));
-            body(w);
-            w.WriteEndObject();
-        }
-
-        var line = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        // Stamped and written under one lock, so the lines of concurrent threads stay in time order.
         lock (_lock)
         {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+            using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                w.WriteStartObject();
+                w.WriteString("t", _time.GetUtcNow().ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture));
+                body(w);
+                w.WriteEndObject();
+            }
+
             try
             {
-                _output.WriteLine(line);
+                _output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
                 _output.Flush();
             }
             catch (IOException)
