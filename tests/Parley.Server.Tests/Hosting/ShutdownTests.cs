@@ -42,7 +42,7 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal(WebSocketMessageType.Binary, first.MessageType);
 
         var clock = Stopwatch.StartNew();
-        using (var kill = Process.Start("kill", ["-INT", server.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", [InterruptSignal(), server.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync().WaitAsync(Timeout);
         }
@@ -61,6 +61,21 @@ public sealed class ShutdownTests : IDisposable
     }
 
     public void Dispose() => _data.Dispose();
+
+    /// <summary>
+    /// Ctrl-C (SIGINT) — unless this process was started with SIGINT ignored (a test run launched in
+    /// the background by a shell without job control: <c>cmd &amp;</c>, <c>nohup</c>). The server then
+    /// inherits the ignored disposition and, like every Unix program started that way, cannot get a
+    /// Ctrl-C at all; SIGTERM takes the same shutdown path (ApplicationStopping), so the test still
+    /// checks what it is about instead of failing on how it was launched.
+    /// </summary>
+    private static string InterruptSignal()
+    {
+        const int SigInt = 2;
+        var ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var mask = ignored is null ? 0UL : Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16);
+        return (mask & (1UL << (SigInt - 1))) != 0 ? "-TERM" : "-INT";
+    }
 
     private async Task<string> SeedSessionAsync(string username)
     {
