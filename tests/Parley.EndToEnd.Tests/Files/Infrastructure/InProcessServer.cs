@@ -108,6 +108,7 @@ public sealed class InProcessServer : WebApplicationFactory<Program>
         {
             builder.UseSetting("Parley:Http", "true");
             builder.UseSetting("urls", $"http://127.0.0.1:{port}");
+            builder.UseSetting("Metrics:Urls", "none"); // not the default 9464: any other server on the machine would hold it (CI failed so)
         }
     }
 
