@@ -92,9 +92,27 @@ public sealed class ConversationService
     /// <param name="limit">How many messages.</param>
     /// <param name="cancellationToken">Cancels sending receipts.</param>
     /// <returns>The messages, oldest first.</returns>
-    public async Task<IReadOnlyList<StoredMessage>> HistoryAsync(string peer, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredMessage>> HistoryAsync(string peer, int limit, CancellationToken cancellationToken) =>
+        (await HistoryPageAsync(peer, limit, before: null, cancellationToken).ConfigureAwait(false))!.Messages;
+
+    /// <summary>
+    /// One page of the conversation with <paramref name="peer"/>: the <paramref name="limit"/> messages
+    /// before the cursor <paramref name="before"/> (the newest without it), with the cursor for the page
+    /// before them. As <see cref="HistoryAsync"/>, messages not shown yet count as read now.
+    /// </summary>
+    /// <param name="peer">The contact.</param>
+    /// <param name="limit">How many messages (1..<see cref="Storage.ClientStore.MaxHistoryLimit"/>).</param>
+    /// <param name="before">A cursor from an earlier page, or null for the newest page.</param>
+    /// <param name="cancellationToken">Cancels sending receipts.</param>
+    /// <returns>The page, or null when <paramref name="before"/> is not a message of this conversation.</returns>
+    public async Task<Storage.HistoryPage?> HistoryPageAsync(string peer, int limit, MessageId? before, CancellationToken cancellationToken)
     {
         var name = UserName.Parse(peer).Value;
+        if (before is { } cursor && !await _context.Locked(() => _context.Store.HasMessage(name, cursor), cancellationToken).ConfigureAwait(false))
+        {
+            return null; // checked before anything is marked read
+        }
+
         var unread = await _context.Locked(() => _context.Store.TakeUnshownIncoming(name), cancellationToken).ConfigureAwait(false);
         if (unread.Count > 0)
         {
@@ -109,7 +127,7 @@ public sealed class ConversationService
             }
         }
 
-        return await _context.Locked(() => _context.Store.History(name, limit), cancellationToken).ConfigureAwait(false);
+        return await _context.Locked(() => _context.Store.HistoryPage(name, limit, before), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -22,6 +22,19 @@ public sealed partial class ClientStore
         return cmd.ExecuteScalar() is not null;
     }
 
+    /// <summary>Whether the message <paramref name="id"/> belongs to the conversation with <paramref name="peer"/> (a history cursor's check).</summary>
+    /// <param name="peer">The contact.</param>
+    /// <param name="id">The message id.</param>
+    /// <returns>Whether it is stored in that conversation.</returns>
+    public bool HasMessage(string peer, MessageId id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        using var cmd = Command("SELECT 1 FROM messages WHERE id = $id AND peer_tag = $p");
+        cmd.Parameters.AddWithValue("$id", id.ToString());
+        cmd.Parameters.AddWithValue("$p", _sealer.LookupTag("peer\0" + peer));
+        return cmd.ExecuteScalar() is not null;
+    }
+
     /// <summary>Stores an incoming message unless its id is already known.</summary>
     /// <param name="message">The message.</param>
     /// <returns>True if stored; false if it was a duplicate.</returns>
@@ -128,23 +141,58 @@ public sealed partial class ClientStore
     /// <param name="peer">The contact.</param>
     /// <param name="limit">How many (1..<see cref="MaxHistoryLimit"/>).</param>
     /// <returns>The messages.</returns>
-    public IReadOnlyList<StoredMessage> History(string peer, int limit)
+    public IReadOnlyList<StoredMessage> History(string peer, int limit) => HistoryPage(peer, limit, before: null)!.Messages;
+
+    /// <summary>
+    /// One page of <paramref name="peer"/>'s conversation: the last <paramref name="limit"/> messages
+    /// stored before the message <paramref name="before"/> (or the newest, without it), in conversation
+    /// order, and the cursor for the page before that one. The cursor is a message id, so it stays valid
+    /// while new messages arrive.
+    /// </summary>
+    /// <param name="peer">The contact.</param>
+    /// <param name="limit">How many (1..<see cref="MaxHistoryLimit"/>).</param>
+    /// <param name="before">The cursor a previous page returned, or null for the newest page.</param>
+    /// <returns>The page, or null when <paramref name="before"/> is not a message of this conversation.</returns>
+    public HistoryPage? HistoryPage(string peer, int limit, MessageId? before)
     {
         ArgumentException.ThrowIfNullOrEmpty(peer);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxHistoryLimit);
+        var tag = _sealer.LookupTag("peer\0" + peer);
+        var bound = long.MaxValue;
+        if (before is { } cursor)
+        {
+            using var find = Command("SELECT seq FROM messages WHERE id = $id AND peer_tag = $p");
+            find.Parameters.AddWithValue("$id", cursor.ToString());
+            find.Parameters.AddWithValue("$p", tag);
+            if (find.ExecuteScalar() is not long seq)
+            {
+                return null;
+            }
+
+            bound = seq;
+        }
+
         var result = new List<StoredMessage>();
-        using var cmd = Command("SELECT id, direction, state, body FROM messages WHERE peer_tag = $p ORDER BY seq DESC LIMIT $n");
-        cmd.Parameters.AddWithValue("$p", _sealer.LookupTag("peer\0" + peer));
-        cmd.Parameters.AddWithValue("$n", limit);
+        using var cmd = Command("SELECT id, direction, state, body FROM messages WHERE peer_tag = $p AND seq < $b ORDER BY seq DESC LIMIT $n");
+        cmd.Parameters.AddWithValue("$p", tag);
+        cmd.Parameters.AddWithValue("$b", bound);
+        cmd.Parameters.AddWithValue("$n", limit + 1); // one more tells whether an older page exists
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {
             result.Add(ReadMessage(reader));
         }
 
+        var more = result.Count > limit;
+        if (more)
+        {
+            result.RemoveAt(limit);
+        }
+
+        MessageId? older = more ? result[^1].Id : null;
         result.Reverse();
-        return InConversationOrder(result);
+        return new HistoryPage(InConversationOrder(result), older);
     }
 
     /// <summary>Reads one message by id, or null.</summary>

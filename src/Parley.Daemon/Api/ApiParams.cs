@@ -89,6 +89,12 @@ public sealed class HistoryParams : UserParams
 
     /// <summary>Only the incoming messages not shown before (they count as read from now on); <c>limit</c> is ignored.</summary>
     public bool Unread { get; init; }
+
+    /// <summary>
+    /// The cursor of an earlier page (its result's <c>before</c>, a message id of 32 hex digits): the
+    /// messages stored before that one; null for the newest page.
+    /// </summary>
+    public string? Before { get; init; }
 }
 
 /// <summary><c>verify</c>.</summary>

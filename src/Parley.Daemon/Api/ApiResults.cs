@@ -94,6 +94,9 @@ public sealed class HistoryResult
 {
     /// <summary>The messages, oldest first (each an event of type <c>message</c>).</summary>
     public required IReadOnlyList<EventView> Messages { get; init; }
+
+    /// <summary>The cursor for the next older page (pass it as <c>before</c>); null when this page reaches the start.</summary>
+    public string? Before { get; init; }
 }
 
 /// <summary><c>receive</c>: how many events were streamed before the result.</summary>

@@ -1,6 +1,7 @@
 using Parley.Client;
 using Parley.Client.Contacts;
 using Parley.Client.Errors;
+using Parley.Client.Messaging;
 using Parley.Client.Storage;
 using Parley.Client.Transfers;
 using Parley.Daemon.Api;
@@ -14,6 +15,9 @@ namespace Parley.Daemon.Profiles;
 /// </summary>
 internal sealed class ProfileOperations(ParleyClient client)
 {
+    /// <summary>The length of a message id in its text form (32 hex digits), the only valid <c>before</c> cursor length.</summary>
+    private const int MessageIdLength = 32;
+
     public ParleyClient Client => client;
 
     public AccountResult WhoAmI() =>
@@ -55,17 +59,42 @@ internal sealed class ProfileOperations(ParleyClient client)
     }
 
     /// <summary>
-    /// The latest messages with a contact or former contact (messages shown here for the first time
-    /// count as read); with <c>unread</c>, only the messages not shown yet, which count as read from now on.
+    /// The latest messages with a contact or former contact, or the page before the cursor <c>before</c>
+    /// (messages shown here for the first time count as read); with <c>unread</c>, only the messages not
+    /// shown yet, which count as read from now on.
     /// </summary>
     public async Task<HistoryResult> HistoryAsync(HistoryParams p, CancellationToken ct)
     {
         CheckLimit(p.Limit);
+        var before = ParseCursor(p);
         await client.Contacts.RequireKnownAsync(p.User, ct).ConfigureAwait(false);
-        var messages = p.Unread
-            ? await client.Conversations.TakeUnreadAsync(p.User, ct).ConfigureAwait(false)
-            : await client.Conversations.HistoryAsync(p.User, p.Limit, ct).ConfigureAwait(false);
-        return new HistoryResult { Messages = messages.Select(m => EventView.FromMessage(m)).ToList() };
+        if (p.Unread)
+        {
+            var unread = await client.Conversations.TakeUnreadAsync(p.User, ct).ConfigureAwait(false);
+            return new HistoryResult { Messages = unread.Select(m => EventView.FromMessage(m)).ToList() };
+        }
+
+        var page = await client.Conversations.HistoryPageAsync(p.User, p.Limit, before, ct).ConfigureAwait(false)
+            ?? throw ApiException.InvalidParams("'before' is not a message of this conversation.");
+        return new HistoryResult { Messages = page.Messages.Select(m => EventView.FromMessage(m)).ToList(), Before = page.Older?.ToString() };
+    }
+
+    /// <summary>The <c>before</c> cursor, checked before any work: 32 hex digits, and not with <c>unread</c>.</summary>
+    private static MessageId? ParseCursor(HistoryParams p)
+    {
+        if (p.Before is null)
+        {
+            return null;
+        }
+
+        if (p.Unread)
+        {
+            throw ApiException.InvalidParams("'before' pages through history; it cannot be combined with 'unread'.");
+        }
+
+        return p.Before.Length == MessageIdLength && MessageId.TryParse(p.Before, out var id)
+            ? id
+            : throw ApiException.InvalidParams("'before' must be a cursor from an earlier history result (32 hex digits).");
     }
 
     public async Task<VerifyResult> VerifyAsync(VerifyParams p, CancellationToken ct)

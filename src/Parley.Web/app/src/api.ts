@@ -24,6 +24,12 @@ export interface StatusResult {
   online: string[];
 }
 
+export interface HistoryPage {
+  messages: Record<string, unknown>[];
+  /** The cursor for the next older page; absent when this page reaches the start of the conversation. */
+  before?: string;
+}
+
 export interface VerifyResult {
   user: string;
   safetyNumber: string;
@@ -105,8 +111,9 @@ export class Api {
     return this.rpc.call("send", this.scoped({ to, text }));
   }
 
-  history(user: string, limit: number): Promise<{ messages: Record<string, unknown>[] }> {
-    return this.rpc.call("history", this.scoped({ user, limit }));
+  /** A page of history: the newest `limit` messages, or those before the cursor `before`; `before` in the result pages further back. */
+  history(user: string, limit: number, before?: string): Promise<HistoryPage> {
+    return this.rpc.call("history", this.scoped(before ? { user, limit, before } : { user, limit }));
   }
 
   /** The incoming messages not shown before; the daemon counts them read (read receipts go out). */

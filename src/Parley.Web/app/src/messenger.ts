@@ -11,10 +11,8 @@ import { ChatView } from "./views/chat";
 import { safetyDialog } from "./views/safety";
 import { addContactForm, renderConversationList } from "./views/sidebar";
 
-/** Messages fetched when a conversation opens, and added by each "load older". */
+/** Messages fetched when a conversation opens, and by each "load older" (one page, never the whole conversation). */
 const PageSize = 50;
-/** The API's history limit. */
-const MaxHistory = 10_000;
 
 interface Navigation {
   logout(): void;
@@ -30,7 +28,10 @@ export class Messenger {
   private readonly chat: ChatView;
   private readonly files: FileClient;
   private readonly calls: CallController;
-  private readonly loaded = new Map<string, number>();
+  /** Per conversation: the cursor of the next older page, or null once the start was reached. */
+  private readonly older = new Map<string, string | null>();
+  /** Conversations with an older page being fetched (a scroll fires many events). */
+  private readonly loadingOlder = new Set<string>();
   private daemonOpen = true;
   private serverConnected = false;
   /** Whether a connection event arrived since subscribing (events then decide the state, not a status answer). */
@@ -209,20 +210,30 @@ export class Messenger {
     this.chat.focusComposer();
   }
 
+  /**
+   * The newest page (`older` false: on opening, and to refresh after something was stored), or the
+   * page before the oldest one shown, by the daemon's cursor: a long conversation is never loaded whole.
+   */
   private async loadHistory(user: string, older: boolean): Promise<void> {
-    const current = this.loaded.get(user) ?? 0;
-    const limit = Math.min(MaxHistory, older ? current + PageSize : Math.max(current, PageSize));
-    if (older && current >= MaxHistory) {
-      return;
+    const cursor = this.older.get(user);
+    if (older && (cursor === undefined || cursor === null || this.loadingOlder.has(user))) {
+      return; // nothing loaded yet (the newest page comes first), already complete, or already loading
     }
 
     try {
-      const result = await this.api.history(user, limit);
+      if (older) {
+        this.loadingOlder.add(user);
+      }
+
+      const result = await this.api.history(user, PageSize, older ? cursor ?? undefined : undefined);
       const messages = result.messages.map(readMessage).filter((m): m is MessageView => m !== null);
-      this.loaded.set(user, limit);
       const conversation = this.model.conversation(user);
       this.model.addMessages(messages);
-      conversation.complete = messages.length < limit;
+      if (older || !this.older.has(user)) {
+        this.older.set(user, result.before ?? null);
+        conversation.complete = result.before === undefined;
+      }
+
       if (this.chat.openUser === user) {
         conversation.unread = 0; // history shows them: the daemon counts them read
       }
@@ -230,6 +241,10 @@ export class Messenger {
       this.render();
     } catch (error) {
       this.fail(error);
+    } finally {
+      if (older) {
+        this.loadingOlder.delete(user);
+      }
     }
   }
 

@@ -33,6 +33,8 @@ const StateGlyphs: Record<MessageView["state"], string> = {
   failed: "!",
 };
 
+/** Scrolling this close to the top of the messages fetches the page before them. */
+const LoadOlderWithinPx = 80;
 /** Typing notifications are re-sent at most this often while the user keeps typing. */
 const TypingRepeatMs = 3_000;
 /** After this long without a keystroke, the contact is told typing stopped. */
@@ -50,6 +52,8 @@ export class ChatView {
   private readonly sendButton = h("button", { type: "submit", class: "primary" }, "Send");
   private readonly composer: HTMLFormElement;
   private user: string | null = null;
+  /** The id of the earliest message rendered, to tell when an older page was put above. */
+  private firstShown: string | undefined;
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -72,7 +76,7 @@ export class ChatView {
       this.submit();
     });
     this.log.addEventListener("scroll", () => {
-      if (this.log.scrollTop === 0 && this.user) {
+      if (this.log.scrollTop < LoadOlderWithinPx && this.user) {
         this.actions.loadOlder(this.user);
       }
     });
@@ -100,7 +104,11 @@ export class ChatView {
 
     const switched = this.user !== conversation.user;
     this.user = conversation.user;
-    const atBottom = switched || this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 40;
+    const fromBottom = this.log.scrollHeight - this.log.scrollTop;
+    const atBottom = switched || fromBottom - this.log.clientHeight < 40;
+    const first = conversation.messages[0]?.id;
+    const prepended = !switched && first !== undefined && this.firstShown !== undefined && first !== this.firstShown;
+    this.firstShown = first;
     this.renderHeader(conversation);
     this.renderBanner(conversation);
     const canSend = conversation.contact.state === "contact" && !conversation.contact.blocked && !conversation.contact.keyChanged;
@@ -128,6 +136,8 @@ export class ChatView {
     replaceChildren(this.transfers, ...this.files.transfers(conversation.user).filter((t) => t.direction === "up").map((t) => transferRow(t, nowMs, this.actions)));
     if (atBottom) {
       this.log.scrollTop = this.log.scrollHeight;
+    } else if (prepended) {
+      this.log.scrollTop = this.log.scrollHeight - fromBottom; // older messages above: keep what the reader sees in place
     }
   }
 
