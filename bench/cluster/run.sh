@@ -34,7 +34,7 @@ runuser -u postgres -- "$PG/pg_ctl" -D "$root/pg" -l "$root/pg.log" -w \
 conn="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres;Maximum Pool Size=60"
 
 redisport=$(free_port)
-redis-server --port "$redisport" --bind 127.0.0.1 --save '' --appendonly no >"$root/redis.log" 2>&1 & pids+=($!)
+redis-server --port "$redisport" --bind 127.0.0.1 --save '' --appendonly no >"$root/redis.log" 2>&1 & pids+=($!); redispid=$!
 
 secret="$root/secret.key"; head -c 32 /dev/urandom >"$secret"; chmod 600 "$secret"
 nodeports=(); nodepids=()
@@ -73,11 +73,14 @@ lg() { dotnet bench/Parley.LoadGen/bin/Release/net10.0/Parley.LoadGen.dll --url 
 lg --provision-only true >&2
 ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
 echo "nodes=$NODES rate=$RATE duration=$DURATION connections=$CONNECTIONS load: $(uptime)" >&2
-nginxbefore=$(ticks ${nginxworkers//,/ })
+postmaster=$(head -n 1 "$root/pg/postmaster.pid")
+pgticks() { ticks "$postmaster" $(pgrep -P "$postmaster"); }   # the postmaster and its backends (pooled: they live through the run)
+nginxbefore=$(ticks ${nginxworkers//,/ }); pgbefore=$(pgticks); redisbefore=$(ticks "$redispid")
 # The server CPU per message is marginal over all nodes (--server-pid takes them all): pairs of a short and
 # a long phase at the same rate; latency percentiles cover every measured phase.
 lg --active "$CONNECTIONS" --rate "$RATE" --warmup 3 --short 3 --duration "$DURATION" --pairs 3 \
   --server-pid "$(IFS=,; echo "${nodepids[*]}")"
-echo "nginx worker CPU over the traffic: $(( ($(ticks ${nginxworkers//,/ }) - nginxbefore) * 10 )) ms" >&2
+echo "CPU over the traffic (warm-up and all phases): nginx $(( ($(ticks ${nginxworkers//,/ }) - nginxbefore) * 10 )) ms," \
+  "PostgreSQL $(( ($(pgticks) - pgbefore) * 10 )) ms, Redis $(( ($(ticks "$redispid") - redisbefore) * 10 )) ms" >&2
 for i in $(seq 1 "$NODES"); do echo "node$i log tail:" >&2; tail -n 3 "$root/node$i.log" >&2; done
 echo "load after: $(uptime)" >&2
