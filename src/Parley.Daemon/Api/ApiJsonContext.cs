@@ -32,6 +32,7 @@ namespace Parley.Daemon.Api;
 [JsonSerializable(typeof(AuthParams))]
 [JsonSerializable(typeof(AccountResult))]
 [JsonSerializable(typeof(ContactView))]
+[JsonSerializable(typeof(ConversationsResult))]
 [JsonSerializable(typeof(ContactListResult))]
 [JsonSerializable(typeof(ContactActionResult))]
 [JsonSerializable(typeof(SentResult))]

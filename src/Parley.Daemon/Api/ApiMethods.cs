@@ -46,6 +46,9 @@ public static class ApiMethods
     /// <summary><c>parley unblock</c>.</summary>
     public const string Unblock = "unblock";
 
+    /// <summary>The conversation list: contacts and former contacts with history, by last activity, with unread counts, presence and a preview.</summary>
+    public const string Conversations = "conversations";
+
     /// <summary><c>parley send</c>.</summary>
     public const string Send = "send";
 
@@ -122,7 +125,7 @@ public static class ApiMethods
     public static IReadOnlyList<string> All { get; } =
     [
         Register, Login, Logout, WhoAmI, AccountDelete, AccountPassword,
-        ContactsList, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
+        ContactsList, Conversations, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
         Send, Receive, History, Typing, Verify, Trust, Disconnect, Status, Online, FilesSend, FilesGet, FilesCancel,
         CallsTurn, CallsStart, CallsCurrent, CallsAccept, CallsDecline, CallsHangup, CallsSignal,
         Subscribe, Unsubscribe, DaemonInfo, Auth,

@@ -180,4 +180,7 @@ public static class ApiLimits
 
     /// <summary>The longest <c>receive</c> wait, in seconds.</summary>
     public const int MaxWaitSeconds = 86_400;
+
+    /// <summary>The longest last-message preview in <c>conversations</c> (characters; longer text is cut with an ellipsis).</summary>
+    public const int MaxPreviewLength = 120;
 }

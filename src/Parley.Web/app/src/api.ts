@@ -1,5 +1,6 @@
 // Typed wrappers over the daemon's methods (docs/API.md), scoped to the profile on screen.
 
+import type { ConversationsResult } from "./conversationlist";
 import type { ContactView } from "./model";
 import type { RpcClient } from "./rpc";
 
@@ -92,6 +93,11 @@ export class Api {
 
   contacts(): Promise<{ contacts: ContactView[]; offline: boolean }> {
     return this.rpc.call("contacts.list", this.scoped());
+  }
+
+  /** The conversation list, assembled by the daemon: requests first, then by last activity, with unread counts, presence and previews. */
+  conversations(): Promise<ConversationsResult> {
+    return this.rpc.call("conversations", this.scoped());
   }
 
   contact(action: "request" | "accept" | "decline" | "remove", user: string, note?: string): Promise<unknown> {

@@ -2,6 +2,7 @@
 
 import type { Api } from "./api";
 import { CallController } from "./calls";
+import { applyConversationList } from "./conversationlist";
 import { FileClient } from "./fileclient";
 import { h, replaceChildren } from "./dom";
 import { describeError, Model, readMessage, type MessageView } from "./model";
@@ -121,11 +122,11 @@ export class Messenger {
 
         this.render();
       });
-      const contacts = this.api.contacts().then((result) => {
-        this.model.applyContacts(result.contacts);
-        this.render();
-      });
-      await Promise.all([status, contacts]);
+      // The sidebar paints from one local answer; the contact list is then refreshed from the
+      // server (requests that arrived while the daemon was away) and the list re-read.
+      const list = this.refreshList();
+      void list.then(() => this.api.contacts()).then(() => this.refreshList(), () => undefined);
+      await Promise.all([status, list]);
       const open = this.chat.openUser;
       if (open) {
         await this.loadHistory(open, false);
@@ -165,10 +166,7 @@ export class Messenger {
     }
 
     if (change.contactsChanged) {
-      void this.api.contacts().then((result) => {
-        this.model.applyContacts(result.contacts);
-        this.render();
-      }, () => undefined);
+      void this.refreshList().catch(() => undefined);
     }
 
     this.render();
@@ -268,7 +266,7 @@ export class Messenger {
   private async request(user: string, note: string): Promise<string | null> {
     try {
       await this.api.contact("request", user, note || undefined);
-      await this.refreshContacts();
+      await this.refreshList();
       return null;
     } catch (error) {
       return error instanceof RpcError ? describeError(error.kind, error.message) : "The request failed.";
@@ -280,7 +278,7 @@ export class Messenger {
       const result = await this.api.verify(user, false);
       const dialog = safetyDialog(result, async () => {
         await this.api.verify(user, true);
-        await this.refreshContacts();
+        await this.refreshList();
       });
       document.body.appendChild(dialog);
       dialog.showModal();
@@ -293,16 +291,17 @@ export class Messenger {
     try {
       await action();
       if (refresh) {
-        await this.refreshContacts();
+        await this.refreshList();
       }
     } catch (error) {
       this.fail(error);
     }
   }
 
-  private async refreshContacts(): Promise<void> {
-    const result = await this.api.contacts();
-    this.model.applyContacts(result.contacts);
+  /** Re-reads the conversation list from the daemon (`conversations`) and shows it. */
+  private async refreshList(): Promise<void> {
+    const result = await this.api.conversations();
+    applyConversationList(this.model, result, document.visibilityState === "visible" ? this.chat.openUser : null);
     this.render();
   }
 

@@ -39,6 +39,8 @@ export interface Conversation {
   lastActivity: number;
   /** True once the oldest page was loaded (nothing older to fetch). */
   complete: boolean;
+  /** The daemon's preview of the latest message, for a conversation whose messages are not loaded. */
+  summary?: { text: string; direction: "in" | "out"; at: number };
 }
 
 /** What an event changed, for the view (re-render) and notifications (new message or request). */
@@ -106,7 +108,7 @@ export class Model {
     const listed = new Set(contacts.map((c) => c.user));
     for (const [user, conversation] of this.conversations) {
       if (!listed.has(user)) {
-        if (conversation.messages.length === 0) {
+        if (conversation.messages.length === 0 && conversation.summary === undefined) {
           this.conversations.delete(user);
         } else {
           conversation.contact = { ...conversation.contact, state: "none" };
@@ -247,7 +249,7 @@ export class Model {
   ordered(): Conversation[] {
     const rank = (c: Conversation) => (c.contact.state === "request received" ? 0 : 1);
     return [...this.conversations.values()]
-      .filter((c) => c.contact.state !== "none" || c.messages.length > 0)
+      .filter((c) => c.contact.state !== "none" || c.messages.length > 0 || c.summary !== undefined)
       .sort((a, b) => rank(a) - rank(b) || b.lastActivity - a.lastActivity || a.user.localeCompare(b.user));
   }
 

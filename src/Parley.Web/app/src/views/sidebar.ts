@@ -40,8 +40,7 @@ function conversationItem(conversation: Conversation, selected: boolean, actions
     );
   }
 
-  const last = conversation.messages[conversation.messages.length - 1];
-  const subtitle = contact.state === "request sent" ? "request sent" : conversation.typing ? "typing…" : preview(last);
+  const subtitle = contact.state === "request sent" ? "request sent" : conversation.typing ? "typing…" : latestPreview(conversation);
   const unread = conversation.unread > 0 ? h("span", { class: "unread", "aria-label": `${conversation.unread} unread` }, String(conversation.unread)) : null;
   const button = h(
     "button",
@@ -62,6 +61,17 @@ function conversationItem(conversation: Conversation, selected: boolean, actions
     unread,
   );
   return h("li", { "data-user": user }, button);
+}
+
+/** The latest loaded message, or the daemon's preview when it is newer (or nothing is loaded). */
+function latestPreview(conversation: Conversation): string {
+  const last = conversation.messages[conversation.messages.length - 1];
+  const summary = conversation.summary;
+  if (summary && (!last || Date.parse(last.sentAt) < summary.at)) {
+    return preview({ id: "", peer: conversation.user, direction: summary.direction, text: summary.text, sentAt: "", state: "sent" });
+  }
+
+  return preview(last);
 }
 
 export function addContactForm(actions: SidebarActions): HTMLElement {
