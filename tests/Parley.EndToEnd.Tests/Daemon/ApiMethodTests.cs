@@ -58,6 +58,9 @@ public sealed class ApiMethodTests
         Assert.Equal("contact", contacts.Single(c => c!["user"]!.GetValue<string>() == "alice")!["state"]!.GetValue<string>());
         var status = await Ok("status");
         Assert.True(status["connected"]!.GetValue<bool>());
+        Assert.False((await Ok("settings"))["notificationPreviews"]!.GetValue<bool>()); // WebNotificationTests covers the page
+        Assert.True((await Ok("settings", new { notificationPreviews = true }))["notificationPreviews"]!.GetValue<bool>());
+        Assert.True((await Ok("settings"))["notificationPreviews"]!.GetValue<bool>());
         Assert.Equal(0, status["pendingOutgoing"]!.GetValue<int>());
         Assert.NotNull((await Ok("online"))["online"]);
         Assert.Matches("^([0-9]{5} ){11}[0-9]{5}$", (await Ok("verify", new { user = "alice" }))["safetyNumber"]!.GetValue<string>());
@@ -100,6 +103,12 @@ public sealed class ApiMethodTests
 
         // A second profile registered through the daemon: contact requests, answers, blocks, logout/login, deletion.
         var carol = new { user = "carol", server = w.World.Server.Url, password = "ribbon-saxophone-carol-tundra-74", trustServer = w.World.Server.Fingerprint };
+        var firstUse = await Ok("server.probe", new { server = w.World.Server.Url, user = "carol" }); // WebFirstRunTests covers the page
+        Assert.Equal(w.World.Server.Fingerprint, firstUse["fingerprint"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Null(firstUse["pinned"]);
+        Assert.False(firstUse["changed"]!.GetValue<bool>());
+        var pinned = await Ok("server.probe", new { server = w.World.Server.Url, user = "bob" });
+        Assert.Equal(pinned["fingerprint"]!.GetValue<string>(), pinned["pinned"]!.GetValue<string>());
         Assert.True((await Ok("register", carol))["loggedIn"]!.GetValue<bool>());
         await Ok("contacts.request", new { profile = "carol", user = "bob", note = "hello" });
         await api.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "contact-request" && e["profile"]?.GetValue<string>() == "bob");

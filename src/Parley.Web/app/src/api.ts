@@ -11,6 +11,14 @@ export interface AccountResult {
   loggedIn: boolean;
 }
 
+export interface ProbeResult {
+  server: string;
+  fingerprint: string;
+  /** The fingerprint pinned for this user on this server; absent on first use. */
+  pinned?: string;
+  changed: boolean;
+}
+
 export interface DaemonInfo {
   pid: number;
   port: number;
@@ -67,6 +75,11 @@ export class Api {
     return this.rpc.call("daemon.info");
   }
 
+  /** The certificate fingerprint the server presents now, compared with the one pinned for `user` (trust on first use). */
+  probe(server: string, user: string): Promise<ProbeResult> {
+    return this.rpc.call("server.probe", user ? { server, user } : { server });
+  }
+
   register(user: string, server: string, password: string, trustServer?: string): Promise<AccountResult> {
     return this.rpc.call("register", trustServer ? { user, server, password, trustServer } : { user, server, password }, AccountCallTimeoutMs);
   }
@@ -98,6 +111,11 @@ export class Api {
   /** The conversation list, assembled by the daemon: requests first, then by last activity, with unread counts, presence and previews. */
   conversations(): Promise<ConversationsResult> {
     return this.rpc.call("conversations", this.scoped());
+  }
+
+  /** The profile's settings, changing `notificationPreviews` when given (the daemon saves it). */
+  settings(notificationPreviews?: boolean): Promise<{ notificationPreviews: boolean }> {
+    return this.rpc.call("settings", this.scoped(notificationPreviews === undefined ? {} : { notificationPreviews }));
   }
 
   contact(action: "request" | "accept" | "decline" | "remove", user: string, note?: string): Promise<unknown> {

@@ -4,6 +4,7 @@ import type { Api } from "./api";
 import { CallController } from "./calls";
 import { applyConversationList } from "./conversationlist";
 import { FileClient } from "./fileclient";
+import { notificationBody, type NotifyRequest } from "./notifications";
 import { h, replaceChildren } from "./dom";
 import { describeError, Model, readMessage, type MessageView } from "./model";
 import { RpcError, type ConnectionState } from "./rpc";
@@ -38,6 +39,8 @@ export class Messenger {
   /** Whether a connection event arrived since subscribing (events then decide the state, not a status answer). */
   private connectionEventSeen = false;
   private disposed = false;
+  /** Whether notifications may show message text (the profile's setting, off by default). */
+  private previews = false;
 
   constructor(
     private readonly api: Api,
@@ -124,9 +127,12 @@ export class Messenger {
       });
       // The sidebar paints from one local answer; the contact list is then refreshed from the
       // server (requests that arrived while the daemon was away) and the list re-read.
+      const settings = this.api.settings().then((result) => {
+        this.previews = result.notificationPreviews === true;
+      });
       const list = this.refreshList();
       void list.then(() => this.api.contacts()).then(() => this.refreshList(), () => undefined);
-      await Promise.all([status, list]);
+      await Promise.all([status, list, settings]);
       const open = this.chat.openUser;
       if (open) {
         await this.loadHistory(open, false);
@@ -162,7 +168,7 @@ export class Messenger {
     }
 
     if (change.notify && document.visibilityState !== "visible") {
-      this.notify(change.notify.title, change.notify.body);
+      this.notify(change.notify);
     }
 
     if (change.contactsChanged) {
@@ -202,9 +208,11 @@ export class Messenger {
   }
 
   private async open(user: string): Promise<void> {
+    const started = performance.now();
     this.chat.render(this.model.conversation(user), new Date());
     this.render();
     await this.loadHistory(user, false);
+    performance.measure("parley:open", { start: started }); // the newest page is on screen (docs/BENCHMARKS.md)
     this.chat.focusComposer();
   }
 
@@ -303,6 +311,9 @@ export class Messenger {
     const result = await this.api.conversations();
     applyConversationList(this.model, result, document.visibilityState === "visible" ? this.chat.openUser : null);
     this.render();
+    if (performance.getEntriesByName("parley:list").length === 0) {
+      performance.mark("parley:list"); // first paint of the conversation list (docs/BENCHMARKS.md)
+    }
   }
 
   private async showAccount(): Promise<void> {
@@ -312,6 +323,9 @@ export class Messenger {
         switchTo: (user) => this.navigation.switchTo(user),
         addAccount: () => this.navigation.addAccount(),
         deleted: () => this.navigation.logout(),
+        previews: (on) => {
+          this.previews = on;
+        },
       });
       document.body.appendChild(dialog);
       dialog.showModal();
@@ -331,13 +345,13 @@ export class Messenger {
     this.navigation.logout();
   }
 
-  private notify(title: string, body: string): void {
+  private notify(request: NotifyRequest): void {
     if (!("Notification" in window)) {
       return;
     }
 
-    // Never the message text: only who wrote (message previews are off by default).
-    const show = () => new Notification(`Parley: ${title}`, { body: body === "wants to be your contact" ? body : "New message", tag: title });
+    // Only who wrote, unless the user turned message previews on (the daemon's `settings`).
+    const show = () => new Notification(`Parley: ${request.title}`, { body: notificationBody(request, this.previews), tag: request.title });
     if (Notification.permission === "granted") {
       show();
     } else if (Notification.permission === "default") {

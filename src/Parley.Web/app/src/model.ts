@@ -1,6 +1,8 @@
 // The web app's state: contacts, conversations and messages, updated from API results and events.
 // Pure logic (no DOM), so it is unit-tested under node.
 
+import type { NotifyRequest } from "./notifications";
+
 export type MessageState = "pending" | "sent" | "delivered" | "read" | "failed";
 export type ContactState = "contact" | "request sent" | "request received" | "none";
 
@@ -46,7 +48,7 @@ export interface Conversation {
 /** What an event changed, for the view (re-render) and notifications (new message or request). */
 export interface Change {
   user?: string;
-  notify?: { title: string; body: string };
+  notify?: NotifyRequest;
   connected?: boolean;
   contactsChanged?: boolean;
 }
@@ -190,7 +192,7 @@ export class Model {
             conversation.unread++;
           }
 
-          return reading ? { user: message.peer } : { user: message.peer, notify: { title: message.peer, body: message.text } };
+          return reading ? { user: message.peer } : { user: message.peer, notify: { kind: "message", title: message.peer, body: message.text } };
         }
 
         return { user: message.peer };
@@ -223,7 +225,7 @@ export class Model {
           const conversation = this.conversation(user);
           conversation.contact = { ...conversation.contact, state: "request received", note: isString(event.note) ? event.note : undefined };
           conversation.lastActivity = Date.now();
-          return { user, contactsChanged: true, notify: { title: user, body: "wants to be your contact" } };
+          return { user, contactsChanged: true, notify: { kind: "request", title: user, body: "wants to be your contact" } };
         }
 
         return {};
