@@ -10,6 +10,9 @@ internal sealed class ChatEventView
     private readonly EventPrinter _printer;
     private readonly ChatScreen _screen;
 
+    /// <summary>The link state last shown (null: none yet); a daemon repeats the state when chat subscribes.</summary>
+    private bool? _connected;
+
     public ChatEventView(IAnsiConsole console, EventPrinter printer, ChatScreen screen)
     {
         _console = console;
@@ -35,11 +38,8 @@ internal sealed class ChatEventView
             case "presence":
                 _console.MarkupLine(e.Online == true ? $"[grey]{who} is online.[/]" : $"[grey]{who} is offline.[/]");
                 break;
-            case "connection" when e.Connected == false:
-                _console.MarkupLine("[yellow]Connection lost; reconnecting… (messages you send meanwhile are kept and sent then)[/]");
-                break;
             case "connection":
-                _console.MarkupLine("[grey]Connected again.[/]");
+                ShowConnection(e.Connected == true);
                 break;
             case "message":
                 _screen.SetStatus(string.Empty);
@@ -49,5 +49,20 @@ internal sealed class ChatEventView
                 _printer.Print(e);
                 break;
         }
+    }
+
+    /// <summary>Prints only changes: "connected" as the first state is what chat assumes, so it says nothing.</summary>
+    private void ShowConnection(bool connected)
+    {
+        var previous = _connected;
+        _connected = connected;
+        if (previous == connected || (previous is null && connected))
+        {
+            return;
+        }
+
+        _console.MarkupLine(connected
+            ? "[grey]Connected again.[/]"
+            : "[yellow]Connection lost; reconnecting… (messages you send meanwhile are kept and sent then)[/]");
     }
 }

@@ -95,17 +95,7 @@ internal sealed class CallCarrier(ProfileContext context, RelayLink link, Conver
         var id = MessageId.New();
         var content = MessageContent.ForCall(id, context.Time.GetUtcNow().ToUnixTimeMilliseconds(), signal);
         Send? send = null;
-        context.Store.InTransaction(() =>
-        {
-            var encrypted = cipher.Encrypt(content.ToBytes());
-            send = new Send
-            {
-                MessageId = ByteString.CopyFrom(id.ToBytes()),
-                Recipient = peer,
-                Type = EnvelopeType.CallSignal,
-                Ciphertext = ByteString.CopyFrom(encrypted.Bytes.Span),
-            };
-        });
+        context.Store.InTransaction(() => send = ContentSeal.Seal(context, cipher, peer, id, content, EnvelopeType.CallSignal));
         await link.SendAndForgetAsync(send!, cancellationToken).ConfigureAwait(false);
         return true;
     }

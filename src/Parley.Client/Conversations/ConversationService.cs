@@ -232,7 +232,7 @@ public sealed class ConversationService
     private async Task<MessageId> PrepareTextLockedAsync(string name, string text, CancellationToken cancellationToken)
     {
         await EnsureCanSendLockedAsync(name, cancellationToken).ConfigureAwait(false);
-        var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, name);
+        using var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, name);
         if (!cipher.HasSession)
         {
             await BuildSessionLockedAsync(name, cancellationToken).ConfigureAwait(false);
@@ -243,16 +243,7 @@ public sealed class ConversationService
         var content = new MessageContent { Kind = MessageContent.TextKind, Id = id.ToString(), SentAtMs = now.ToUnixTimeMilliseconds(), Text = text };
         _context.Store.InTransaction(() =>
         {
-            var plaintext = content.ToBytes();
-            _context.Options.Trace?.Content(outgoing: true, name, plaintext);
-            var encrypted = cipher.Encrypt(plaintext);
-            var send = new Send
-            {
-                MessageId = ByteString.CopyFrom(id.ToBytes()),
-                Recipient = name,
-                Type = encrypted.Type == CiphertextMessageType.PreKey ? EnvelopeType.PrekeyMessage : EnvelopeType.RatchetMessage,
-                Ciphertext = ByteString.CopyFrom(encrypted.Bytes.Span),
-            };
+            var send = ContentSeal.Seal(_context, cipher, name, id, content);
             var message = new StoredMessage { Id = id, Peer = name, Direction = MessageDirection.Outgoing, State = DeliveryState.Pending, Text = text, SentAt = now };
             _context.Store.AddOutgoing(message, send.ToByteArray());
         });

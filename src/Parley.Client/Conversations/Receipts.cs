@@ -73,26 +73,15 @@ internal sealed class Receipts
     public async Task SendControlLockedAsync(RelayLink link, string peer, MessageContent content, EnvelopeType type, CancellationToken cancellationToken)
     {
         var contact = _context.Store.GetContact(peer);
-        var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, peer);
+        using var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, peer);
         if (contact is null || contact.KeyChanged || contact.BlockedByMe || !cipher.HasSession || link.State != RelayLinkState.Connected)
         {
             return;
         }
 
+        var id = MessageId.TryParse(content.Id, out var parsed) ? parsed : MessageId.New();
         Send? send = null;
-        _context.Store.InTransaction(() =>
-        {
-            var plaintext = content.ToBytes();
-            _context.Options.Trace?.Content(outgoing: true, peer, plaintext);
-            var encrypted = cipher.Encrypt(plaintext);
-            send = new Send
-            {
-                MessageId = ByteString.CopyFrom(MessageId.TryParse(content.Id, out var id) ? id.ToBytes() : MessageId.New().ToBytes()),
-                Recipient = peer,
-                Type = type,
-                Ciphertext = ByteString.CopyFrom(encrypted.Bytes.Span),
-            };
-        });
+        _context.Store.InTransaction(() => send = ContentSeal.Seal(_context, cipher, peer, id, content, type));
         await link.SendAndForgetAsync(send!, cancellationToken).ConfigureAwait(false);
     }
 }

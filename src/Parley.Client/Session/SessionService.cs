@@ -105,7 +105,7 @@ public sealed class SessionService
             throw new ParleyClientException(ClientErrorKind.Blocked);
         }
 
-        var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, name);
+        using var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, name);
         if (!cipher.HasSession)
         {
             return null;
@@ -114,19 +114,7 @@ public sealed class SessionService
         var id = MessageId.New();
         var content = new MessageContent { Kind = MessageContent.EndSessionKind, Id = id.ToString(), SentAtMs = _context.Time.GetUtcNow().ToUnixTimeMilliseconds() };
         Send? send = null;
-        _context.Store.InTransaction(() =>
-        {
-            var plaintext = content.ToBytes();
-            _context.Options.Trace?.Content(outgoing: true, name, plaintext);
-            var encrypted = cipher.Encrypt(plaintext);
-            send = new Send
-            {
-                MessageId = ByteString.CopyFrom(id.ToBytes()),
-                Recipient = name,
-                Type = encrypted.Type == CiphertextMessageType.PreKey ? EnvelopeType.PrekeyMessage : EnvelopeType.RatchetMessage,
-                Ciphertext = ByteString.CopyFrom(encrypted.Bytes.Span),
-            };
-        });
+        _context.Store.InTransaction(() => send = ContentSeal.Seal(_context, cipher, name, id, content));
         return send;
     }
 }

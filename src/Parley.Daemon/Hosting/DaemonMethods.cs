@@ -84,7 +84,9 @@ internal static class DaemonMethods
             RequireStream(call);
             call.Subscription?.Dispose();
             var profile = p.Profile is null ? null : Client.Profiles.UserName.Parse(p.Profile).Value;
-            call.Subscription = registry.Subscribe(profile, e => call.Notify(RpcDispatcher.Notification(ApiMethods.EventNotification, e, j.EventView)));
+            void Notify(EventView e) => call.Notify(RpcDispatcher.Notification(ApiMethods.EventNotification, e, j.EventView));
+            call.Subscription = registry.Subscribe(profile, Notify);
+            registry.SendStates(profile, Notify); // a subscriber starts from the current state, not from a status answer
             return Task.FromResult(new OkResult());
         });
         d.Add(ApiMethods.Unsubscribe, j.ProfileParams, j.OkResult, (_, call, _) =>

@@ -151,6 +151,21 @@ internal sealed class ProfileRegistry : IAsyncDisposable
         return new Unsubscriber(this, entry);
     }
 
+    /// <summary>Tells <paramref name="listener"/> the connection state of <paramref name="profile"/> (null: of every profile served).</summary>
+    public void SendStates(string? profile, Action<EventView> listener)
+    {
+        List<ProfileLink> links;
+        lock (_links)
+        {
+            links = [.. _links.Values.Where(l => profile is null || l.Profile == profile).OrderBy(l => l.Profile, StringComparer.Ordinal)];
+        }
+
+        foreach (var link in links)
+        {
+            link.SendState(listener);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         List<ProfileLink> links;

@@ -48,6 +48,19 @@ internal sealed partial class ProfileLink : IAsyncDisposable
         Client.Link.Start();
     }
 
+    /// <summary>
+    /// Tells <paramref name="listener"/> the link's current state as a <c>connection</c> event, under
+    /// the lock that orders state changes: a change after this read is published after it, so a new
+    /// subscriber never ends on a stale state.
+    /// </summary>
+    public void SendState(Action<EventView> listener)
+    {
+        lock (_stateLock)
+        {
+            listener(EventView.Connection(Profile, _connected ?? IsConnected));
+        }
+    }
+
     /// <summary>Calls <paramref name="listener"/> for every event of this profile until the result is disposed.</summary>
     public IDisposable Listen(Action<EventView> listener)
     {

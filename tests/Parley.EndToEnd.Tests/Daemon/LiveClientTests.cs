@@ -19,6 +19,14 @@ public sealed class LiveClientTests
         await using var watch = await w.UnixAsync();
         await watch.OkAsync("subscribe", new { profile = "bob" });
 
+        // A subscriber starts from the link's state (a connection event), not from a status answer.
+        var state = await watch.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection");
+        Assert.Equal("bob", state["profile"]?.GetValue<string>());
+        if (!state["connected"]!.GetValue<bool>())
+        {
+            await watch.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && e["connected"]!.GetValue<bool>());
+        }
+
         await w.Alice.SendAsync(w.Bob, "no receive needed");
         var sentAt = Stopwatch.StartNew();
 
@@ -46,6 +54,7 @@ public sealed class LiveClientTests
         await chat.WaitForAsync("sent ");
 
         Assert.DoesNotContain("Connection lost", chat.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Connected again", chat.Output, StringComparison.Ordinal); // the state on subscribing is not a change
         Assert.DoesNotContain("Relay link lost", w.Daemon!.Output, StringComparison.Ordinal);
         Assert.Equal(["sent from another terminal", "typed in the chat"], User.Texts(await w.Alice.ReceiveAsync()));
     }
@@ -104,15 +113,15 @@ public sealed class LiveClientTests
         await bob.WaitForEventAsync(e => e["text"]?.GetValue<string>() == "outage 0");
 
         await w.World.Server.StopAsync();
-        await bob.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && !e["connected"]!.GetValue<bool>());
-        await alice.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "connection" && !e["connected"]!.GetValue<bool>()); // alice's link noticed too
+        await bob.WaitForEventAsync(ConnectionStates(true, false));
+        await alice.WaitForEventAsync(ConnectionStates(true, false)); // alice's link noticed too
         var queued = await alice.CallAsync("send", new { to = "bob", text = "outage 1" });
         Assert.Equal("serverUnreachableMessageQueued", queued["error"]!["data"]!["kind"]!.GetValue<string>());
         await w.World.Server.StartAsync();
-        // The events seen so far count too: wait for a "connected" that comes after a "disconnected"
-        // (the link's first "connected", from before the outage, must not end the wait).
-        await bob.WaitForEventAsync(ReconnectedAfterOutage(), TimeSpan.FromSeconds(60));
-        await alice.WaitForEventAsync(ReconnectedAfterOutage(), TimeSpan.FromSeconds(60));
+        // The events seen so far count too (among them the state sent on subscribing, which may be a
+        // "disconnected" from before the first connection): wait for connected → disconnected → connected.
+        await bob.WaitForEventAsync(ConnectionStates(true, false, true), TimeSpan.FromSeconds(60));
+        await alice.WaitForEventAsync(ConnectionStates(true, false, true), TimeSpan.FromSeconds(60));
         for (var i = 2; i < Burst; i++)
         {
             await alice.OkAsync("send", new { to = "bob", text = "outage " + i });
@@ -121,20 +130,23 @@ public sealed class LiveClientTests
         await AssertAllOnceAsync(w, "outage");
     }
 
-    /// <summary>A match for the first "connected" event after a "disconnected" one, in event order.</summary>
-    private static Func<System.Text.Json.Nodes.JsonObject, bool> ReconnectedAfterOutage()
+    /// <summary>A match for the connection event that completes <paramref name="states"/> in order (events in between are skipped).</summary>
+    private static Func<JsonObject, bool> ConnectionStates(params bool[] states)
     {
-        var down = false;
+        var next = 0;
         return e =>
         {
-            if (e["type"]?.GetValue<string>() != "connection")
+            if (next == states.Length || e["type"]?.GetValue<string>() != "connection")
             {
                 return false;
             }
 
-            var connected = e["connected"]!.GetValue<bool>();
-            down |= !connected;
-            return down && connected;
+            if (e["connected"]!.GetValue<bool>() == states[next])
+            {
+                next++;
+            }
+
+            return next == states.Length;
         };
     }
 
