@@ -8,6 +8,7 @@ using Parley.Client.Profiles;
 using Parley.Client.Storage;
 using Parley.EndToEnd.Tests.Daemon;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests.Web;
 
