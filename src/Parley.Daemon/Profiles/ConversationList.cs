@@ -25,10 +25,11 @@ internal sealed class ConversationList(ParleyClient client)
 
     public async Task<ConversationsResult> ListAsync(CancellationToken ct)
     {
+        var asking = OnlineAsync(ct); // the server's round trip overlaps the local reads
         var contacts = await client.Contacts.ListAsync(ct).ConfigureAwait(false);
         var summaries = (await client.Conversations.SummariesAsync(ct).ConfigureAwait(false))
             .ToDictionary(s => s.Last.Peer, StringComparer.Ordinal);
-        var online = await OnlineAsync(ct).ConfigureAwait(false);
+        var online = await asking.ConfigureAwait(false);
         var views = new List<(ConversationView View, DateTimeOffset At)>();
         foreach (var contact in contacts)
         {
