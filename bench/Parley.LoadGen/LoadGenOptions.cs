@@ -67,6 +67,9 @@ internal sealed class LoadGenOptions
     /// <summary>Argon2id memory (KiB) for registration; the server's minimum must be lowered to allow it.</summary>
     public int Argon2MemoryKiB { get; private set; } = 8;
 
+    /// <summary>Local address every relay socket binds to (e.g. 127.0.0.2); null = the system's choice.</summary>
+    public System.Net.IPAddress? Source { get; private set; }
+
     /// <summary>Parallel registrations/logins/connects.</summary>
     public int Parallelism { get; private set; } = 8;
 
@@ -98,6 +101,7 @@ internal sealed class LoadGenOptions
                 case "--fingerprint": o.Fingerprint = value.Replace(":", "", StringComparison.Ordinal); break;
                 case "--argon2-memory": o.Argon2MemoryKiB = Int(value); break;
                 case "--parallelism": o.Parallelism = Int(value); break;
+                case "--source": o.Source = System.Net.IPAddress.Parse(value); break;
                 default: throw new ArgumentException("unknown option " + args[i - 1]);
             }
         }

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 
@@ -8,8 +10,37 @@ namespace Parley.LoadGen;
 internal sealed class Transport
 {
     private readonly LoadGenOptions _options;
+    private readonly HttpMessageInvoker? _sourceBound;
 
-    public Transport(LoadGenOptions options) => _options = options;
+    public Transport(LoadGenOptions options)
+    {
+        _options = options;
+        if (options.Source is { } source)
+        {
+            // Sockets from a chosen 127.0.0.x: each source address has its own ephemeral ports, so several
+            // generator processes (each capped at 20,000 descriptors) never run out of them together.
+            var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, ct) =>
+                {
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        socket.Bind(new IPEndPoint(source, 0));
+                        await socket.ConnectAsync(context.DnsEndPoint, ct);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            };
+            handler.SslOptions.RemoteCertificateValidationCallback = Validate;
+            _sourceBound = new HttpMessageInvoker(handler);
+        }
+    }
 
     public HttpClient CreateHttp()
     {
@@ -22,12 +53,24 @@ internal sealed class Transport
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        socket.Options.RemoteCertificateValidationCallback = Validate;
+        if (_sourceBound is null)
+        {
+            socket.Options.RemoteCertificateValidationCallback = Validate; // with an invoker, its handler validates
+        }
+
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         socket.Options.SetBuffer(16 * 1024, 4 * 1024);
         var scheme = _options.Url.Scheme == "https" ? "wss" : "ws";
         var uri = new Uri($"{scheme}://{_options.Url.Authority}/v1/ws");
-        await socket.ConnectAsync(uri, cancellationToken);
+        if (_sourceBound is null)
+        {
+            await socket.ConnectAsync(uri, cancellationToken);
+        }
+        else
+        {
+            await socket.ConnectAsync(uri, _sourceBound, cancellationToken);
+        }
+
         return socket;
     }
 

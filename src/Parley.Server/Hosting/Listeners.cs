@@ -70,13 +70,15 @@ public sealed class Listeners
     }
 
     /// <summary>
-    /// Binds every address on Kestrel: TLS 1.3 with the server certificate on https ones; the public
-    /// ones also run the features' connection middleware (after TLS, before HTTP).
+    /// Binds every address on Kestrel: TLS 1.3 with the server certificate on https ones, followed by
+    /// <paramref name="tlsBuffers"/> (OpenSSL's record buffers freed while idle); the public ones also
+    /// run the features' connection middleware (after TLS, before HTTP).
     /// </summary>
     public void Bind(KestrelServerOptions kestrel, Func<System.Security.Cryptography.X509Certificates.X509Certificate2> certificate,
-        IEnumerable<IPublicConnectionMiddleware> connectionMiddleware)
+        IEnumerable<IPublicConnectionMiddleware> connectionMiddleware, TlsBufferRelease tlsBuffers)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentNullException.ThrowIfNull(tlsBuffers);
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(connectionMiddleware);
         var middleware = connectionMiddleware.ToList();
@@ -89,7 +91,7 @@ public sealed class Listeners
         {
             Listen(kestrel, url, listen =>
             {
-                UseScheme(listen, url);
+                UseScheme(listen, url, tlsBuffers);
                 foreach (var m in middleware)
                 {
                     listen.Use(next => m.Wrap(next, kestrel.Limits));
@@ -106,16 +108,17 @@ public sealed class Listeners
                     connection.Items[MetricsConnectionKey] = true;
                     return next(connection);
                 });
-                UseScheme(listen, url);
+                UseScheme(listen, url, tlsBuffers);
             });
         }
     }
 
-    private static void UseScheme(ListenOptions listen, Uri url)
+    private static void UseScheme(ListenOptions listen, Uri url, TlsBufferRelease tlsBuffers)
     {
         if (url.Scheme == Uri.UriSchemeHttps)
         {
             listen.UseHttps();
+            listen.Use(tlsBuffers.Wrap);
         }
     }
 

@@ -37,6 +37,7 @@ public static class ParleyHost
             sp.GetRequiredService<IOptions<ParleyServerOptions>>().Value.DataDirectory));
         services.AddSingleton<ServerCertificate>();
         services.AddSingleton<ServerSecret>();
+        services.AddSingleton<TlsBufferRelease>();
         services.AddSingleton(sp => Listeners.FromConfiguration(urls,
             sp.GetRequiredService<IOptions<ParleyServerOptions>>().Value, sp.GetRequiredService<IOptions<MetricsOptions>>().Value));
         services.AddProblemDetails();
@@ -52,7 +53,8 @@ public static class ParleyHost
             kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             var certificate = kestrel.ApplicationServices.GetRequiredService<ServerCertificate>();
             kestrel.ApplicationServices.GetRequiredService<Listeners>().Bind(kestrel, () => certificate.Certificate,
-                kestrel.ApplicationServices.GetServices<IPublicConnectionMiddleware>());
+                kestrel.ApplicationServices.GetServices<IPublicConnectionMiddleware>(),
+                kestrel.ApplicationServices.GetRequiredService<TlsBufferRelease>());
         });
         return builder;
     }

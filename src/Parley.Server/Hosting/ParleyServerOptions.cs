@@ -51,4 +51,10 @@ public sealed class TlsOptions
 
     /// <summary>Password of the PFX file, if it has one.</summary>
     public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// Let OpenSSL free each connection's record buffers while they are empty (<c>SSL_MODE_RELEASE_BUFFERS</c>,
+    /// as nginx does): ≈ 16 KB less resident memory per idle TLS connection. On by default; false only to compare.
+    /// </summary>
+    public bool ReleaseIdleBuffers { get; set; } = true;
 }

@@ -12,10 +12,14 @@ public static class MetricsScrape
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The exported text of the server's registry.</summary>
-    public static async Task<string> TextAsync(IServiceProvider services)
+    public static Task<string> TextAsync(IServiceProvider services) => TextAsync(services.GetRequiredService<ParleyMetrics>());
+
+    /// <summary>The exported text of one registry.</summary>
+    public static async Task<string> TextAsync(ParleyMetrics metrics)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         using var stream = new MemoryStream();
-        await services.GetRequiredService<ParleyMetrics>().Registry.CollectAndExportAsTextAsync(stream).WaitAsync(Timeout);
+        await metrics.Registry.CollectAndExportAsTextAsync(stream).WaitAsync(Timeout);
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }
