@@ -131,7 +131,7 @@ export class Messenger {
         this.previews = result.notificationPreviews === true;
       });
       const list = this.refreshList();
-      void list.then(() => this.api.contacts()).then(() => this.refreshList(), () => undefined);
+      void list.then(() => this.api.contacts()).then(() => this.refreshList()).catch(() => undefined); // logged out meanwhile: nothing to refresh
       await Promise.all([status, list, settings]);
       const open = this.chat.openUser;
       if (open) {
