@@ -55,6 +55,12 @@ internal sealed class LoadGenOptions
     /// <summary>Server process id, for RSS before/after opening the connections; 0 = not measured.</summary>
     public int ServerPid { get; private set; }
 
+    /// <summary>
+    /// Every process whose CPU counts as the server's (<c>--server-pid A,B,…</c>: the nodes of a cluster);
+    /// the first is <see cref="ServerPid"/> (memory, storm).
+    /// </summary>
+    public IReadOnlyList<int> ServerPids { get; private set; } = [];
+
     /// <summary>File caching accounts and tokens between runs (registration with SRP is the slow part).</summary>
     public string? AccountsFile { get; private set; }
 
@@ -66,6 +72,9 @@ internal sealed class LoadGenOptions
 
     /// <summary>Argon2id memory (KiB) for registration; the server's minimum must be lowered to allow it.</summary>
     public int Argon2MemoryKiB { get; private set; } = 8;
+
+    /// <summary>Seconds to keep every socket open after the traffic (several generators holding their sockets at once).</summary>
+    public double Hold { get; private set; }
 
     /// <summary>Local address every relay socket binds to (e.g. 127.0.0.2); null = the system's choice.</summary>
     public System.Net.IPAddress? Source { get; private set; }
@@ -95,12 +104,16 @@ internal sealed class LoadGenOptions
                 case "--storm": o.Storm = bool.Parse(value); break;
                 case "--window": o.Window = Int(value); break;
                 case "--payload": o.Payload = Math.Max(16, Int(value)); break;
-                case "--server-pid": o.ServerPid = Int(value); break;
+                case "--server-pid":
+                    o.ServerPids = [.. value.Split(',').Select(Int)];
+                    o.ServerPid = o.ServerPids[0];
+                    break;
                 case "--accounts-file": o.AccountsFile = value; break;
                 case "--prefix": o.Prefix = value; break;
                 case "--fingerprint": o.Fingerprint = value.Replace(":", "", StringComparison.Ordinal); break;
                 case "--argon2-memory": o.Argon2MemoryKiB = Int(value); break;
                 case "--parallelism": o.Parallelism = Int(value); break;
+                case "--hold": o.Hold = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--source": o.Source = System.Net.IPAddress.Parse(value); break;
                 default: throw new ArgumentException("unknown option " + args[i - 1]);
             }

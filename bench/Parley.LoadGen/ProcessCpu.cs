@@ -35,6 +35,9 @@ internal static class ProcessCpu
         return (utime + stime) / TicksPerSecond;
     }
 
+    /// <summary>Seconds of CPU used by all of <paramref name="pids"/> together.</summary>
+    public static double ReadSeconds(IEnumerable<int> pids) => pids.Sum(ReadSeconds);
+
     /// <summary>This process's CPU seconds (finer grained than /proc).</summary>
     public static double ReadSelfSeconds() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 

@@ -92,6 +92,12 @@ if (options.Storm)
     await TrafficDriver.WaitDeliveredAsync(clients.Take(options.Active).ToArray());
 }
 
+if (options.Hold > 0)
+{
+    Log($"holding {clients.Length} sockets for {options.Hold:0} s");
+    await Task.Delay(TimeSpan.FromSeconds(options.Hold));
+}
+
 await Task.WhenAll(clients.Select(c => c.CloseAsync()));
 
 var result = ResultReport.Build(options, clients, traffic, pairs, connectSeconds, rssBefore, rssAfter, clients.Length - warmup, storm);

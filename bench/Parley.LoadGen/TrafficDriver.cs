@@ -23,7 +23,7 @@ internal static class TrafficDriver
     public static async Task<TrafficResult> RunAsync(LoadClient[] active, LoadGenOptions options, double durationSeconds)
     {
         var (acceptedBefore, deliveredBefore) = Totals(active);
-        var serverCpu = ProcessCpu.ReadSeconds(options.ServerPid);
+        var serverCpu = ProcessCpu.ReadSeconds(options.ServerPids);
         var ownCpu = ProcessCpu.ReadSelfSeconds();
         var watch = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(durationSeconds);
@@ -38,7 +38,7 @@ internal static class TrafficDriver
         await Task.Delay(Settle);
         var (acceptedAfter, deliveredAfter) = Totals(active);
         return new TrafficResult(sendSeconds, totalSeconds, acceptedAfter - acceptedBefore, deliveredAfter - deliveredBefore,
-            ProcessCpu.ReadSeconds(options.ServerPid) - serverCpu, ProcessCpu.ReadSelfSeconds() - ownCpu, ProcessCpu.LoadAverage());
+            ProcessCpu.ReadSeconds(options.ServerPids) - serverCpu, ProcessCpu.ReadSelfSeconds() - ownCpu, ProcessCpu.LoadAverage());
     }
 
     /// <summary>Waits (bounded) until every send is answered and every accepted message delivered.</summary>

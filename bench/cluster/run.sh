@@ -6,11 +6,11 @@
 # Redis, drain from PostgreSQL); NODES=1 is the single-node baseline through the same nginx.
 # Everything runs on 127.0.0.1 in a temporary directory and is stopped at exit.
 #
-#   bench/cluster/run.sh                      # NODES=2 RATE=10000 DURATION=10 CONNECTIONS=200
+#   bench/cluster/run.sh                      # NODES=2 RATE=10000 DURATION=8 CONNECTIONS=200
 #   NODES=1 bench/cluster/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-NODES=${NODES:-2} RATE=${RATE:-10000} DURATION=${DURATION:-10} CONNECTIONS=${CONNECTIONS:-200}
+NODES=${NODES:-2} RATE=${RATE:-10000} DURATION=${DURATION:-8} CONNECTIONS=${CONNECTIONS:-200}
 PG=/usr/lib/postgresql/15/bin
 root=$(mktemp -d /tmp/parley-cbench-XXXXXX); chmod 0755 "$root"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -34,7 +34,7 @@ runuser -u postgres -- "$PG/pg_ctl" -D "$root/pg" -l "$root/pg.log" -w \
 conn="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres;Maximum Pool Size=60"
 
 redisport=$(free_port)
-redis-server --port "$redisport" --bind 127.0.0.1 --save '' --appendonly no >"$root/redis.log" 2>&1 & pids+=($!)
+redis-server --port "$redisport" --bind 127.0.0.1 --save '' --appendonly no >"$root/redis.log" 2>&1 & pids+=($!); redispid=$!
 
 secret="$root/secret.key"; head -c 32 /dev/urandom >"$secret"; chmod 600 "$secret"
 nodeports=(); nodepids=()
@@ -45,6 +45,8 @@ for i in $(seq 1 "$NODES"); do
     --Relay:SendRatePerSecond 1000000 --Relay:SendBurst 1000000 --Relay:QueueCapPerRecipient 1000000 \
     --Accounts:MinArgon2MemoryKiB 8 --Accounts:MinArgon2Iterations 1 --Accounts:PowDifficulty 1 \
     --Accounts:AuthRequestsPerAddressPerMinute 1000000 --Accounts:RegistrationsPerMinuteThreshold 1000000 \
+    --Accounts:PowDifficultyIncreaseUnderLoad 0 --Accounts:LoginFailuresBeforePow 1000000 \
+    --Accounts:LoginFailuresBeforeLockout 1000000 --Accounts:LoginAddressFailuresBeforeLockout 1000000 --Accounts:MaxOpenLoginsPerAddress 64 \
     --Logging:LogLevel:Default Warning >"$root/node$i.log" 2>&1 & pids+=($!); nodepids+=($!); nodeports+=("$port")
   for _ in $(seq 1 120); do grep -q "listening on" "$root/node$i.log" && break; sleep 0.5; done
   grep -q "listening on" "$root/node$i.log" || { cat "$root/node$i.log"; exit 1; }
@@ -65,11 +67,20 @@ CONF
 /usr/sbin/nginx -p "$root" -c "$root/nginx.conf"
 nginxpid=$(cat "$root/nginx.pid"); nginxworkers=$(pgrep -P "$nginxpid" | paste -sd, -)
 
-cpu() { local t=0; for p in "${nodepids[@]}"; do t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
+lg() { dotnet bench/Parley.LoadGen/bin/Release/net10.0/Parley.LoadGen.dll --url "http://127.0.0.1:$nginxport" \
+  --accounts-file "$root/accounts.txt" --connections "$CONNECTIONS" --argon2-memory 8 "$@"; }
+# Accounts first (SRP registration and login through nginx), outside the measurement.
+lg --provision-only true >&2
+ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' /proc/$p/stat))); done; echo $t; }
 echo "nodes=$NODES rate=$RATE duration=$DURATION connections=$CONNECTIONS load: $(uptime)" >&2
-before=$(cpu)
-dotnet bench/Parley.LoadGen/bin/Release/net10.0/Parley.LoadGen.dll --url "http://127.0.0.1:$nginxport" \
-  --connections "$CONNECTIONS" --active "$CONNECTIONS" --rate "$RATE" --duration "$DURATION" --argon2-memory 8
-echo "all nodes' CPU over the whole run (registration, connects, traffic): $(( ($(cpu) - before) * 10 )) ms" >&2
-echo "nginx worker CPU (ticks utime+stime): $(for w in ${nginxworkers//,/ }; do awk '{print $14+$15}' /proc/$w/stat; done)" >&2
+postmaster=$(head -n 1 "$root/pg/postmaster.pid")
+pgticks() { ticks "$postmaster" $(pgrep -P "$postmaster"); }   # the postmaster and its backends (pooled: they live through the run)
+nginxbefore=$(ticks ${nginxworkers//,/ }); pgbefore=$(pgticks); redisbefore=$(ticks "$redispid")
+# The server CPU per message is marginal over all nodes (--server-pid takes them all): pairs of a short and
+# a long phase at the same rate; latency percentiles cover every measured phase.
+lg --active "$CONNECTIONS" --rate "$RATE" --warmup 3 --short 3 --duration "$DURATION" --pairs 3 \
+  --server-pid "$(IFS=,; echo "${nodepids[*]}")"
+echo "CPU over the traffic (warm-up and all phases): nginx $(( ($(ticks ${nginxworkers//,/ }) - nginxbefore) * 10 )) ms," \
+  "PostgreSQL $(( ($(pgticks) - pgbefore) * 10 )) ms, Redis $(( ($(ticks "$redispid") - redisbefore) * 10 )) ms" >&2
+for i in $(seq 1 "$NODES"); do echo "node$i log tail:" >&2; tail -n 3 "$root/node$i.log" >&2; done
 echo "load after: $(uptime)" >&2
