@@ -75,6 +75,9 @@ ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' /proc/$p
 echo "nodes=$NODES rate=$RATE duration=$DURATION connections=$CONNECTIONS load: $(uptime)" >&2
 postmaster=$(head -n 1 "$root/pg/postmaster.pid")
 pgticks() { ticks "$postmaster" $(pgrep -P "$postmaster"); }   # the postmaster and its backends (pooled: they live through the run)
+# Database work over the traffic: statements (transactions) and the queue table's index scans (catch-up reads) and rows.
+pgstats() { psql -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -Atc "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'), coalesce(sum(idx_scan), 0), coalesce(sum(n_tup_ins), 0), coalesce(sum(n_tup_del), 0) FROM pg_stat_user_tables WHERE relname = 'relay_queue'"; }
+pgstatsbefore=$(pgstats)
 nginxbefore=$(ticks ${nginxworkers//,/ }); pgbefore=$(pgticks); redisbefore=$(ticks "$redispid")
 # The server CPU per message is marginal over all nodes (--server-pid takes them all): pairs of a short and
 # a long phase at the same rate; latency percentiles cover every measured phase.
@@ -82,5 +85,7 @@ lg --active "$CONNECTIONS" --rate "$RATE" --warmup 3 --short 3 --duration "$DURA
   --server-pid "$(IFS=,; echo "${nodepids[*]}")"
 echo "CPU over the traffic (warm-up and all phases): nginx $(( ($(ticks ${nginxworkers//,/ }) - nginxbefore) * 10 )) ms," \
   "PostgreSQL $(( ($(pgticks) - pgbefore) * 10 )) ms, Redis $(( ($(ticks "$redispid") - redisbefore) * 10 )) ms" >&2
+sleep 2   # PostgreSQL publishes its statistics within a second
+echo "PostgreSQL over the traffic (commits|relay_queue index scans|rows inserted|rows deleted): before $pgstatsbefore, after $(pgstats)" >&2
 for i in $(seq 1 "$NODES"); do echo "node$i log tail:" >&2; tail -n 3 "$root/node$i.log" >&2; done
 echo "load after: $(uptime)" >&2

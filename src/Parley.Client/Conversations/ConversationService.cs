@@ -130,6 +130,12 @@ public sealed class ConversationService
         return await _context.Locked(() => _context.Store.HistoryPage(name, limit, before), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Each conversation's latest message and unread count (local only, no network): what a conversation list shows.</summary>
+    /// <param name="cancellationToken">Cancels waiting for the store.</param>
+    /// <returns>One summary per conversation with messages.</returns>
+    public Task<IReadOnlyList<Storage.ConversationSummary>> SummariesAsync(CancellationToken cancellationToken) =>
+        _context.Locked(() => _context.Store.ConversationSummaries(), cancellationToken);
+
     /// <summary>
     /// Takes the incoming messages stored but not shown yet (of <paramref name="peer"/>, or everyone's):
     /// they count as read from now on, and read receipts go to their senders while the link is connected.

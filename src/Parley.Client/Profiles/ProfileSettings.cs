@@ -19,6 +19,9 @@ public sealed class ProfileSettings
 
     /// <summary>The pinned certificate fingerprint, <c>SHA256:hex</c>.</summary>
     public required string ServerFingerprint { get; init; }
+
+    /// <summary>Whether desktop notifications may show message text (off unless the user turns it on).</summary>
+    public bool NotificationPreviews { get; set; }
 }
 
 /// <summary>Source-generated JSON metadata for the profile files.</summary>

@@ -13,6 +13,9 @@ public static class ApiMethods
     /// <summary><c>parley login</c>.</summary>
     public const string Login = "login";
 
+    /// <summary>The certificate fingerprint a server presents, for trust on first use before registering or logging in.</summary>
+    public const string ServerProbe = "server.probe";
+
     /// <summary><c>parley logout</c>.</summary>
     public const string Logout = "logout";
 
@@ -45,6 +48,9 @@ public static class ApiMethods
 
     /// <summary><c>parley unblock</c>.</summary>
     public const string Unblock = "unblock";
+
+    /// <summary>The conversation list: contacts and former contacts with history, by last activity, with unread counts, presence and a preview.</summary>
+    public const string Conversations = "conversations";
 
     /// <summary><c>parley send</c>.</summary>
     public const string Send = "send";
@@ -103,6 +109,9 @@ public static class ApiMethods
     /// <summary>What the browser's peer connection reports: candidates, connected (with the remote fingerprint), lost, failed, re-offers.</summary>
     public const string CallsSignal = "calls.signal";
 
+    /// <summary>The profile's user-interface settings (notification previews), read or changed.</summary>
+    public const string Settings = "settings";
+
     /// <summary>Streams events as notifications on this connection.</summary>
     public const string Subscribe = "subscribe";
 
@@ -121,10 +130,10 @@ public static class ApiMethods
     /// <summary>Every method a client may call.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Register, Login, Logout, WhoAmI, AccountDelete, AccountPassword,
-        ContactsList, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
+        ServerProbe, Register, Login, Logout, WhoAmI, AccountDelete, AccountPassword,
+        ContactsList, Conversations, ContactsRequest, ContactsAccept, ContactsDecline, ContactsRemove, Block, Unblock,
         Send, Receive, History, Typing, Verify, Trust, Disconnect, Status, Online, FilesSend, FilesGet, FilesCancel,
         CallsTurn, CallsStart, CallsCurrent, CallsAccept, CallsDecline, CallsHangup, CallsSignal,
-        Subscribe, Unsubscribe, DaemonInfo, Auth,
+        Settings, Subscribe, Unsubscribe, DaemonInfo, Auth,
     ];
 }

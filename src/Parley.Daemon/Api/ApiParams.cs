@@ -146,6 +146,46 @@ public sealed class FileCancelParams
     public required string Transfer { get; init; }
 }
 
+/// <summary><c>server.probe</c>.</summary>
+public sealed class ProbeParams
+{
+    /// <summary>The server's https address.</summary>
+    public required string Server { get; init; }
+
+    /// <summary>The user about to register or log in: their profile's pinned fingerprint, if any, is compared.</summary>
+    public string? User { get; init; }
+}
+
+/// <summary><c>server.probe</c>: the certificate the server presents now.</summary>
+public sealed class ProbeResult
+{
+    /// <summary>The server's address, normalized.</summary>
+    public required string Server { get; init; }
+
+    /// <summary>The fingerprint of the certificate it presented (<c>SHA256:HEX</c>).</summary>
+    public required string Fingerprint { get; init; }
+
+    /// <summary>The fingerprint pinned for this user on this server, or null when there is none yet (first use).</summary>
+    public string? Pinned { get; init; }
+
+    /// <summary>True when a fingerprint is pinned and the server now presents another one: refuse it.</summary>
+    public required bool Changed { get; init; }
+}
+
+/// <summary><c>settings</c>: each setting given is changed and saved; the others stay.</summary>
+public sealed class SettingsParams : ProfileParams
+{
+    /// <summary>Whether desktop notifications may show message text; null leaves it as it is.</summary>
+    public bool? NotificationPreviews { get; init; }
+}
+
+/// <summary><c>settings</c>: the profile's settings after the call.</summary>
+public sealed class SettingsResult
+{
+    /// <summary>Whether desktop notifications may show message text (default false).</summary>
+    public required bool NotificationPreviews { get; init; }
+}
+
 /// <summary><c>subscribe</c>.</summary>
 public sealed class SubscribeParams
 {
@@ -186,4 +226,7 @@ public static class ApiLimits
 
     /// <summary>The longest <c>receive</c> wait, in seconds.</summary>
     public const int MaxWaitSeconds = 86_400;
+
+    /// <summary>The longest last-message preview in <c>conversations</c> (characters; longer text is cut with an ellipsis).</summary>
+    public const int MaxPreviewLength = 120;
 }

@@ -55,6 +55,9 @@ internal static class DaemonMethods
         });
         d.Add(ApiMethods.WhoAmI, j.ProfileParams, j.AccountResult, (p, _, ct) => Ops(registry, p, (o, _) => Task.FromResult(o.WhoAmI()), ct));
         d.Add(ApiMethods.ContactsList, j.ProfileParams, j.ContactListResult, (p, _, ct) => Ops(registry, p, (o, c) => o.ListContactsAsync(c), ct));
+        d.Add(ApiMethods.Conversations, j.ProfileParams, j.ConversationsResult, (p, _, ct) => new ConversationList(registry.Resolve(p.Profile).Client).ListAsync(ct));
+        d.Add(ApiMethods.ServerProbe, j.ProbeParams, j.ProbeResult, (p, _, ct) => ServerProbe.ProbeAsync(registry.Home, registry.Options, p, ct));
+        d.Add(ApiMethods.Settings, j.SettingsParams, j.SettingsResult, (p, _, _) => Task.FromResult(ProfilePreferences.Apply(registry.Home, registry.Resolve(p.Profile).Profile, p)));
         d.Add(ApiMethods.ContactsRequest, j.ContactRequestParams, j.ContactActionResult, (p, _, ct) => Ops(registry, p, (o, c) => o.RequestContactAsync(p, c), ct));
         foreach (var action in new[] { ApiMethods.ContactsAccept, ApiMethods.ContactsDecline, ApiMethods.ContactsRemove, ApiMethods.Block, ApiMethods.Unblock })
         {

@@ -21,6 +21,13 @@ public sealed class ApiMethodTests
             return await api.OkAsync(method, p);
         }
 
+        async Task<JsonNode> ConversationWithAliceAsync()
+        {
+            var list = await Ok("conversations");
+            Assert.True(list["onlineKnown"]!.GetValue<bool>());
+            return list["conversations"]!.AsArray().Single(c => c!["user"]!.GetValue<string>() == "alice")!;
+        }
+
         var info = await Ok("daemon.info");
         Assert.Equal(["bob"], info["profiles"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(transport == "unix", info["url"] is not null);
@@ -33,8 +40,15 @@ public sealed class ApiMethodTests
         await w.Alice.SendAsync(w.Bob, "hello bob over " + transport);
         var arrived = await api.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "message" && e["from"]?.GetValue<string>() == "alice");
         Assert.Equal("hello bob over " + transport, arrived["text"]!.GetValue<string>());
+        var unread = await ConversationWithAliceAsync();
+        Assert.Equal("hello bob over " + transport, unread["preview"]!.GetValue<string>());
+        Assert.Equal("in", unread["previewDirection"]!.GetValue<string>());
+        Assert.Equal(arrived["sentAt"]!.GetValue<string>(), unread["lastActivity"]!.GetValue<string>());
+        Assert.True(unread["unread"]!.GetValue<int>() >= 1);
+        Assert.Equal("contact", unread["state"]!.GetValue<string>());
         var history = (await Ok("history", new { user = "alice", limit = 10 }))["messages"]!.AsArray();
         Assert.Contains(history, m => m!["text"]!.GetValue<string>() == "hello bob over " + transport);
+        Assert.Equal(0, (await ConversationWithAliceAsync())["unread"]!.GetValue<int>()); // shown by history: read
 
         var sent = await Ok("send", new { to = "alice", text = "hi alice, from the API" });
         Assert.Matches("^[0-9a-f]{32}$", sent["id"]!.GetValue<string>());
@@ -44,6 +58,9 @@ public sealed class ApiMethodTests
         Assert.Equal("contact", contacts.Single(c => c!["user"]!.GetValue<string>() == "alice")!["state"]!.GetValue<string>());
         var status = await Ok("status");
         Assert.True(status["connected"]!.GetValue<bool>());
+        Assert.False((await Ok("settings"))["notificationPreviews"]!.GetValue<bool>()); // WebNotificationTests covers the page
+        Assert.True((await Ok("settings", new { notificationPreviews = true }))["notificationPreviews"]!.GetValue<bool>());
+        Assert.True((await Ok("settings"))["notificationPreviews"]!.GetValue<bool>());
         Assert.Equal(0, status["pendingOutgoing"]!.GetValue<int>());
         Assert.NotNull((await Ok("online"))["online"]);
         Assert.Matches("^([0-9]{5} ){11}[0-9]{5}$", (await Ok("verify", new { user = "alice" }))["safetyNumber"]!.GetValue<string>());
@@ -86,9 +103,17 @@ public sealed class ApiMethodTests
 
         // A second profile registered through the daemon: contact requests, answers, blocks, logout/login, deletion.
         var carol = new { user = "carol", server = w.World.Server.Url, password = "ribbon-saxophone-carol-tundra-74", trustServer = w.World.Server.Fingerprint };
+        var firstUse = await Ok("server.probe", new { server = w.World.Server.Url, user = "carol" }); // WebFirstRunTests covers the page
+        Assert.Equal(w.World.Server.Fingerprint, firstUse["fingerprint"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Null(firstUse["pinned"]);
+        Assert.False(firstUse["changed"]!.GetValue<bool>());
+        var pinned = await Ok("server.probe", new { server = w.World.Server.Url, user = "bob" });
+        Assert.Equal(pinned["fingerprint"]!.GetValue<string>(), pinned["pinned"]!.GetValue<string>());
         Assert.True((await Ok("register", carol))["loggedIn"]!.GetValue<bool>());
         await Ok("contacts.request", new { profile = "carol", user = "bob", note = "hello" });
         await api.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "contact-request" && e["profile"]?.GetValue<string>() == "bob");
+        var first = (await Ok("conversations", new { profile = "bob" }))["conversations"]!.AsArray()[0]!; // incoming requests on top
+        Assert.Equal(("carol", "request received", "hello"), (first["user"]!.GetValue<string>(), first["state"]!.GetValue<string>(), first["note"]!.GetValue<string>()));
         Assert.Equal("declined", (await Ok("contacts.decline", new { profile = "bob", user = "carol" }))["result"]!.GetValue<string>());
         await Ok("contacts.request", new { profile = "carol", user = "bob" });
         await api.WaitForEventAsync(e => e["type"]?.GetValue<string>() == "contact-request" && e["user"]?.GetValue<string>() == "carol" && e["note"] is null);
@@ -104,6 +129,7 @@ public sealed class ApiMethodTests
         Assert.True((await Ok("account.password", new { profile = "carol", password = carol.password, newPassword }))["passwordChanged"]!.GetValue<bool>());
         Assert.True((await Ok("account.delete", new { profile = "carol", password = newPassword }))["deleted"]!.GetValue<bool>());
         await Ok("unsubscribe");
+        Assert.DoesNotContain("hello bob over", w.Daemon.Output, StringComparison.Ordinal); // the preview is in results only, never logged
 
         Assert.Equal(ApiMethods.All.Order(), called.Order());
     }

@@ -1,5 +1,6 @@
 // Typed wrappers over the daemon's methods (docs/API.md), scoped to the profile on screen.
 
+import type { ConversationsResult } from "./conversationlist";
 import type { ContactView } from "./model";
 import type { RpcClient } from "./rpc";
 
@@ -8,6 +9,14 @@ export interface AccountResult {
   server: string;
   fingerprint: string;
   loggedIn: boolean;
+}
+
+export interface ProbeResult {
+  server: string;
+  fingerprint: string;
+  /** The fingerprint pinned for this user on this server; absent on first use. */
+  pinned?: string;
+  changed: boolean;
 }
 
 export interface DaemonInfo {
@@ -66,6 +75,11 @@ export class Api {
     return this.rpc.call("daemon.info");
   }
 
+  /** The certificate fingerprint the server presents now, compared with the one pinned for `user` (trust on first use). */
+  probe(server: string, user: string): Promise<ProbeResult> {
+    return this.rpc.call("server.probe", user ? { server, user } : { server });
+  }
+
   register(user: string, server: string, password: string, trustServer?: string): Promise<AccountResult> {
     return this.rpc.call("register", trustServer ? { user, server, password, trustServer } : { user, server, password }, AccountCallTimeoutMs);
   }
@@ -92,6 +106,16 @@ export class Api {
 
   contacts(): Promise<{ contacts: ContactView[]; offline: boolean }> {
     return this.rpc.call("contacts.list", this.scoped());
+  }
+
+  /** The conversation list, assembled by the daemon: requests first, then by last activity, with unread counts, presence and previews. */
+  conversations(): Promise<ConversationsResult> {
+    return this.rpc.call("conversations", this.scoped());
+  }
+
+  /** The profile's settings, changing `notificationPreviews` when given (the daemon saves it). */
+  settings(notificationPreviews?: boolean): Promise<{ notificationPreviews: boolean }> {
+    return this.rpc.call("settings", this.scoped(notificationPreviews === undefined ? {} : { notificationPreviews }));
   }
 
   contact(action: "request" | "accept" | "decline" | "remove", user: string, note?: string): Promise<unknown> {

@@ -2,7 +2,9 @@
 
 import type { Api } from "./api";
 import { CallController } from "./calls";
+import { applyConversationList } from "./conversationlist";
 import { FileClient } from "./fileclient";
+import { notificationBody, type NotifyRequest } from "./notifications";
 import { h, replaceChildren } from "./dom";
 import { describeError, Model, readMessage, type MessageView } from "./model";
 import { RpcError, type ConnectionState } from "./rpc";
@@ -37,6 +39,8 @@ export class Messenger {
   /** Whether a connection event arrived since subscribing (events then decide the state, not a status answer). */
   private connectionEventSeen = false;
   private disposed = false;
+  /** Whether notifications may show message text (the profile's setting, off by default). */
+  private previews = false;
 
   constructor(
     private readonly api: Api,
@@ -121,11 +125,14 @@ export class Messenger {
 
         this.render();
       });
-      const contacts = this.api.contacts().then((result) => {
-        this.model.applyContacts(result.contacts);
-        this.render();
+      // The sidebar paints from one local answer; the contact list is then refreshed from the
+      // server (requests that arrived while the daemon was away) and the list re-read.
+      const settings = this.api.settings().then((result) => {
+        this.previews = result.notificationPreviews === true;
       });
-      await Promise.all([status, contacts]);
+      const list = this.refreshList();
+      void list.then(() => this.api.contacts()).then(() => this.refreshList()).catch(() => undefined); // logged out meanwhile: nothing to refresh
+      await Promise.all([status, list, settings]);
       const open = this.chat.openUser;
       if (open) {
         await this.loadHistory(open, false);
@@ -161,14 +168,11 @@ export class Messenger {
     }
 
     if (change.notify && document.visibilityState !== "visible") {
-      this.notify(change.notify.title, change.notify.body);
+      this.notify(change.notify);
     }
 
     if (change.contactsChanged) {
-      void this.api.contacts().then((result) => {
-        this.model.applyContacts(result.contacts);
-        this.render();
-      }, () => undefined);
+      void this.refreshList().catch(() => undefined);
     }
 
     this.render();
@@ -204,9 +208,11 @@ export class Messenger {
   }
 
   private async open(user: string): Promise<void> {
+    const started = performance.now();
     this.chat.render(this.model.conversation(user), new Date());
     this.render();
     await this.loadHistory(user, false);
+    performance.measure("parley:open", { start: started }); // the newest page is on screen (docs/BENCHMARKS.md)
     this.chat.focusComposer();
   }
 
@@ -268,7 +274,7 @@ export class Messenger {
   private async request(user: string, note: string): Promise<string | null> {
     try {
       await this.api.contact("request", user, note || undefined);
-      await this.refreshContacts();
+      await this.refreshList();
       return null;
     } catch (error) {
       return error instanceof RpcError ? describeError(error.kind, error.message) : "The request failed.";
@@ -280,7 +286,7 @@ export class Messenger {
       const result = await this.api.verify(user, false);
       const dialog = safetyDialog(result, async () => {
         await this.api.verify(user, true);
-        await this.refreshContacts();
+        await this.refreshList();
       });
       document.body.appendChild(dialog);
       dialog.showModal();
@@ -293,17 +299,21 @@ export class Messenger {
     try {
       await action();
       if (refresh) {
-        await this.refreshContacts();
+        await this.refreshList();
       }
     } catch (error) {
       this.fail(error);
     }
   }
 
-  private async refreshContacts(): Promise<void> {
-    const result = await this.api.contacts();
-    this.model.applyContacts(result.contacts);
+  /** Re-reads the conversation list from the daemon (`conversations`) and shows it. */
+  private async refreshList(): Promise<void> {
+    const result = await this.api.conversations();
+    applyConversationList(this.model, result, document.visibilityState === "visible" ? this.chat.openUser : null);
     this.render();
+    if (performance.getEntriesByName("parley:list").length === 0) {
+      performance.mark("parley:list"); // first paint of the conversation list (docs/BENCHMARKS.md)
+    }
   }
 
   private async showAccount(): Promise<void> {
@@ -313,6 +323,9 @@ export class Messenger {
         switchTo: (user) => this.navigation.switchTo(user),
         addAccount: () => this.navigation.addAccount(),
         deleted: () => this.navigation.logout(),
+        previews: (on) => {
+          this.previews = on;
+        },
       });
       document.body.appendChild(dialog);
       dialog.showModal();
@@ -332,13 +345,13 @@ export class Messenger {
     this.navigation.logout();
   }
 
-  private notify(title: string, body: string): void {
+  private notify(request: NotifyRequest): void {
     if (!("Notification" in window)) {
       return;
     }
 
-    // Never the message text: only who wrote (message previews are off by default).
-    const show = () => new Notification(`Parley: ${title}`, { body: body === "wants to be your contact" ? body : "New message", tag: title });
+    // Only who wrote, unless the user turned message previews on (the daemon's `settings`).
+    const show = () => new Notification(`Parley: ${request.title}`, { body: notificationBody(request, this.previews), tag: request.title });
     if (Notification.permission === "granted") {
       show();
     } else if (Notification.permission === "default") {

@@ -1,6 +1,8 @@
 // The web app's state: contacts, conversations and messages, updated from API results and events.
 // Pure logic (no DOM), so it is unit-tested under node.
 
+import type { NotifyRequest } from "./notifications";
+
 export type MessageState = "pending" | "sent" | "delivered" | "read" | "failed";
 export type ContactState = "contact" | "request sent" | "request received" | "none";
 
@@ -39,12 +41,14 @@ export interface Conversation {
   lastActivity: number;
   /** True once the oldest page was loaded (nothing older to fetch). */
   complete: boolean;
+  /** The daemon's preview of the latest message, for a conversation whose messages are not loaded. */
+  summary?: { text: string; direction: "in" | "out"; at: number };
 }
 
 /** What an event changed, for the view (re-render) and notifications (new message or request). */
 export interface Change {
   user?: string;
-  notify?: { title: string; body: string };
+  notify?: NotifyRequest;
   connected?: boolean;
   contactsChanged?: boolean;
 }
@@ -106,7 +110,7 @@ export class Model {
     const listed = new Set(contacts.map((c) => c.user));
     for (const [user, conversation] of this.conversations) {
       if (!listed.has(user)) {
-        if (conversation.messages.length === 0) {
+        if (conversation.messages.length === 0 && conversation.summary === undefined) {
           this.conversations.delete(user);
         } else {
           conversation.contact = { ...conversation.contact, state: "none" };
@@ -188,7 +192,7 @@ export class Model {
             conversation.unread++;
           }
 
-          return reading ? { user: message.peer } : { user: message.peer, notify: { title: message.peer, body: message.text } };
+          return reading ? { user: message.peer } : { user: message.peer, notify: { kind: "message", title: message.peer, body: message.text } };
         }
 
         return { user: message.peer };
@@ -221,7 +225,7 @@ export class Model {
           const conversation = this.conversation(user);
           conversation.contact = { ...conversation.contact, state: "request received", note: isString(event.note) ? event.note : undefined };
           conversation.lastActivity = Date.now();
-          return { user, contactsChanged: true, notify: { title: user, body: "wants to be your contact" } };
+          return { user, contactsChanged: true, notify: { kind: "request", title: user, body: "wants to be your contact" } };
         }
 
         return {};
@@ -247,7 +251,7 @@ export class Model {
   ordered(): Conversation[] {
     const rank = (c: Conversation) => (c.contact.state === "request received" ? 0 : 1);
     return [...this.conversations.values()]
-      .filter((c) => c.contact.state !== "none" || c.messages.length > 0)
+      .filter((c) => c.contact.state !== "none" || c.messages.length > 0 || c.summary !== undefined)
       .sort((a, b) => rank(a) - rank(b) || b.lastActivity - a.lastActivity || a.user.localeCompare(b.user));
   }
 

@@ -25,7 +25,7 @@ test("a message for a closed or hidden conversation counts as unread and asks fo
   model.applyContacts([contact("alice")]);
   const change = model.applyEvent(message("1", "alice", "2026-11-30T08:00:00Z"), null, true);
   assert.equal(model.conversation("alice").unread, 1);
-  assert.deepEqual(change.notify, { title: "alice", body: "text 1" });
+  assert.deepEqual(change.notify, { kind: "message", title: "alice", body: "text 1" });
   const open = model.applyEvent(message("2", "alice", "2026-11-30T08:01:00Z"), "alice", true);
   assert.equal(model.conversation("alice").unread, 1);
   assert.equal(open.notify, undefined);

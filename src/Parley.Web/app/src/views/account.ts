@@ -10,6 +10,8 @@ export interface AccountActions {
   switchTo(user: string): void;
   addAccount(): void;
   deleted(): void;
+  /** The notification-preview setting changed (the daemon saved it). */
+  previews(on: boolean): void;
 }
 
 export function accountDialog(api: Api, profiles: string[], actions: AccountActions): HTMLDialogElement {
@@ -20,6 +22,7 @@ export function accountDialog(api: Api, profiles: string[], actions: AccountActi
     { class: "account", "aria-labelledby": "account-title" },
     h("h2", { id: "account-title" }, `Account: ${me}`),
     profilesSection(profiles, me, actions, () => dialog.close()),
+    notificationsSection(api, actions),
     passwordSection(api, me),
     deleteSection(api, me, actions, () => dialog.close()),
     h("div", { class: "actions" }, close),
@@ -43,6 +46,42 @@ function profilesSection(profiles: string[], me: string, actions: AccountActions
         h("li", {}, h("span", {}, p), h("button", { type: "button", onclick: () => { close(); actions.switchTo(p); } }, `Switch to ${p}`))),
     ),
     h("button", { type: "button", class: "link", onclick: () => { close(); actions.addAccount(); } }, "Add another account"),
+  );
+}
+
+/** Message text in desktop notifications: off unless turned on here; the box shows what the daemon saved. */
+function notificationsSection(api: Api, actions: AccountActions): HTMLElement {
+  const box = h("input", { id: "notify-previews", type: "checkbox", disabled: true });
+  const status = h("p", { role: "status", "aria-live": "polite", class: "form-status" });
+  const describe = (on: boolean) => (on ? "Notifications show the message text." : "Notifications say only who wrote.");
+  void api.settings().then((result) => {
+    box.checked = result.notificationPreviews;
+    box.disabled = false;
+  }, () => {
+    status.textContent = "The settings could not be read.";
+  });
+  box.addEventListener("change", async () => {
+    const wanted = box.checked;
+    box.disabled = true;
+    try {
+      const result = await api.settings(wanted);
+      box.checked = result.notificationPreviews;
+      actions.previews(result.notificationPreviews);
+      status.textContent = describe(result.notificationPreviews);
+    } catch (error) {
+      box.checked = !wanted;
+      status.textContent = error instanceof RpcError ? describeError(error.kind, error.message) : "The setting could not be saved.";
+    } finally {
+      box.disabled = false;
+    }
+  });
+  return h(
+    "section",
+    { "aria-labelledby": "notify-title" },
+    h("h3", { id: "notify-title" }, "Notifications"),
+    h("div", { class: "check" }, box, h("label", { for: "notify-previews" }, "Show message text in notifications")),
+    h("p", { class: "hint" }, "Off by default: a notification then says only who wrote, so no text shows on a locked or shared screen."),
+    status,
   );
 }
 

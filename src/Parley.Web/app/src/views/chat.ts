@@ -121,7 +121,7 @@ export class ChatView {
     }
 
     for (const group of groups) {
-      items.push(h("li", { class: "day", role: "separator" }, group.label));
+      items.push(h("li", { class: "day" }, group.label)); // a list item (a separator role inside a list is not allowed)
       for (const message of group.messages) {
         items.push(messageItem(message, this.files, this.actions));
       }

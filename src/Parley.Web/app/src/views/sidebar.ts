@@ -23,7 +23,7 @@ export function renderConversationList(list: HTMLElement, conversations: Convers
 
 function conversationItem(conversation: Conversation, selected: boolean, actions: SidebarActions): HTMLElement {
   const { user, contact } = conversation;
-  const dot = h("span", { class: conversation.online ? "dot online" : "dot", title: conversation.online ? "online" : "offline" });
+  const dot = h("span", { class: conversation.online ? "dot online" : "dot", "aria-hidden": "true" });
   const status = conversation.online ? "online" : "offline";
   if (contact.state === "request received") {
     return h(
@@ -40,28 +40,46 @@ function conversationItem(conversation: Conversation, selected: boolean, actions
     );
   }
 
-  const last = conversation.messages[conversation.messages.length - 1];
-  const subtitle = contact.state === "request sent" ? "request sent" : conversation.typing ? "typing…" : preview(last);
-  const unread = conversation.unread > 0 ? h("span", { class: "unread", "aria-label": `${conversation.unread} unread` }, String(conversation.unread)) : null;
+  const subtitle = contact.state === "request sent" ? "request sent" : conversation.typing ? "typing…" : latestPreview(conversation);
+  // The button's name is its visible text plus hidden words for what only shows as colour or a
+  // badge ("alice, offline, lunch?, 2 unread"): no aria-label that a speech user could not say.
+  const unread = conversation.unread > 0 ? h("span", { class: "unread" }, String(conversation.unread)) : null;
   const button = h(
     "button",
     {
       type: "button",
       class: "conversation",
       "aria-current": selected ? "true" : undefined,
-      "aria-label": `${user}, ${status}${conversation.unread ? `, ${conversation.unread} unread` : ""}`,
       onclick: () => actions.open(user),
     },
     dot,
     h(
       "span",
       { class: "text" },
-      h("span", { class: "name" }, user, contact.verified ? h("span", { class: "verified", title: "verified" }, " ✓") : null),
+      h(
+        "span",
+        { class: "name" },
+        user,
+        contact.verified ? h("span", { class: "verified", title: "verified" }, " ✓") : null,
+        h("span", { class: "visually-hidden" }, `, ${status},`),
+      ),
       h("span", { class: conversation.typing ? "preview typing" : "preview" }, subtitle),
     ),
     unread,
+    unread ? h("span", { class: "visually-hidden" }, " unread") : null,
   );
   return h("li", { "data-user": user }, button);
+}
+
+/** The latest loaded message, or the daemon's preview when it is newer (or nothing is loaded). */
+function latestPreview(conversation: Conversation): string {
+  const last = conversation.messages[conversation.messages.length - 1];
+  const summary = conversation.summary;
+  if (summary && (!last || Date.parse(last.sentAt) < summary.at)) {
+    return preview({ id: "", peer: conversation.user, direction: summary.direction, text: summary.text, sentAt: "", state: "sent" });
+  }
+
+  return preview(last);
 }
 
 export function addContactForm(actions: SidebarActions): HTMLElement {
