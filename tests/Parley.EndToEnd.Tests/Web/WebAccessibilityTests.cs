@@ -8,7 +8,7 @@ namespace Parley.EndToEnd.Tests.Web;
 
 /// <summary>
 /// Accessibility: axe-core (WCAG 2.1 A and AA rules, contrast included) finds nothing on the main
-/// screens at desktop and phone width; the page never scrolls sideways at phone width; and a chat
+/// screens at desktop and phone width, in the light and the dark palette; the page never scrolls sideways at phone width; and a chat
 /// works with the keyboard alone.
 /// </summary>
 public sealed class WebAccessibilityTests
@@ -25,22 +25,23 @@ public sealed class WebAccessibilityTests
         await w.Alice.SendAsync(w.Bob, "hello from alice");
         await using var browser = await Browser.LaunchAsync();
         var problems = new List<string>();
-        foreach (var (width, height) in new[] { (1100, 720), (375, 740) })
+        foreach (var (width, height, scheme) in new[] { (1100, 720, ColorScheme.Light), (375, 740, ColorScheme.Light), (1100, 720, ColorScheme.Dark) })
         {
             var page = await browser.NewPageAsync(width, height);
+            await page.EmulateMediaAsync(new() { ColorScheme = scheme }); // the stylesheet has a dark palette too
             await page.GotoAsync($"http://127.0.0.1:{w.Daemon!.Port}/#token={w.Daemon.Token}");
             await page.Locator(".sidebar .connection[data-state=connected]").WaitForAsync();
             await page.Locator("li[data-user=alice]").WaitForAsync();
-            await CheckAsync(page, $"conversation list, {width} px", problems);
+            await CheckAsync(page, $"conversation list, {width} px, {scheme}", problems);
             await page.Locator("li[data-user=alice] button.conversation").ClickAsync();
             await page.Locator(".messages li.message").First.WaitForAsync();
-            await CheckAsync(page, $"chat, {width} px", problems);
+            await CheckAsync(page, $"chat, {width} px, {scheme}", problems);
             await page.GetByRole(AriaRole.Button, new() { Name = "Account" }).ClickAsync();
             await page.Locator("#notify-previews:not([disabled])").WaitForAsync();
-            await CheckAsync(page, $"account dialog, {width} px", problems);
+            await CheckAsync(page, $"account dialog, {width} px, {scheme}", problems);
             await page.GetByRole(AriaRole.Button, new() { Name = "Add another account" }).ClickAsync();
             await page.Locator("form.login").WaitForAsync();
-            await CheckAsync(page, $"sign-in screen, {width} px", problems);
+            await CheckAsync(page, $"sign-in screen, {width} px, {scheme}", problems);
         }
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
