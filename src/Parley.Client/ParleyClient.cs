@@ -47,6 +47,7 @@ public sealed class ParleyClient : IAsyncDisposable
         var backoff = new ReconnectBackoff(context.Options.ReconnectFirstDelay, context.Options.ReconnectMaxDelay);
         Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken, context.Options.Trace, Keys.CheckIdentityAsync), inbox, context.Options.RequestTimeout, backoff, context.Time);
         Link.StateChanged += OnLinkStateChanged;
+        Link.Stopped += OnLinkStopped;
         Conversations = new ConversationService(context, Link, outbox, inbox, receipts, Contacts, Keys);
         Presence = new PresenceService(context, Link);
         Transfers = new TransferService(context, Conversations);
@@ -189,6 +190,7 @@ public sealed class ParleyClient : IAsyncDisposable
         }
 
         Link.StateChanged -= OnLinkStateChanged;
+        Link.Stopped -= OnLinkStopped;
         await Calls.DisposeAsync().ConfigureAwait(false); // hangs up a call in progress while the link still runs
         await Link.DisposeAsync().ConfigureAwait(false);
         await Context.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false); // let store work in progress finish
@@ -212,6 +214,15 @@ public sealed class ParleyClient : IAsyncDisposable
             store?.Dispose();
             key.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A live client (daemon) tells its owner why its link gave up; a one-shot command reports the error itself.</summary>
+    private void OnLinkStopped(ParleyClientException reason)
+    {
+        if (reason.Kind == ClientErrorKind.IdentityReplaced)
+        {
+            Context.Events.Emit(new ClientEvent { Kind = ClientEventKind.IdentityReplaced, Peer = Context.User });
         }
     }
 

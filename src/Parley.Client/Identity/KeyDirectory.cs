@@ -19,14 +19,13 @@ public sealed class KeyDirectory
     public const int KemPreKeysPerRequest = 20;
 
     private readonly ProfileContext _context;
-    private int _replacedReported;
 
     internal KeyDirectory(ProfileContext context) => _context = context;
 
     /// <summary>
     /// Asks the server which identity it holds for this account and throws
-    /// <see cref="ClientErrorKind.IdentityReplaced"/> (telling the owner once, as an event) when it is
-    /// not ours. Runs before every relay connection, so a replaced installation never takes (and
+    /// <see cref="ClientErrorKind.IdentityReplaced"/> when it is not ours (a persistent link then stops
+    /// and the client tells the owner with a <see cref="ClientEventKind.IdentityReplaced"/> event). Runs before every relay connection, so a replaced installation never takes (and
     /// acknowledges) messages meant for the one that replaced it. Needs no gate.
     /// </summary>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -52,7 +51,6 @@ public sealed class KeyDirectory
             LocalKeys.PublicKeys keys = null!;
             store.InTransaction(() => keys = LocalKeys.Republish(store, _context.Keys.GetIdentityKeyPair(), _context.Options.OneTimePreKeyBatch, _context.Time.GetUtcNow()));
             await PublishAsync(keys, replace: true, cancellationToken).ConfigureAwait(false);
-            Interlocked.Exchange(ref _replacedReported, 0);
         }, cancellationToken);
 
     private void EnsureOurIdentity(PreKeyCountResponse count)
@@ -68,11 +66,6 @@ public sealed class KeyDirectory
             && IdentityKey.TryParse(bytes.AsSpan(0, written), out var theirs) && theirs.Equals(ours))
         {
             return;
-        }
-
-        if (Interlocked.Exchange(ref _replacedReported, 1) == 0)
-        {
-            _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.IdentityReplaced, Peer = _context.User });
         }
 
         throw new ParleyClientException(ClientErrorKind.IdentityReplaced);

@@ -60,6 +60,12 @@ public sealed class RelayLink : IAsyncDisposable
     /// </summary>
     public event Action<Exception>? Faulted;
 
+    /// <summary>
+    /// Raised (once) when a persistent link stops trying because retrying cannot help: the session
+    /// was revoked, or the account's identity was replaced from another installation.
+    /// </summary>
+    public event Action<ParleyClientException>? Stopped;
+
     /// <summary>The current state.</summary>
     public RelayLinkState State
     {
@@ -312,6 +318,7 @@ public sealed class RelayLink : IAsyncDisposable
                 // stop, and let every caller learn why instead of "the server cannot be reached".
                 _stoppedBy ??= e;
                 SetState(RelayLinkState.Disconnected);
+                Stopped?.Invoke(_stoppedBy);
                 return;
             }
             finally

@@ -129,17 +129,11 @@ public sealed class RelayLinkTests : IDisposable
         await using var link = NewLink();
         _relay.Refuse = true;
         _relay.RefuseWith = kind;
-        var down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        link.StateChanged += s =>
-        {
-            if (s == RelayLinkState.Disconnected)
-            {
-                down.TrySetResult();
-            }
-        };
+        var stopped = new TaskCompletionSource<ClientErrorKind>(TaskCreationOptions.RunContinuationsAsynchronously);
+        link.Stopped += e => stopped.TrySetResult(e.Kind);
 
         link.Start();
-        await down.Task.WaitAsync(Timeout);
+        Assert.Equal(kind, await stopped.Task.WaitAsync(Timeout)); // the client turns this into an event for its owner
         var e = await Assert.ThrowsAsync<ParleyClientException>(() => link.ConnectAsync(CancellationToken.None));
         Assert.Equal(kind, e.Kind); // not "the server cannot be reached", which would say "queued" to a sender
         Assert.Equal(1, _relay.Attempts);
