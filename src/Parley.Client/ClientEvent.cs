@@ -54,6 +54,13 @@ public enum ClientEventKind
     PreKeysExhausted,
 
     /// <summary>
+    /// The server holds another identity key for our account: a login from another installation
+    /// replaced it. This profile stops connecting (it would take messages it cannot decrypt) until it
+    /// logs in again with the identity replaced back. <see cref="ClientEvent.Peer"/> is our own username.
+    /// </summary>
+    IdentityReplaced,
+
+    /// <summary>
     /// The peer ended the secure session (<c>parley disconnect</c>): both sides forgot its ratchet
     /// state, and the next message starts a fresh key agreement. History stays.
     /// </summary>

@@ -45,7 +45,7 @@ public sealed class ParleyClient : IAsyncDisposable
         Calls = new CallService(context);
         var inbox = new Inbox(context, outbox, receipts, Contacts, Identity, Keys, Calls);
         var backoff = new ReconnectBackoff(context.Options.ReconnectFirstDelay, context.Options.ReconnectMaxDelay);
-        Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken, context.Options.Trace), inbox, context.Options.RequestTimeout, backoff, context.Time);
+        Link = new RelayLink(new PinnedRelayConnector(context.Transport, context.RequireToken, context.Options.Trace, Keys.CheckIdentityAsync), inbox, context.Options.RequestTimeout, backoff, context.Time);
         Link.StateChanged += OnLinkStateChanged;
         Conversations = new ConversationService(context, Link, outbox, inbox, receipts, Contacts, Keys);
         Presence = new PresenceService(context, Link);
@@ -134,16 +134,20 @@ public sealed class ParleyClient : IAsyncDisposable
     /// <param name="password">The password.</param>
     /// <param name="trust">How to decide to trust the server's certificate (first contact only).</param>
     /// <param name="options">Client options.</param>
+    /// <param name="replaceIdentity">
+    /// When the home already has the profile: publish its identity again in place of the one another
+    /// installation put on the server (otherwise such a login fails with <see cref="ClientErrorKind.IdentityReplaced"/>).
+    /// </param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The logged-in client.</returns>
     public static Task<ParleyClient> LoginAsync(
-        ParleyHome home, UserName user, Uri server, string password, ServerTrustPolicy trust, ClientOptions options, CancellationToken cancellationToken)
+        ParleyHome home, UserName user, Uri server, string password, ServerTrustPolicy trust, ClientOptions options, bool replaceIdentity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(home);
         ArgumentNullException.ThrowIfNull(password);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(trust);
-        return ProfileSetup.LoginAsync(home, user, server, password, trust, options, cancellationToken);
+        return ProfileSetup.LoginAsync(home, user, server, password, trust, options, replaceIdentity, cancellationToken);
     }
 
     /// <summary>Connects once to learn the fingerprint of the certificate the server presents (nothing is sent or trusted).</summary>

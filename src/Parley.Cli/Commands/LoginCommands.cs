@@ -38,7 +38,7 @@ internal static class LoginCommands
 
     private static readonly Option<bool> ReplaceIdentity = new("--replace-identity")
     {
-        Description = "Log in even though this home has no keys for the account: a new identity replaces the old one, and the home that has the old keys stops receiving messages.",
+        Description = "Make this home's identity the account's: in a home with no keys for the account, a new identity replaces the old one (the home that has the old keys stops receiving messages); in a home whose identity was replaced elsewhere, its identity is published again.",
     };
 
     public static Command Register()
@@ -97,7 +97,7 @@ internal static class LoginCommands
             try
             {
                 await using var api = ctx.OpenApi();
-                var result = await api.LoginAsync(Params(user, server, password, trust), ct).ConfigureAwait(false);
+                var result = await api.LoginAsync(Params(user, server, password, trust, profile.Exists && ctx.Get(ReplaceIdentity)), ct).ConfigureAwait(false);
                 return Done(ctx, result, $"Logged in as {user.Value} on {result.Server}.");
             }
             catch (ParleyClientException e) when (e.Kind == ClientErrorKind.WrongPassword && interactive && attempt < PasswordReader.MaxTries)
@@ -146,8 +146,8 @@ internal static class LoginCommands
     }
 
     /// <summary>The API's parameters: the trust decision travels as the fingerprint to pin (none for a profile that has one).</summary>
-    private static AccountParams Params(UserName user, Uri server, string password, ServerTrustPolicy trust) =>
-        new() { User = user.Value, Server = server.ToString(), Password = password, TrustServer = trust.Expected?.ToString() };
+    private static AccountParams Params(UserName user, Uri server, string password, ServerTrustPolicy trust, bool replaceIdentity = false) =>
+        new() { User = user.Value, Server = server.ToString(), Password = password, TrustServer = trust.Expected?.ToString(), ReplaceIdentity = replaceIdentity };
 
     private static int Done(CommandContext ctx, AccountResult result, string text)
     {

@@ -65,6 +65,9 @@ internal sealed class EventPrinter
             case "call" when e.Call?.Update == "recorded":
                 _output.Console.MarkupLine($"[blue]{who}[/]: {Markup.Escape(e.Text ?? string.Empty)}.");
                 break;
+            case "identity-replaced":
+                _output.Warn(ErrorSentences.For(Parley.Client.Errors.ClientErrorKind.IdentityReplaced));
+                break;
             case "prekeys-exhausted":
                 _output.Warn("Your one-time prekeys had run out on the server (many new sessions, or someone draining them); new sessions used your last-resort keys. A new batch has been uploaded.");
                 break;

@@ -18,6 +18,7 @@ internal static class ExitCodes
     public const int NoSuchUser = 9;
     public const int CertificateChanged = 10;
     public const int ServerNotTrusted = 11;
+    public const int IdentityReplaced = 12;
     public const int Interrupted = 130;
 
     /// <summary>Every code with its meaning, in order.</summary>
@@ -35,6 +36,7 @@ internal static class ExitCodes
         (NoSuchUser, "no such user on the server"),
         (CertificateChanged, "the server's certificate changed since you trusted it"),
         (ServerNotTrusted, "the server is not trusted yet (pass --trust-server)"),
+        (IdentityReplaced, "the account's identity was replaced from another home; this home no longer receives"),
         (Interrupted, "interrupted (Ctrl-C)"),
     ];
 

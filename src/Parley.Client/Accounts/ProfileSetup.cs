@@ -55,7 +55,7 @@ internal static class ProfileSetup
     }
 
     public static async Task<ParleyClient> LoginAsync(
-        ParleyHome home, UserName user, Uri server, string password, ServerTrustPolicy trust, ClientOptions options, CancellationToken cancellationToken)
+        ParleyHome home, UserName user, Uri server, string password, ServerTrustPolicy trust, ClientOptions options, bool replaceIdentity, CancellationToken cancellationToken)
     {
         var profile = home.GetProfile(user);
         if (!profile.Exists)
@@ -95,7 +95,15 @@ internal static class ProfileSetup
             client.Context.SaveToken(token);
             options.KeyCache.Save(profile, key);
             home.SetCurrentProfile(user);
-            await client.Keys.ReplenishPreKeysAsync(cancellationToken).ConfigureAwait(false);
+            if (replaceIdentity)
+            {
+                await client.Keys.ReclaimIdentityAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await client.Keys.ReplenishPreKeysAsync(cancellationToken).ConfigureAwait(false); // IdentityReplaced when another home replaced it
+            }
+
             return client;
         }
         catch

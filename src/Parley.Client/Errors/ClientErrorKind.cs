@@ -68,4 +68,10 @@ public enum ClientErrorKind
 
     /// <summary>No call in progress matches the request (it ended, or is in another state).</summary>
     NoSuchCall,
+
+    /// <summary>
+    /// The account's identity was replaced by a login from another installation: this profile's keys
+    /// are no longer the account's, so it does not connect (it would take messages it cannot decrypt).
+    /// </summary>
+    IdentityReplaced,
 }

@@ -1,6 +1,7 @@
 using Parley.Client.Api;
 using Parley.Client.Errors;
 using Parley.Crypto.Bundles;
+using Parley.Crypto.Keys;
 using Parley.Wire.Rest;
 
 namespace Parley.Client.Identity;
@@ -18,8 +19,64 @@ public sealed class KeyDirectory
     public const int KemPreKeysPerRequest = 20;
 
     private readonly ProfileContext _context;
+    private int _replacedReported;
 
     internal KeyDirectory(ProfileContext context) => _context = context;
+
+    /// <summary>
+    /// Asks the server which identity it holds for this account and throws
+    /// <see cref="ClientErrorKind.IdentityReplaced"/> (telling the owner once, as an event) when it is
+    /// not ours. Runs before every relay connection, so a replaced installation never takes (and
+    /// acknowledges) messages meant for the one that replaced it. Needs no gate.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What the caller has stored on the server.</returns>
+    internal async Task<PreKeyCountResponse> CheckIdentityAsync(CancellationToken cancellationToken)
+    {
+        var count = await _context.Api.GetAsync<PreKeyCountResponse>(Routes.Keys + "/count", cancellationToken).ConfigureAwait(false);
+        EnsureOurIdentity(count);
+        return count;
+    }
+
+    /// <summary>
+    /// Makes this profile's identity the account's again after another installation replaced it:
+    /// publishes it with <c>replace</c> (the server drops the other identity's prekeys) with a new
+    /// signed prekey, last-resort key and one-time keys. Contacts see a key change.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public Task ReclaimIdentityAsync(CancellationToken cancellationToken) =>
+        _context.LockedAsync(async () =>
+        {
+            var store = _context.Store;
+            LocalKeys.PublicKeys keys = null!;
+            store.InTransaction(() => keys = LocalKeys.Republish(store, _context.Keys.GetIdentityKeyPair(), _context.Options.OneTimePreKeyBatch, _context.Time.GetUtcNow()));
+            await PublishAsync(keys, replace: true, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _replacedReported, 0);
+        }, cancellationToken);
+
+    private void EnsureOurIdentity(PreKeyCountResponse count)
+    {
+        if (count.IdentityKey is null)
+        {
+            return; // none published yet (registration in progress)
+        }
+
+        var ours = _context.Keys.GetIdentityKeyPair().PublicKey;
+        var bytes = new byte[IdentityKey.SerializedSize];
+        if (Convert.TryFromBase64String(count.IdentityKey, bytes, out var written)
+            && IdentityKey.TryParse(bytes.AsSpan(0, written), out var theirs) && theirs.Equals(ours))
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _replacedReported, 1) == 0)
+        {
+            _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.IdentityReplaced, Peer = _context.User });
+        }
+
+        throw new ParleyClientException(ClientErrorKind.IdentityReplaced);
+    }
 
     /// <summary>
     /// Rotates the signed prekey when it is older than <see cref="LocalKeys.SignedPreKeyLifetime"/>, and
@@ -59,13 +116,16 @@ public sealed class KeyDirectory
     private async Task<(bool Uploaded, bool Exhausted)> ReplenishLockedAsync(CancellationToken cancellationToken)
     {
         var store = _context.Store;
+
+        // Nothing is uploaded under an identity that is not ours any more: unsigned one-time keys
+        // would be accepted and handed out for the other installation, which could not use them.
+        var count = await CheckIdentityAsync(cancellationToken).ConfigureAwait(false);
         var rotated = LocalKeys.RotateSignedPreKeyIfDue(store, _context.Keys.GetIdentityKeyPair(), _context.Time.GetUtcNow());
         if (rotated is not null)
         {
             await _context.Api.SendAsync(HttpMethod.Put, Routes.Keys + "/signed-prekey", new SignedPreKeyUpload(B64(rotated.Serialize())), cancellationToken).ConfigureAwait(false);
         }
 
-        var count = await _context.Api.GetAsync<PreKeyCountResponse>(Routes.Keys + "/count", cancellationToken).ConfigureAwait(false);
         var exhausted = Math.Min(count.OneTimePreKeys, count.KemPreKeys) == 0;
         if (Math.Min(count.OneTimePreKeys, count.KemPreKeys) >= _context.Options.OneTimePreKeyLowWater)
         {

@@ -44,6 +44,23 @@ public static class LocalKeys
         ArgumentNullException.ThrowIfNull(store);
         using var identity = IdentityKeyPair.Generate();
         Put(store, ClientKeyStores.IdentitySpace, "self", identity.SerializePrivate());
+        return Republish(store, identity, batch, now);
+    }
+
+    /// <summary>
+    /// A full publication for an identity the store already holds: a new signed prekey, a new
+    /// last-resort ML-KEM prekey and <paramref name="batch"/> one-time keys of each kind (to make this
+    /// identity the account's again after another installation replaced it).
+    /// </summary>
+    /// <param name="store">The profile's store.</param>
+    /// <param name="identity">Our identity.</param>
+    /// <param name="batch">How many one-time prekeys of each kind.</param>
+    /// <param name="now">The signed prekey's timestamp.</param>
+    /// <returns>What to publish.</returns>
+    public static PublicKeys Republish(ClientStore store, IdentityKeyPair identity, int batch, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(identity);
         using var signed = NewSignedPreKey(store, identity, now);
         using var lastResort = KemPreKeyRecord.Generate(identity, new KemPreKeyId(NextId(store, "kem", 1)), isLastResort: true);
         Put(store, ClientKeyStores.KemPreKeySpace, lastResort.Id.ToString(), lastResort.SerializePrivate());

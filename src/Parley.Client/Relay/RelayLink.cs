@@ -26,6 +26,9 @@ public sealed class RelayLink : IAsyncDisposable
     private readonly object _stateLock = new();
     private LinkConnection? _current;
     private Task _runner = Task.CompletedTask;
+
+    /// <summary>Why a persistent link stopped trying (the session ended, the identity was replaced), or null.</summary>
+    private volatile ParleyClientException? _stoppedBy;
     private RelayLinkState _state = RelayLinkState.Disconnected;
 
     /// <summary>Creates a link; nothing connects until <see cref="ConnectAsync"/> or <see cref="Start"/>.</summary>
@@ -234,7 +237,7 @@ public sealed class RelayLink : IAsyncDisposable
         }
     }
 
-    private LinkConnection Require() => Live() ?? throw new ParleyClientException(ClientErrorKind.ServerUnreachable);
+    private LinkConnection Require() => Live() ?? throw _stoppedBy ?? new ParleyClientException(ClientErrorKind.ServerUnreachable);
 
     /// <summary>The current connection if it is open and its connect step ran; otherwise null.</summary>
     private LinkConnection? Live() =>
@@ -255,11 +258,18 @@ public sealed class RelayLink : IAsyncDisposable
         {
             connection = new LinkConnection(await _connector.ConnectAsync(cancellationToken).ConfigureAwait(false));
         }
-        catch
+        catch (Exception e)
         {
+            if (e is ParleyClientException final && !IsRetryable(final, CancellationToken.None))
+            {
+                _stoppedBy = final; // before the state changes, so whoever sees "disconnected" learns why
+            }
+
             SetState(RelayLinkState.Disconnected);
             throw;
         }
+
+        _stoppedBy = null;
 
         _current = connection;
         connection.Start(this, _handler);
@@ -295,6 +305,14 @@ public sealed class RelayLink : IAsyncDisposable
             catch (Exception e) when (IsRetryable(e, stop))
             {
                 // Counted by the backoff below; the state already says Disconnected.
+            }
+            catch (ParleyClientException e)
+            {
+                // Retrying cannot help (the session was revoked, the account's identity replaced):
+                // stop, and let every caller learn why instead of "the server cannot be reached".
+                _stoppedBy ??= e;
+                SetState(RelayLinkState.Disconnected);
+                return;
             }
             finally
             {

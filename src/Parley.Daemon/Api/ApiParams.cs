@@ -28,6 +28,12 @@ public sealed class AccountParams
 
     /// <summary>The certificate fingerprint to pin (<c>SHA256:HEX</c>); required on first contact with a server.</summary>
     public string? TrustServer { get; init; }
+
+    /// <summary>
+    /// <c>login</c> only, when the home already has the profile: make its identity the account's again
+    /// after a login from another home replaced it (contacts see a key change).
+    /// </summary>
+    public bool ReplaceIdentity { get; init; }
 }
 
 /// <summary><c>account.delete</c>.</summary>

@@ -13,7 +13,7 @@ public static class ErrorExitCodes
 
     /// <summary>The exit code for <paramref name="kind"/> (documented in <c>parley --help</c>).</summary>
     /// <param name="kind">The error.</param>
-    /// <returns>A code from 1 to 11.</returns>
+    /// <returns>A code from 1 to 12.</returns>
     public static int For(ClientErrorKind kind) => kind switch
     {
         ClientErrorKind.ServerUnreachable or ClientErrorKind.ServerUnreachableMessageQueued => 3,
@@ -25,6 +25,7 @@ public static class ErrorExitCodes
         ClientErrorKind.UserDoesNotExist => 9,
         ClientErrorKind.CertificateChanged => 10,
         ClientErrorKind.CertificateNotTrusted => 11,
+        ClientErrorKind.IdentityReplaced => 12,
         _ => GeneralFailure,
     };
 }

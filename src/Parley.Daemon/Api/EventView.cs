@@ -156,6 +156,7 @@ public sealed class EventView
         ClientEventKind.Typing => "typing",
         ClientEventKind.Presence => "presence",
         ClientEventKind.PreKeysExhausted => "prekeys-exhausted",
+        ClientEventKind.IdentityReplaced => "identity-replaced",
         ClientEventKind.SessionEnded => "session-ended",
         ClientEventKind.ConnectionLost or ClientEventKind.ConnectionRestored => "connection",
         ClientEventKind.Call => "call",

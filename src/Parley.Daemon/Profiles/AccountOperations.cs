@@ -40,7 +40,7 @@ internal static class AccountOperations
         var trust = new ServerTrustPolicy(expected, null);
         return register
             ? await ParleyClient.RegisterAsync(home, user, server, p.Password, trust, options, ct).ConfigureAwait(false)
-            : await ParleyClient.LoginAsync(home, user, server, p.Password, trust, options, ct).ConfigureAwait(false);
+            : await ParleyClient.LoginAsync(home, user, server, p.Password, trust, options, p.ReplaceIdentity, ct).ConfigureAwait(false);
     }
 
     /// <summary>Changes the password of <paramref name="client"/>'s account (other sessions are logged out, this one stays).</summary>

@@ -110,6 +110,11 @@ internal sealed partial class ProfileLink : IAsyncDisposable
             return; // reported from the link's state, for every connection (the first one too)
         }
 
+        if (e.Kind == ClientEventKind.IdentityReplaced)
+        {
+            Log.IdentityReplaced(_logger);
+        }
+
         var view = EventView.FromClientEvent(e, Profile);
         if (e.Kind != ClientEventKind.Message && !(e.Call is { } call && !IsWorthKeeping(call)))
         {
@@ -189,5 +194,9 @@ internal sealed partial class ProfileLink : IAsyncDisposable
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Relay link lost; reconnecting")]
         public static partial void Disconnected(ILogger logger);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
+            Message = "The account's identity was replaced by a login from another installation; this profile's relay link stopped (log in with --replace-identity to take it back)")]
+        public static partial void IdentityReplaced(ILogger logger);
     }
 }

@@ -128,7 +128,9 @@ public sealed partial class KeyService(
     public async Task<PreKeyCountResponse> CountAsync(AccountId caller, CancellationToken cancellationToken)
     {
         var c = await store.CountAsync(caller, cancellationToken).ConfigureAwait(false);
-        return new PreKeyCountResponse(c.OneTime, c.Kem, c.Identity, c.SignedPreKey, c.KemLastResort, c.Suites);
+        var identity = c.Identity ? await store.GetIdentityAsync(caller, cancellationToken).ConfigureAwait(false) : null;
+        return new PreKeyCountResponse(c.OneTime, c.Kem, c.Identity, c.SignedPreKey, c.KemLastResort, c.Suites,
+            identity is null ? null : Convert.ToBase64String(identity));
     }
 
     /// <summary>Assembles a bundle for <paramref name="username"/>, consuming one one-time key of each kind if any are left.</summary>

@@ -41,8 +41,14 @@ public sealed record PreKeysUploadResponse(int Stored);
 /// <param name="HasSignedPreKey">A signed prekey is stored.</param>
 /// <param name="HasLastResortKemPreKey">A last-resort ML-KEM prekey is stored.</param>
 /// <param name="HasCipherSuites">A signed suite list is stored.</param>
+/// <param name="IdentityKey">
+/// Base64 serialized identity key stored for the caller (null when none): a client whose own identity
+/// differs learns that the account's identity was replaced from another installation, before it
+/// connects the relay (where it would take messages it cannot decrypt) or uploads prekeys.
+/// </param>
 public sealed record PreKeyCountResponse(
-    int OneTimePreKeys, int KemPreKeys, bool HasIdentityKey, bool HasSignedPreKey, bool HasLastResortKemPreKey, bool HasCipherSuites);
+    int OneTimePreKeys, int KemPreKeys, bool HasIdentityKey, bool HasSignedPreKey, bool HasLastResortKemPreKey, bool HasCipherSuites,
+    string? IdentityKey = null);
 
 /// <summary>Response of <c>GET /v1/keys/{username}</c>.</summary>
 /// <param name="Bundle">Base64 serialized <c>PreKeyBundle</c> (PROTOCOL.md 3.3); the client must verify it.</param>

@@ -23,8 +23,11 @@ internal sealed class LoopbackRelay : IRelayConnector, IDisposable
 
     public LoopbackRelay() => _listener.Start();
 
-    /// <summary>When set, connecting fails like an unreachable server.</summary>
+    /// <summary>When set, connecting fails like an unreachable server (or with <see cref="RefuseWith"/>).</summary>
     public bool Refuse { get; set; }
+
+    /// <summary>The failure a refused connection reports.</summary>
+    public ClientErrorKind RefuseWith { get; set; } = ClientErrorKind.ServerUnreachable;
 
     public int Attempts => Volatile.Read(ref _attempts);
 
@@ -33,7 +36,7 @@ internal sealed class LoopbackRelay : IRelayConnector, IDisposable
         Interlocked.Increment(ref _attempts);
         if (Refuse)
         {
-            throw new ParleyClientException(ClientErrorKind.ServerUnreachable);
+            throw new ParleyClientException(RefuseWith);
         }
 
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -121,6 +121,31 @@ public sealed class RelayLinkTests : IDisposable
         Assert.Equal(8, _relay.Attempts);
     }
 
+    [Theory]
+    [InlineData(ClientErrorKind.IdentityReplaced)]
+    [InlineData(ClientErrorKind.NotLoggedIn)]
+    public async Task A_failure_retrying_cannot_fix_stops_the_link_and_every_caller_learns_it(ClientErrorKind kind)
+    {
+        await using var link = NewLink();
+        _relay.Refuse = true;
+        _relay.RefuseWith = kind;
+        var down = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        link.StateChanged += s =>
+        {
+            if (s == RelayLinkState.Disconnected)
+            {
+                down.TrySetResult();
+            }
+        };
+
+        link.Start();
+        await down.Task.WaitAsync(Timeout);
+        var e = await Assert.ThrowsAsync<ParleyClientException>(() => link.ConnectAsync(CancellationToken.None));
+        Assert.Equal(kind, e.Kind); // not "the server cannot be reached", which would say "queued" to a sender
+        Assert.Equal(1, _relay.Attempts);
+        Assert.Equal(RelayLinkState.Disconnected, link.State);
+    }
+
     [Fact]
     public async Task Frames_reach_the_handler_in_order_and_a_send_gets_its_own_verdict()
     {

@@ -22,7 +22,7 @@ internal static class RestTargets
             [new LoginStartResponse("0123456789abcdef", "c2FsdA==", Convert.ToBase64String(new byte[384]), "c2FsdHNhbHRzYWx0c2FsdA==", new Argon2ParametersDto(65536, 3, 1))]);
         yield return Json<LoginFinishResponse>("Rest.LoginFinishResponse", [new LoginFinishResponse("bTI=", "token", DateTimeOffset.UnixEpoch)]);
         yield return Json<PowChallengeResponse>("Rest.PowChallengeResponse", [new PowChallengeResponse("Y2hhbGxlbmdl", 12, DateTimeOffset.UnixEpoch)]);
-        yield return Json<PreKeyCountResponse>("Rest.PreKeyCountResponse", [new PreKeyCountResponse(100, 100, true, true, true, true)]);
+        yield return Json<PreKeyCountResponse>("Rest.PreKeyCountResponse", [new PreKeyCountResponse(100, 100, true, true, true, true), new PreKeyCountResponse(1, 0, true, false, false, true, "BQ==")]);
         yield return Json<ContactListResponse>("Rest.ContactListResponse",
             [new ContactListResponse { Contacts = [new ContactDto { Username = "bob", State = ContactStates.Accepted, Note = "hi", UpdatedMs = 5 }] }]);
         yield return Json<RegisterRequest>("Rest.RegisterRequest",

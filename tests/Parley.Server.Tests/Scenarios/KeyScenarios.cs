@@ -34,7 +34,7 @@ public abstract class KeyScenarios : IDisposable
         (await ExpectAsync(bobClient.PostAsJsonAsync("/v1/keys/kem-prekeys", new KemPreKeysUpload(keys.Kem(1, 2)), RestJson.Options), HttpStatusCode.OK)).Dispose();
 
         var count = await bobClient.GetFromJsonAsync<PreKeyCountResponse>("/v1/keys/count", RestJson.Options).WaitAsync(RequestTimeout);
-        Assert.Equal(new PreKeyCountResponse(3, 2, true, true, true, true), count);
+        Assert.Equal(new PreKeyCountResponse(3, 2, true, true, true, true, Convert.ToBase64String(keys.Identity.PublicKey.Serialize())), count);
 
         await RequestContactAsync(alice, bob);
         var bundle = await FetchAsync(alice, bob);
@@ -121,7 +121,8 @@ public abstract class KeyScenarios : IDisposable
         (await ExpectAsync(bobClient.PutAsJsonAsync("/v1/keys/identity", replacement, RestJson.Options), HttpStatusCode.Conflict)).Dispose();
         (await ExpectAsync(bobClient.PutAsJsonAsync("/v1/keys/identity", replacement with { Replace = true }, RestJson.Options), HttpStatusCode.NoContent)).Dispose();
         var count = await bobClient.GetFromJsonAsync<PreKeyCountResponse>("/v1/keys/count", RestJson.Options).WaitAsync(RequestTimeout);
-        Assert.Equal(new PreKeyCountResponse(0, 0, true, false, false, false), count); // old signatures are gone with the old identity
+        // Old signatures are gone with the old identity, and the owner of the old one can tell it was replaced.
+        Assert.Equal(new PreKeyCountResponse(0, 0, true, false, false, false, replacement.IdentityKey), count);
     }
 
     [Fact]

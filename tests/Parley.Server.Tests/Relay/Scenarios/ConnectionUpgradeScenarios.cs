@@ -232,15 +232,6 @@ public sealed class ConnectionUpgradeScenarios(ConnectionUpgradeServer fixture) 
     private async Task<TestUser> SeedUserAsync(string name)
     {
         var username = name + "_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var database = new SqliteDatabase($"Data Source={Path.Combine(fixture.DataPath, StorageOptions.DefaultSqliteFileName)}");
-        await using var connection = await database.OpenAsync(CancellationToken.None).AsTask().WaitAsync(Timeout);
-        await using var command = connection.CreateCommand(
-            "INSERT INTO accounts (username, srp_salt, verifier, argon_salt, argon_memory_kib, argon_iterations, argon_parallelism, created_at) " +
-            "VALUES (@u, @s, @s, @s, 1024, 1, 1, 0) RETURNING id").With("u", username).With("s", new byte[] { 1 });
-        var id = Convert.ToInt64(await command.ExecuteScalarAsync().WaitAsync(Timeout), System.Globalization.CultureInfo.InvariantCulture);
-        var (token, hash) = SessionToken.Create();
-        var now = DateTimeOffset.UtcNow;
-        await new SqlSessionTokenStore(database).CreateAsync(hash, new AccountId(id), now, now.AddDays(1), CancellationToken.None).WaitAsync(Timeout);
-        return new TestUser(id, username, token);
+        return await SeededAccounts.CreateAsync(new SqliteDatabase($"Data Source={Path.Combine(fixture.DataPath, StorageOptions.DefaultSqliteFileName)}"), username);
     }
 }

@@ -113,19 +113,7 @@ public abstract class CrashScenarios : IDisposable
         return (alice, bob);
     }
 
-    private static async Task<TestUser> CreateAsync(IDatabase database, string username)
-    {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand(
-            "INSERT INTO accounts (username, srp_salt, verifier, argon_salt, argon_memory_kib, argon_iterations, argon_parallelism, created_at) " +
-            "VALUES (@u, @s, @s, @s, 1024, 1, 1, 0) RETURNING id").With("u", username).With("s", new byte[] { 1 });
-        var id = Convert.ToInt64(await command.ExecuteScalarAsync().WaitAsync(RelayTestClient.Timeout), System.Globalization.CultureInfo.InvariantCulture);
-        var (token, hash) = SessionToken.Create();
-        var now = DateTimeOffset.UtcNow;
-        await new SqlSessionTokenStore(database).CreateAsync(hash, new AccountId(id), now, now.AddDays(1), CancellationToken.None)
-            .WaitAsync(RelayTestClient.Timeout);
-        return new TestUser(id, username, token);
-    }
+    private static Task<TestUser> CreateAsync(IDatabase database, string username) => SeededAccounts.CreateAsync(database, username);
 
     private async Task<WebSocket> ConnectAsync(int port, string token)
     {

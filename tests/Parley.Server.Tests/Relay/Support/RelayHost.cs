@@ -34,17 +34,7 @@ public sealed class RelayHost : IAsyncDisposable
     public async Task<TestUser> CreateUserAsync(string name)
     {
         var username = $"{name}{Interlocked.Increment(ref _users)}_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
-        var database = Services.GetRequiredService<IDatabase>();
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand(
-            "INSERT INTO accounts (username, srp_salt, verifier, argon_salt, argon_memory_kib, argon_iterations, argon_parallelism, created_at) " +
-            "VALUES (@u, @s, @s, @s, 1024, 1, 1, 0) RETURNING id").With("u", username).With("s", new byte[] { 1 });
-        var id = Convert.ToInt64(await command.ExecuteScalarAsync().WaitAsync(RelayTestClient.Timeout), System.Globalization.CultureInfo.InvariantCulture);
-        var (token, hash) = SessionToken.Create();
-        var now = DateTimeOffset.UtcNow;
-        await Services.GetRequiredService<ISessionTokenStore>()
-            .CreateAsync(hash, new Accounts.AccountId(id), now, now.AddDays(3650), CancellationToken.None).WaitAsync(RelayTestClient.Timeout);
-        return new TestUser(id, username, token);
+        return await SeededAccounts.CreateAsync(Services.GetRequiredService<IDatabase>(), username, TimeSpan.FromDays(3650));
     }
 
     public HttpClient Http(TestUser user)
