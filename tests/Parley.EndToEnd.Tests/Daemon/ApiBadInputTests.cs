@@ -22,6 +22,7 @@ public sealed class ApiBadInputTests
         { "history cursor of no message here", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"history\",\"params\":{\"user\":\"alice\",\"before\":\"0123456789abcdef0123456789abcdef\"}}", -32602 },
         { "history cursor with unread", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"history\",\"params\":{\"user\":\"alice\",\"unread\":true,\"before\":\"0123456789abcdef0123456789abcdef\"}}", -32602 },
         { "probe of a server that is not https", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server.probe\",\"params\":{\"server\":\"http://127.0.0.1:1\"}}", -32602 },
+        { "probe address one past its limit", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server.probe\",\"params\":{\"server\":\"https://127.0.0.1:1/" + new string('a', 2049 - "https://127.0.0.1:1/".Length) + "\"}}", -32602 },
         { "settings with a wrongly typed value", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"settings\",\"params\":{\"notificationPreviews\":\"yes\"}}", -32602 },
         { "empty text", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"send\",\"params\":{\"to\":\"alice\",\"text\":\"  \"}}", -32602 },
         { "bad user name", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"send\",\"params\":{\"to\":\"../../etc\",\"text\":\"x\"}}", -32000 },
