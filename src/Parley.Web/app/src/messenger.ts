@@ -35,8 +35,9 @@ export class Messenger {
   /** Conversations with an older page being fetched (a scroll fires many events). */
   private readonly loadingOlder = new Set<string>();
   private daemonOpen = true;
-  /** The relay link's state, from `connection` events only: `subscribe` starts with the current one. */
   private serverConnected = false;
+  /** Whether a connection event arrived since subscribing (events then decide the state, not a status answer). */
+  private connectionEventSeen = false;
   private disposed = false;
   /** Whether notifications may show message text (the profile's setting, off by default). */
   private previews = false;
@@ -109,14 +110,19 @@ export class Messenger {
 
   async load(): Promise<void> {
     try {
+      this.connectionEventSeen = false;
       await this.api.subscribe();
       void this.calls.resume().catch(() => undefined);
-      // Each answer is applied the moment it arrives. The connection state never comes from
-      // status.connected: that is computed over a presence round trip that can take many seconds on
-      // a busy machine, and its "not connected" used to overwrite a newer "connected" event (a CI
-      // failure). The daemon sends the current state as the first event of the subscription.
+      // Each answer is applied the moment it arrives. The connection state comes from the events
+      // once one has arrived since subscribing: a status is computed over a presence round trip
+      // that can take many seconds on a busy machine, and its "not connected" used to overwrite a
+      // newer "connected" event, leaving the page at "reconnecting…" for good (a CI failure).
       const status = this.api.status().then((result) => {
         this.model.applyOnline(result.online);
+        if (!this.connectionEventSeen) {
+          this.serverConnected = result.connected;
+        }
+
         this.render();
       });
       // The sidebar paints from one local answer; the contact list is then refreshed from the
@@ -154,6 +160,7 @@ export class Messenger {
     const change = this.model.applyEvent(event, this.chat.openUser, document.visibilityState === "visible");
     if (change.connected !== undefined) {
       this.serverConnected = change.connected;
+      this.connectionEventSeen = true;
     }
 
     if (event.type === "message" && event.direction === "in" && change.user === this.chat.openUser && !change.notify) {
