@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Daemon;
 using Parley.EndToEnd.Tests.Infrastructure;
@@ -38,10 +40,22 @@ public sealed class WebCallTests
         var a = await OpenAsync(browser, aliceDaemon);
         var b = await OpenAsync(browser, bobDaemon);
 
+        var axe = new List<string>();
         await a.Locator($"li[data-user={bob.Name}] .conversation").ClickAsync();
+
+        // Alice verifies Bob's safety number (Bob does not verify Alice's): only her call view shows the mark.
+        await a.GetByRole(AriaRole.Button, new() { Name = "Safety number" }).ClickAsync();
+        await a.Locator("dialog.safety .safety-number").WaitForAsync();
+        await AxeAsync(a, "safety-number dialog", axe);
+        await a.GetByRole(AriaRole.Button, new() { Name = "Mark as verified" }).ClickAsync();
+        await a.Locator("dialog.safety [role=status]").Filter(new() { HasText = $"You verified {bob.Name}." }).WaitForAsync();
+        await a.Locator("dialog.safety").GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await a.Locator("dialog.safety").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
         await a.GetByRole(AriaRole.Button, new() { Name = $"Video call {bob.Name}" }).ClickAsync();
         var acceptVideo = b.GetByRole(AriaRole.Button, new() { Name = "Accept video" });
         await acceptVideo.WaitForAsync();
+        await AxeAsync(b, "incoming-call dialog", axe);
         await a.Locator(".call-state").Filter(new() { HasText = "Ringing" }).WaitForAsync();
         var load = LoadAverage();
         await acceptVideo.ClickAsync();
@@ -59,6 +73,16 @@ public sealed class WebCallTests
         }
 
         await b.Locator(".call-state").Filter(new() { HasText = "Connected" }).WaitForAsync();
+
+        // The short code: the same six digits on both sides; the verified mark only on Alice's.
+        var aCode = await a.Locator(".call-code strong").InnerTextAsync();
+        var bCode = await b.Locator(".call-code strong").InnerTextAsync();
+        Assert.Matches("^[0-9]{3} [0-9]{3}$", aCode);
+        Assert.Equal(aCode, bCode);
+        await a.Locator(".call-verified").WaitForAsync(new() { State = WaitForSelectorState.Visible });
+        Assert.True(await b.Locator(".call-verified").IsHiddenAsync());
+        await AxeAsync(a, "call screen (caller, connected)", axe);
+        await AxeAsync(b, "call screen (callee, connected)", axe);
 
         var aStats = await WaitForMediaAsync(a);
         var bStats = await WaitForMediaAsync(b);
@@ -95,6 +119,17 @@ public sealed class WebCallTests
         await a.Locator(".call-state").Filter(new() { HasText = "Declined." }).WaitForAsync();
         await a.Locator(".message .body").Filter(new() { HasText = "Outgoing voice call (declined)" }).WaitForAsync();
         Assert.DoesNotContain(browser.Console, line => line.StartsWith("page error", StringComparison.Ordinal));
+        Assert.True(axe.Count == 0, string.Join('\n', axe));
+    }
+
+    /// <summary>axe-core's WCAG 2.1 A/AA rules (as WebAccessibilityTests runs them) on what the page shows now.</summary>
+    private static async Task AxeAsync(IPage page, string screen, List<string> problems)
+    {
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        }).WaitAsync(Browser.Wait);
+        problems.AddRange(result.Violations.Select(v => $"{screen}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}"));
     }
 
     private static async Task<IPage> OpenAsync(Browser browser, DaemonProcess daemon)

@@ -90,6 +90,7 @@ export class CallController {
       await pc.setLocalDescription(offer);
       const started = (await this.api.rpc.call("calls.start", this.api.scopedParams({ to: user, media, sdp: pc.localDescription!.sdp }))) as { call: CallObject };
       this.call.id = String(started.call.id);
+      void this.refreshChecks(this.call.id);
       this.flushLocalCandidates();
     } catch (error) {
       this.end(error instanceof Error && error.message ? `The call could not start: ${error.message}` : "The call could not start.");
@@ -146,6 +147,7 @@ export class CallController {
         this.view.status("Connecting…");
       } else if (state === "connected") {
         this.view.connected();
+        void this.refreshChecks(id);
       } else if (state === "reconnecting") {
         this.view.status("Reconnecting…");
       } else if (state === "ended") {
@@ -157,6 +159,16 @@ export class CallController {
   private ringing(id: string, user: string, media: CallMedia): void {
     this.call = { id, user, direction: "in", media };
     this.view.show(user, media, "in", media === "video" ? "Incoming video call" : "Incoming voice call");
+    void this.refreshChecks(id);
+  }
+
+  /** The verified mark and (once connected) the short code, from the daemon (calls.current). */
+  private async refreshChecks(id: string): Promise<void> {
+    const result = (await this.api.rpc.call("calls.current", this.api.scopedParams()).catch(() => null)) as { call?: CallObject } | null;
+    const call = result?.call;
+    if (call && String(call.id) === id && this.call?.id === id) {
+      this.view.verification(call.verified === true, str(call.shortCode));
+    }
   }
 
   private async accept(media: CallMedia): Promise<void> {

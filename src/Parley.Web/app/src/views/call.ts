@@ -1,5 +1,6 @@
 // The call overlay: an incoming call (accept with voice or video, decline), a call being placed, and
-// the call itself (remote and local video, mute, camera off, hang up, duration). Text only through
+// the call itself (remote and local video, mute, camera off, hang up, duration, the verified mark and
+// the short code to read aloud). Text only through
 // textContent; the remote stream plays in an unmuted <video> (audio included).
 
 import { h, replaceChildren } from "../dom";
@@ -19,6 +20,8 @@ export class CallView {
   private readonly title = h("h2", {});
   private readonly state = h("p", { class: "call-state", role: "status", "aria-live": "polite" });
   private readonly alert = h("p", { class: "call-alert", role: "alert", hidden: true });
+  private readonly verifiedMark = h("p", { class: "call-verified", hidden: true }, "✓ Safety number verified");
+  private readonly code = h("p", { class: "call-code", hidden: true });
   private readonly remoteVideo = h("video", { class: "remote", autoplay: true, playsinline: true, "aria-label": "Contact's video" });
   private readonly localVideo = h("video", { class: "local", autoplay: true, playsinline: true, muted: true, "aria-label": "Your video" });
   private readonly controls = h("div", { class: "call-controls" });
@@ -31,13 +34,15 @@ export class CallView {
     private readonly actions: CallActions,
   ) {
     this.localVideo.muted = true;
-    replaceChildren(this.element, this.title, this.state, this.alert, h("div", { class: "videos" }, this.remoteVideo, this.localVideo), this.controls);
+    replaceChildren(this.element, this.title, this.state, this.alert, h("div", { class: "call-checks" }, this.verifiedMark, this.code), h("div", { class: "videos" }, this.remoteVideo, this.localVideo), this.controls);
     host.appendChild(this.element);
   }
 
   show(user: string, media: CallMedia, direction: "in" | "out", status: string): void {
     this.element.hidden = false;
     this.alert.hidden = true;
+    this.verifiedMark.hidden = true;
+    this.code.hidden = true;
     this.firstFrame = false;
     this.element.dataset.media = media;
     this.title.textContent = user;
@@ -81,6 +86,15 @@ export class CallView {
     this.timer ??= setInterval(() => this.tick(), 1_000);
   }
 
+  /** The identity checks (PROTOCOL.md 10B.5): the verified mark, and the short code once media connected. */
+  verification(verified: boolean, shortCode: string | undefined): void {
+    this.verifiedMark.hidden = !verified;
+    if (shortCode) {
+      replaceChildren(this.code, "Code to compare aloud: ", h("strong", {}, shortCode));
+      this.code.hidden = false;
+    }
+  }
+
   security(): void {
     this.alert.textContent = "Security check failed: the media connection does not belong to your contact. Hanging up.";
     this.alert.hidden = false;
@@ -99,6 +113,7 @@ export class CallView {
 
     this.remoteVideo.srcObject = null;
     this.localVideo.srcObject = null;
+    this.code.hidden = true;
     this.status(sentence);
     if (sentence.startsWith("Call ended: security")) {
       this.alert.textContent = sentence;
