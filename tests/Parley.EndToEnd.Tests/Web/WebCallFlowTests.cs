@@ -42,9 +42,11 @@ public sealed class WebCallFlowTests
         await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
         await acceptVoice.WaitForAsync();
         await StateAsync(a, "Ringing");
+        await RingSoundsAsync(b);
         await a.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
         await StateAsync(a, "Call cancelled.");
         await StateAsync(b, "Missed call: the caller hung up.");
+        await RingStoppedAsync(b);
         await a.Locator(".message .body").Filter(new() { HasText = "Outgoing voice call (cancelled)" }).WaitForAsync();
         await CloseAsync(a);
         await CloseAsync(b);
