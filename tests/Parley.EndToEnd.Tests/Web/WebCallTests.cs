@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Daemon;
 using Parley.EndToEnd.Tests.Infrastructure;
@@ -17,9 +15,6 @@ namespace Parley.EndToEnd.Tests.Web;
 /// </summary>
 public sealed class WebCallTests
 {
-    private static readonly string[] MediaArgs =
-        ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"];
-
     /// <summary>How long media may take to show frames and audio after connecting (bounded polling of getStats).</summary>
     private static readonly TimeSpan MediaWait = TimeSpan.FromSeconds(60);
 
@@ -36,9 +31,9 @@ public sealed class WebCallTests
         await User.BefriendAsync(alice, bob);
         await using var aliceDaemon = await DaemonProcess.StartAsync(alice.Cli);
         await using var bobDaemon = await DaemonProcess.StartAsync(bob.Cli);
-        await using var browser = await Browser.LaunchAsync(MediaArgs);
-        var a = await OpenAsync(browser, aliceDaemon);
-        var b = await OpenAsync(browser, bobDaemon);
+        await using var browser = await Browser.LaunchAsync(CallPages.MediaArgs);
+        var a = await CallPages.OpenAsync(browser, aliceDaemon);
+        var b = await CallPages.OpenAsync(browser, bobDaemon);
 
         var axe = new List<string>();
         await a.Locator($"li[data-user={bob.Name}] .conversation").ClickAsync();
@@ -46,7 +41,7 @@ public sealed class WebCallTests
         // Alice verifies Bob's safety number (Bob does not verify Alice's): only her call view shows the mark.
         await a.GetByRole(AriaRole.Button, new() { Name = "Safety number" }).ClickAsync();
         await a.Locator("dialog.safety .safety-number").WaitForAsync();
-        await AxeAsync(a, "safety-number dialog", axe);
+        await CallPages.AxeAsync(a, "safety-number dialog", axe);
         await a.GetByRole(AriaRole.Button, new() { Name = "Mark as verified" }).ClickAsync();
         await a.Locator("dialog.safety [role=status]").Filter(new() { HasText = $"You verified {bob.Name}." }).WaitForAsync();
         await a.Locator("dialog.safety").GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
@@ -55,7 +50,7 @@ public sealed class WebCallTests
         await a.GetByRole(AriaRole.Button, new() { Name = $"Video call {bob.Name}" }).ClickAsync();
         var acceptVideo = b.GetByRole(AriaRole.Button, new() { Name = "Accept video" });
         await acceptVideo.WaitForAsync();
-        await AxeAsync(b, "incoming-call dialog", axe);
+        await CallPages.AxeAsync(b, "incoming-call dialog", axe);
         await a.Locator(".call-state").Filter(new() { HasText = "Ringing" }).WaitForAsync();
         var load = LoadAverage();
         await acceptVideo.ClickAsync();
@@ -81,8 +76,8 @@ public sealed class WebCallTests
         Assert.Equal(aCode, bCode);
         await a.Locator(".call-verified").WaitForAsync(new() { State = WaitForSelectorState.Visible });
         Assert.True(await b.Locator(".call-verified").IsHiddenAsync());
-        await AxeAsync(a, "call screen (caller, connected)", axe);
-        await AxeAsync(b, "call screen (callee, connected)", axe);
+        await CallPages.AxeAsync(a, "call screen (caller, connected)", axe);
+        await CallPages.AxeAsync(b, "call screen (callee, connected)", axe);
 
         var aStats = await WaitForMediaAsync(a);
         var bStats = await WaitForMediaAsync(b);
@@ -122,25 +117,7 @@ public sealed class WebCallTests
         Assert.True(axe.Count == 0, string.Join('\n', axe));
     }
 
-    /// <summary>axe-core's WCAG 2.1 A/AA rules (as WebAccessibilityTests runs them) on what the page shows now.</summary>
-    private static async Task AxeAsync(IPage page, string screen, List<string> problems)
-    {
-        var result = await page.RunAxe(new AxeRunOptions
-        {
-            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-        }).WaitAsync(Browser.Wait);
-        problems.AddRange(result.Violations.Select(v => $"{screen}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}"));
-    }
-
-    private static async Task<IPage> OpenAsync(Browser browser, DaemonProcess daemon)
-    {
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync($"http://127.0.0.1:{daemon.Port}/#token={daemon.Token}");
-        await page.Locator(".sidebar .connection[data-state=connected]").WaitForAsync();
-        return page;
-    }
-
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>The a=fingerprint of the page's own local description: what its daemon signalled.</summary>

@@ -46,6 +46,8 @@ export class CallController {
   private offer: { id: string; sdp: string; fingerprint: string } | null = null;
   private remoteCandidates: RTCIceCandidateInit[] = [];
   private localCandidates: RTCIceCandidateInit[] = [];
+  /** The contact's call that rang while ours to them was still being placed (our calls.start then fails busy). */
+  private crossed: { id: string; media: CallMedia } | null = null;
 
   constructor(
     private readonly api: Api,
@@ -93,6 +95,16 @@ export class CallController {
       void this.refreshChecks(this.call.id);
       this.flushLocalCandidates();
     } catch (error) {
+      const crossed = this.crossed;
+      if (crossed && this.offer?.id === crossed.id && this.call?.user === user) {
+        // The contact called us while our call was being placed, so the daemon refused ours: answer
+        // theirs at once, as the glare rule does when both calls were placed (PROTOCOL.md 10B.3).
+        this.dropMedia();
+        this.ringing(crossed.id, user, crossed.media);
+        await this.accept(crossed.media === "video" ? media : "audio");
+        return;
+      }
+
       this.end(error instanceof Error && error.message ? `The call could not start: ${error.message}` : "The call could not start.");
     }
   }
@@ -107,7 +119,8 @@ export class CallController {
     const id = String(call.id);
     switch (call.update) {
       case "description":
-        if (call.sdpType === "offer" && !this.pc) {
+        if (call.sdpType === "offer" && this.call?.id !== id) {
+          // A new call's offer (an ICE-restart re-offer names the call in progress).
           this.offer = { id, sdp: String(call.sdp), fingerprint: String(call.fingerprint) };
         } else if (this.call?.id === id) {
           void this.applyDescription(call);
@@ -140,6 +153,9 @@ export class CallController {
     const state = str(call.state);
     if (state === "incoming" && (!this.call || this.call.id === id)) {
       this.ringing(id, user, call.media === "video" ? "video" : "audio");
+    } else if (state === "incoming" && this.call?.direction === "out" && this.call.id === "" && this.call.user === user) {
+      this.crossed = { id, media: call.media === "video" ? "video" : "audio" };
+      this.view.status(`${user} is calling you…`);
     } else if (this.call?.id === id || (this.call?.direction === "out" && this.call.id === "")) {
       if (state === "outgoing") {
         this.view.status(call.peerRinging ? "Ringing…" : "Calling…");
@@ -322,15 +338,20 @@ export class CallController {
 
   /** Stops the media and closes the view with a last sentence. */
   private end(sentence: string): void {
+    this.dropMedia();
+    this.call = null;
+    this.offer = null;
+    this.view.ended(sentence);
+  }
+
+  private dropMedia(): void {
     this.pc?.close();
     this.pc = null;
     this.local?.getTracks().forEach((t) => t.stop());
     this.local = null;
-    this.call = null;
-    this.offer = null;
+    this.crossed = null;
     this.remoteCandidates = [];
     this.localCandidates = [];
-    this.view.ended(sentence);
   }
 }
 
@@ -340,6 +361,10 @@ function endSentence(reason: string | undefined): string {
       return "Call ended: security check failed — the connection was not end-to-end with your contact.";
     case "remote-declined":
       return "Declined.";
+    case "cancelled":
+      return "Call cancelled.";
+    case "remote-cancelled":
+      return "Missed call: the caller hung up.";
     case "remote-busy":
       return "Busy in another call.";
     case "no-answer":
