@@ -41,6 +41,22 @@ public sealed partial class CatchUpScheduler
         _logger = logger;
     }
 
+    /// <summary>
+    /// A doorbell: another node committed mail for the connection's account, the first of it at
+    /// <paramref name="firstSequence"/>. Skipped when a drain here already read that row (it then saw the
+    /// whole commit); otherwise a catch-up from just before it is rung.
+    /// </summary>
+    public void RingDoorbell(RelayConnection connection, long firstSequence)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.HasRead(firstSequence))
+        {
+            return;
+        }
+
+        Ring(connection, firstSequence - 1);
+    }
+
     /// <summary>Makes sure a catch-up reading after <paramref name="afterSequence"/> runs soon for the connection.</summary>
     public void Ring(RelayConnection connection, long afterSequence)
     {

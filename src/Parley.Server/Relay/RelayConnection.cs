@@ -24,6 +24,7 @@ public sealed class RelayConnection : ISendCompletion
     private readonly Lock _resultsGate = new();
     private List<QueuedMessage>? _held = [];
     private HashSet<MessageId>? _acknowledged;
+    private RecentSequences? _read;
     private List<(MessageId Id, SendStatus Status)> _results = [];
     private List<(MessageId Id, SendStatus Status)> _sending = [];
     private volatile bool _batchResults;
@@ -123,12 +124,26 @@ public sealed class RelayConnection : ISendCompletion
         }
     }
 
-    /// <summary>A message read from the store while draining.</summary>
+    /// <summary>A message read from the store while draining (a cluster node remembers its sequence).</summary>
     internal void PushStored(QueuedMessage message)
     {
         lock (_gate)
         {
+            if (_acknowledged is not null)
+            {
+                (_read ??= new RecentSequences()).Add(message.Sequence);
+            }
+
             SendLocked(message);
+        }
+    }
+
+    /// <summary>True when a recent drain of this connection read the stored row with this sequence.</summary>
+    internal bool HasRead(long sequence)
+    {
+        lock (_gate)
+        {
+            return _read is not null && _read.Contains(sequence);
         }
     }
 

@@ -111,6 +111,45 @@ public sealed class CatchUpSchedulerTests(PostgresDatabaseFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_doorbell_for_a_row_a_drain_already_read_costs_no_read()
+    {
+        var connection = Connect(NewAccount());
+        connection.TrackAcknowledgements(); // as every cluster connection does
+        var early = await StoreMailAsync(connection.AccountId, 2);
+        _scheduler.Ring(connection, 0);
+        await _scheduler.IdleAsync().WaitAsync(Timeout);
+        Assert.Equal(1, _store.Reads);
+
+        _scheduler.RingDoorbell(connection, early[0]); // its doorbell arrives after a drain read the rows
+        await _scheduler.IdleAsync().WaitAsync(Timeout);
+        Assert.Equal(1, _store.Reads);
+
+        var late = await StoreMailAsync(connection.AccountId, 1);
+        _scheduler.RingDoorbell(connection, late[0]);
+        await _scheduler.IdleAsync().WaitAsync(Timeout);
+        Assert.Equal(2, _store.Reads);
+        Assert.Equal(3, connection.OutstandingCount);
+    }
+
+    [Fact]
+    public void A_connection_remembers_exactly_the_last_capacity_sequences_it_read()
+    {
+        var recent = new RecentSequences();
+        for (var sequence = 1L; sequence <= RecentSequences.Capacity; sequence++)
+        {
+            recent.Add(sequence);
+        }
+
+        Assert.True(recent.Contains(1));
+        Assert.True(recent.Contains(RecentSequences.Capacity));
+        Assert.False(recent.Contains(0));
+        recent.Add(RecentSequences.Capacity + 1);
+        Assert.False(recent.Contains(1));
+        Assert.True(recent.Contains(2));
+        Assert.True(recent.Contains(RecentSequences.Capacity + 1));
+    }
+
+    [Fact]
     public async Task Mail_whose_doorbell_was_lost_is_delivered_by_the_sweep()
     {
         var connection = Connect(NewAccount());
@@ -166,11 +205,12 @@ public sealed class CatchUpSchedulerTests(PostgresDatabaseFixture fixture) : ICl
         return new RelayConnection(socket, account, "user" + account);
     }
 
-    private async Task StoreMailAsync(long recipient, int count)
+    private async Task<long[]> StoreMailAsync(long recipient, int count)
     {
         var batch = new QueueBatch();
         batch.Inserts.AddRange(Enumerable.Range(0, count).Select(_ => Message(recipient)));
         await _store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
+        return [.. batch.Inserts.Select(m => m.Sequence)];
     }
 
     private static long NewAccount() => Interlocked.Increment(ref _nextAccount);
