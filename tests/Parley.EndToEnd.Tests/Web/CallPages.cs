@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -68,6 +69,9 @@ internal static class CallPages
     /// <summary>Waits (bounded) until the ring stopped.</summary>
     public static Task RingStoppedAsync(IPage page) =>
         page.WaitForFunctionAsync("() => !window.parleyRing.playing()", null, new() { Timeout = (float)Browser.Wait.TotalMilliseconds });
+
+    /// <summary>A history line of a connected call, whatever it lasted on a loaded machine: "Outgoing video call, 1:05".</summary>
+    public static Regex Lasted(string what) => new(Regex.Escape(what) + @", [0-9]+:[0-9]{2}");
 
     /// <summary>Polls <paramref name="condition"/> (getStats figures have no event) every 100 ms until true; fails after <paramref name="bound"/>.</summary>
     public static async Task PollAsync(string what, TimeSpan bound, Func<Task<bool>> condition)
