@@ -1,3 +1,4 @@
+using Parley.Server.Metrics;
 using Parley.Server.Relay;
 
 namespace Parley.Server.Cluster;
@@ -32,14 +33,36 @@ public sealed partial class CatchUpScheduler
     private readonly ILogger<CatchUpScheduler> _logger;
     private TaskCompletionSource _idle = CompletedIdle();
     private bool _pumping;
+    private long _reads;
+    private long _accountsRead;
+    private long _skipped;
 
-    /// <summary>Creates the scheduler.</summary>
-    public CatchUpScheduler(MessageDelivery delivery, TimeProvider time, ILogger<CatchUpScheduler> logger)
+    /// <summary>Creates the scheduler and exports its counters in the server's metrics registry.</summary>
+    public CatchUpScheduler(MessageDelivery delivery, ParleyMetrics metrics, TimeProvider time, ILogger<CatchUpScheduler> logger)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         _delivery = delivery;
         _time = time;
         _logger = logger;
+        var reads = metrics.Factory.CreateCounter("parley_cluster_catchup_reads_total", "Catch-up reads of the shared queue (one statement each, for many accounts).");
+        var accounts = metrics.Factory.CreateCounter("parley_cluster_catchup_accounts_total", "Account queues caught up by those reads together.");
+        var skipped = metrics.Factory.CreateCounter("parley_cluster_doorbells_skipped_total", "Doorbells for rows this node had already read (no read needed).");
+        metrics.Registry.AddBeforeCollectCallback(() =>
+        {
+            reads.IncTo(Reads);
+            accounts.IncTo(AccountsRead);
+            skipped.IncTo(DoorbellsSkipped);
+        });
     }
+
+    /// <summary>Catch-up reads started since start (a batch read, or one alone for a connection still in its first drain).</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>Connections caught up by those reads together.</summary>
+    public long AccountsRead => Interlocked.Read(ref _accountsRead);
+
+    /// <summary>Doorbells that needed no read because a drain here had already read their first row.</summary>
+    public long DoorbellsSkipped => Interlocked.Read(ref _skipped);
 
     /// <summary>
     /// A doorbell: another node committed mail for the connection's account, the first of it at
@@ -51,6 +74,7 @@ public sealed partial class CatchUpScheduler
         ArgumentNullException.ThrowIfNull(connection);
         if (connection.HasRead(firstSequence))
         {
+            Interlocked.Increment(ref _skipped);
             return;
         }
 
@@ -161,6 +185,8 @@ public sealed partial class CatchUpScheduler
         {
             if (locked.Count > 0)
             {
+                Interlocked.Increment(ref _reads);
+                Interlocked.Add(ref _accountsRead, locked.Count);
                 using var timeout = new CancellationTokenSource(CatchUpTimeout, _time);
                 await _delivery.CatchUpLockedAsync(locked, timeout.Token);
             }
@@ -185,6 +211,8 @@ public sealed partial class CatchUpScheduler
     {
         try
         {
+            Interlocked.Increment(ref _reads);
+            Interlocked.Increment(ref _accountsRead);
             using var timeout = new CancellationTokenSource(CatchUpTimeout, _time);
             await _delivery.CatchUpAsync(connection, afterSequence, timeout.Token);
         }

@@ -76,29 +76,57 @@ public sealed class MessageDelivery
             afters[i] = Math.Min(requests[i].AfterSequence, requests[i].Connection.DrainedThrough);
         }
 
-        var pages = await _store.ReadManyAsync(recipients, afters, RelayLimits.DrainPageSize, cancellationToken);
-        for (var i = 0; i < requests.Count; i++)
+        foreach (var (connection, _) in requests)
         {
-            var connection = requests[i].Connection;
-            var after = afters[i];
-            foreach (var message in pages[i])
-            {
-                connection.PushStored(message);
-                after = message.Sequence;
-            }
+            connection.SetDraining(true);
+        }
 
-            if (pages[i].Count < RelayLimits.DrainPageSize)
+        try
+        {
+            var pages = await _store.ReadManyAsync(recipients, afters, RelayLimits.DrainPageSize, cancellationToken);
+            for (var i = 0; i < requests.Count; i++)
             {
-                connection.DrainedThrough = Math.Max(connection.DrainedThrough, after);
+                var connection = requests[i].Connection;
+                var after = afters[i];
+                foreach (var message in pages[i])
+                {
+                    connection.PushStored(message);
+                    after = message.Sequence;
+                }
+
+                if (pages[i].Count < RelayLimits.DrainPageSize)
+                {
+                    connection.DrainedThrough = Math.Max(connection.DrainedThrough, after);
+                }
+                else
+                {
+                    await ReadAllLockedAsync(connection, after, cancellationToken);
+                }
             }
-            else
+        }
+        finally
+        {
+            foreach (var (connection, _) in requests)
             {
-                await DrainLockedAsync(connection, after, cancellationToken);
+                connection.SetDraining(false);
             }
         }
     }
 
     private async Task DrainLockedAsync(RelayConnection connection, long after, CancellationToken cancellationToken)
+    {
+        connection.SetDraining(true);
+        try
+        {
+            await ReadAllLockedAsync(connection, after, cancellationToken);
+        }
+        finally
+        {
+            connection.SetDraining(false);
+        }
+    }
+
+    private async Task ReadAllLockedAsync(RelayConnection connection, long after, CancellationToken cancellationToken)
     {
         while (true)
         {

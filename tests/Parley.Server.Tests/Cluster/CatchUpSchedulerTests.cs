@@ -90,6 +90,8 @@ public sealed class CatchUpSchedulerTests(PostgresDatabaseFixture fixture) : ICl
         await _scheduler.IdleAsync().WaitAsync(Timeout);
 
         Assert.Equal(1 + expectedReads, _store.Reads);
+        Assert.Equal(1 + expectedReads, _scheduler.Reads);
+        Assert.Equal(1 + accounts, _scheduler.AccountsRead);
         Assert.All(connections, c => Assert.Equal(1, c.OutstandingCount));
     }
 
@@ -123,12 +125,40 @@ public sealed class CatchUpSchedulerTests(PostgresDatabaseFixture fixture) : ICl
         _scheduler.RingDoorbell(connection, early[0]); // its doorbell arrives after a drain read the rows
         await _scheduler.IdleAsync().WaitAsync(Timeout);
         Assert.Equal(1, _store.Reads);
+        Assert.Equal(1, _scheduler.DoorbellsSkipped);
 
         var late = await StoreMailAsync(connection.AccountId, 1);
         _scheduler.RingDoorbell(connection, late[0]);
         await _scheduler.IdleAsync().WaitAsync(Timeout);
         Assert.Equal(2, _store.Reads);
         Assert.Equal(3, connection.OutstandingCount);
+    }
+
+    [Fact]
+    public async Task A_row_whose_deletion_commits_while_a_drain_reads_it_is_not_sent_again()
+    {
+        var connection = Connect(NewAccount());
+        connection.TrackAcknowledgements();
+        await StoreMailAsync(connection.AccountId, 1);
+        _scheduler.Ring(connection, 0);
+        await _scheduler.IdleAsync().WaitAsync(Timeout);
+        var delivered = (await _store.ReadAsync(connection.AccountId, 0, 10, CancellationToken.None).WaitAsync(Timeout)).Single();
+        Assert.True(connection.TryTakeDelivered(delivered.Id, out var key)); // the recipient acknowledged it
+
+        var release = _store.HoldNextRead();
+        _scheduler.Ring(connection, 0); // e.g. the sweep: this read still sees the row
+        await _store.ReadEntered.WaitAsync(Timeout);
+        var delete = new QueueBatch();
+        delete.Deletes.Add(new QueueDelete(connection.AccountId, key));
+        await _store.CommitAsync(delete, CancellationToken.None).WaitAsync(Timeout);
+        connection.ForgetAcknowledged(delivered.Id); // what the commit hook does
+        release.SetResult();
+        await _scheduler.IdleAsync().WaitAsync(Timeout);
+
+        Assert.Equal(0, connection.OutstandingCount); // not sent a second time
+        _scheduler.Ring(connection, 0);
+        await _scheduler.IdleAsync().WaitAsync(Timeout);
+        Assert.Equal(0, connection.OutstandingCount);
     }
 
     [Fact]
@@ -185,7 +215,7 @@ public sealed class CatchUpSchedulerTests(PostgresDatabaseFixture fixture) : ICl
         await _writer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         _registry = new ConnectionRegistry(_writer);
         var delivery = new MessageDelivery(_registry, _writer, _store, new SingleNodeCluster(_registry));
-        _scheduler = new CatchUpScheduler(delivery, TimeProvider.System, NullLogger<CatchUpScheduler>.Instance);
+        _scheduler = new CatchUpScheduler(delivery, new ParleyMetrics(), TimeProvider.System, NullLogger<CatchUpScheduler>.Instance);
     }
 
     public async Task DisposeAsync()
