@@ -4,7 +4,7 @@
 import { Api } from "./api";
 import { h, replaceChildren } from "./dom";
 import { Messenger } from "./messenger";
-import { callFromFragment, tokenFromFragment } from "./model";
+import { callFromFragment, tokenFromFragment } from "./fragment";
 import { RpcClient } from "./rpc";
 import { loginView } from "./views/login";
 

@@ -4,9 +4,11 @@ import type { Api } from "./api";
 import { CallController } from "./calls";
 import { applyConversationList } from "./conversationlist";
 import { FileClient } from "./fileclient";
-import { notificationBody, type NotifyRequest } from "./notifications";
+import { showNotification } from "./notifications";
 import { h, replaceChildren } from "./dom";
-import { describeError, Model, readMessage, type MessageView } from "./model";
+import { describeError } from "./format";
+import { HistoryPager } from "./history";
+import { Model } from "./model";
 import { RpcError, type ConnectionState } from "./rpc";
 import { accountDialog } from "./views/account";
 import { ChatView } from "./views/chat";
@@ -14,8 +16,6 @@ import { safetyDialog } from "./views/safety";
 import { addContactForm, renderConversationList } from "./views/sidebar";
 
 /** Messages fetched when a conversation opens, and by each "load older" (one page, never the whole conversation). */
-const PageSize = 50;
-
 interface Navigation {
   logout(): void;
   switchTo(user: string): void;
@@ -30,10 +30,7 @@ export class Messenger {
   private readonly chat: ChatView;
   private readonly files: FileClient;
   private readonly calls: CallController;
-  /** Per conversation: the cursor of the next older page, or null once the start was reached. */
-  private readonly older = new Map<string, string | null>();
-  /** Conversations with an older page being fetched (a scroll fires many events). */
-  private readonly loadingOlder = new Set<string>();
+  private readonly history: HistoryPager;
   private daemonOpen = true;
   private serverConnected = false;
   /** Whether a connection event arrived since subscribing (events then decide the state, not a status answer). */
@@ -48,6 +45,7 @@ export class Messenger {
     private readonly navigation: Navigation,
   ) {
     this.model.me = api.profile;
+    this.history = new HistoryPager(api, this.model);
     this.files = new FileClient(api, api.token);
     this.files.onChange = () => this.render();
     this.files.onSent = (user) => void this.loadHistory(user, false);
@@ -168,7 +166,7 @@ export class Messenger {
     }
 
     if (change.notify && document.visibilityState !== "visible") {
-      this.notify(change.notify);
+      showNotification(change.notify, this.previews);
     }
 
     if (change.contactsChanged) {
@@ -216,41 +214,14 @@ export class Messenger {
     this.chat.focusComposer();
   }
 
-  /**
-   * The newest page (`older` false: on opening, and to refresh after something was stored), or the
-   * page before the oldest one shown, by the daemon's cursor: a long conversation is never loaded whole.
-   */
+  /** The newest page of a conversation (`older` false: on opening, and after something was stored), or the next older one. */
   private async loadHistory(user: string, older: boolean): Promise<void> {
-    const cursor = this.older.get(user);
-    if (older && (cursor === undefined || cursor === null || this.loadingOlder.has(user))) {
-      return; // nothing loaded yet (the newest page comes first), already complete, or already loading
-    }
-
     try {
-      if (older) {
-        this.loadingOlder.add(user);
+      if (await this.history.load(user, older, () => this.chat.openUser)) {
+        this.render();
       }
-
-      const result = await this.api.history(user, PageSize, older ? cursor ?? undefined : undefined);
-      const messages = result.messages.map(readMessage).filter((m): m is MessageView => m !== null);
-      const conversation = this.model.conversation(user);
-      this.model.addMessages(messages);
-      if (older || !this.older.has(user)) {
-        this.older.set(user, result.before ?? null);
-        conversation.complete = result.before === undefined;
-      }
-
-      if (this.chat.openUser === user) {
-        conversation.unread = 0; // history shows them: the daemon counts them read
-      }
-
-      this.render();
     } catch (error) {
       this.fail(error);
-    } finally {
-      if (older) {
-        this.loadingOlder.delete(user);
-      }
     }
   }
 
@@ -343,20 +314,6 @@ export class Messenger {
     }
 
     this.navigation.logout();
-  }
-
-  private notify(request: NotifyRequest): void {
-    if (!("Notification" in window)) {
-      return;
-    }
-
-    // Only who wrote, unless the user turned message previews on (the daemon's `settings`).
-    const show = () => new Notification(`Parley: ${request.title}`, { body: notificationBody(request, this.previews), tag: request.title });
-    if (Notification.permission === "granted") {
-      show();
-    } else if (Notification.permission === "default") {
-      void Notification.requestPermission().then((permission) => permission === "granted" && show());
-    }
   }
 
   private fail(error: unknown): void {

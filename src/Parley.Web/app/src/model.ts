@@ -1,6 +1,7 @@
 // The web app's state: contacts, conversations and messages, updated from API results and events.
 // Pure logic (no DOM), so it is unit-tested under node.
 
+import { time } from "./format";
 import type { NotifyRequest } from "./notifications";
 
 export type MessageState = "pending" | "sent" | "delivered" | "read" | "failed";
@@ -54,11 +55,6 @@ export interface Change {
 }
 
 const StateRank: Record<MessageState, number> = { failed: -1, pending: 0, sent: 1, delivered: 2, read: 3 };
-
-function time(iso: string): number {
-  const value = Date.parse(iso);
-  return Number.isNaN(value) ? 0 : value;
-}
 
 function isString(value: unknown): value is string {
   return typeof value === "string";
@@ -287,134 +283,5 @@ export class Model {
     } else {
       conversation.messages[index] = { ...conversation.messages[index], id: stored.id, state: "sent" };
     }
-  }
-}
-
-/** A day heading and the messages of that day (local time), in order. */
-export interface DayGroup {
-  label: string;
-  messages: MessageView[];
-}
-
-function dayKey(date: Date): string {
-  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
-}
-
-/** "Today", "Yesterday", or the date (with the year when it is not this year). */
-export function formatDay(iso: string, now: Date): string {
-  const date = new Date(time(iso));
-  const yesterday = new Date(now);
-  yesterday.setDate(now.getDate() - 1);
-  if (dayKey(date) === dayKey(now)) {
-    return "Today";
-  }
-
-  if (dayKey(date) === dayKey(yesterday)) {
-    return "Yesterday";
-  }
-
-  const options: Intl.DateTimeFormatOptions = { weekday: "short", day: "numeric", month: "short" };
-  if (date.getFullYear() !== now.getFullYear()) {
-    options.year = "numeric";
-  }
-
-  return date.toLocaleDateString("en-GB", options);
-}
-
-/** The time of day, 24-hour "HH:MM". */
-export function formatTime(iso: string): string {
-  const date = new Date(time(iso));
-  return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
-}
-
-/** Splits messages into day groups (messages must be in time order). */
-export function groupByDay(messages: MessageView[], now: Date): DayGroup[] {
-  const groups: DayGroup[] = [];
-  let key = "";
-  for (const message of messages) {
-    const next = dayKey(new Date(time(message.sentAt)));
-    if (next !== key || groups.length === 0) {
-      groups.push({ label: formatDay(message.sentAt, now), messages: [] });
-      key = next;
-    }
-
-    groups[groups.length - 1].messages.push(message);
-  }
-
-  return groups;
-}
-
-/** The safety number as its 12 groups of 5 digits (whatever spacing the API used). */
-export function safetyNumberGroups(safetyNumber: string): string[] {
-  const digits = safetyNumber.replace(/\D/g, "");
-  const groups: string[] = [];
-  for (let i = 0; i + 5 <= digits.length; i += 5) {
-    groups.push(digits.slice(i, i + 5));
-  }
-
-  return groups;
-}
-
-/** A one-line preview of a message for the sidebar. */
-export function preview(message: MessageView | undefined, maxLength = 60): string {
-  if (!message) {
-    return "";
-  }
-
-  const line = message.file ? `File: ${message.file.name}` : message.text.replace(/\s+/g, " ").trim();
-  const text = line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
-  return message.direction === "out" ? `You: ${text}` : text;
-}
-
-/** Reads the secret from the page's fragment (`#token=HEX`); null when absent or malformed. */
-/** The call `parley call USER [--video]` asks for in the address (`…&call=USER&media=video`), or null. */
-export function callFromFragment(hash: string): { user: string; media: "audio" | "video" } | null {
-  const params = new URLSearchParams(hash.replace(/^#/, ""));
-  const user = params.get("call");
-  if (!user || !/^[a-z0-9_.-]{3,32}$/.test(user)) {
-    return null;
-  }
-
-  return { user, media: params.get("media") === "video" ? "video" : "audio" };
-}
-
-export function tokenFromFragment(hash: string): string | null {
-  const match = /^#?(?:.*&)?token=([0-9a-fA-F]{64})(?:&|$)/.exec(hash);
-  return match ? match[1] : null;
-}
-
-/** The user-facing sentence for an API failure kind. */
-export function describeError(kind: string | undefined, fallback: string): string {
-  switch (kind) {
-    case "serverUnreachable":
-      return "The server cannot be reached. Check your connection and try again.";
-    case "serverUnreachableMessageQueued":
-      return "The server cannot be reached; the message is queued and will be sent when it is back.";
-    case "wrongPassword":
-      return "Wrong user name or password.";
-    case "notAContact":
-      return "You can only message contacts. Send a contact request first.";
-    case "blocked":
-      return "You blocked this user. Unblock them to send messages.";
-    case "keyChanged":
-      return "This contact's safety number changed. Verify it before sending.";
-    case "notLoggedIn":
-      return "You are not logged in.";
-    case "userDoesNotExist":
-      return "There is no such user.";
-    case "userExists":
-      return "That user name is taken.";
-    case "weakPassword":
-      return "That password is too weak. Use a longer passphrase.";
-    case "certificateChanged":
-      return "The server's certificate changed since you last connected. Do not continue unless the operator told you why.";
-    case "certificateNotTrusted":
-      return "The server's certificate is not trusted yet: compare its fingerprint with the operator's and confirm it.";
-    case "daemonUnreachable":
-      return "Not connected to the Parley daemon. Is it still running?";
-    case "timeout":
-      return "The Parley daemon did not answer in time.";
-    default:
-      return fallback;
   }
 }

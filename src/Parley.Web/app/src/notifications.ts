@@ -24,3 +24,18 @@ export function notificationBody(notify: NotifyRequest, previews: boolean): stri
   const line = notify.body.replace(/\s+/g, " ").trim();
   return line.length > MaxNotificationText ? `${line.slice(0, MaxNotificationText - 1)}…` : line;
 }
+
+/** Shows a desktop notification (asking for permission the first time); nothing where notifications are unavailable. */
+export function showNotification(request: NotifyRequest, previews: boolean): void {
+  if (!("Notification" in globalThis)) {
+    return;
+  }
+
+  // Only who wrote, unless the user turned message previews on (the daemon's `settings`).
+  const show = () => new Notification(`Parley: ${request.title}`, { body: notificationBody(request, previews), tag: request.title });
+  if (Notification.permission === "granted") {
+    show();
+  } else if (Notification.permission === "default") {
+    void Notification.requestPermission().then((permission) => permission === "granted" && show());
+  }
+}

@@ -3,7 +3,9 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { callFromFragment, describeError, formatDay, groupByDay, Model, preview, readMessage, safetyNumberGroups, tokenFromFragment } from "../src/model";
+import { describeError, formatDay, groupByDay, preview, safetyNumberGroups } from "../src/format";
+import { callFromFragment, tokenFromFragment } from "../src/fragment";
+import { Model, readMessage } from "../src/model";
 import { backoffDelay } from "../src/rpc";
 
 const contact = (user: string, state: "contact" | "request sent" | "request received" = "contact") =>

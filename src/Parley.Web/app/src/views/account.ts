@@ -3,7 +3,7 @@
 
 import type { Api } from "../api";
 import { h } from "../dom";
-import { describeError } from "../model";
+import { describeError } from "../format";
 import { RpcError } from "../rpc";
 
 export interface AccountActions {

@@ -3,7 +3,8 @@
 // starts a new line).
 
 import { h, replaceChildren, svgIcon } from "../dom";
-import { type Conversation, formatTime, groupByDay, type MessageView } from "../model";
+import { formatTime, groupByDay } from "../format";
+import type { Conversation, MessageView } from "../model";
 import { acceptDrops, attachControl, type FileActions, fileCard, type FileState, transferRow } from "./files";
 
 export interface ChatActions extends FileActions {

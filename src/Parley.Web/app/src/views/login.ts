@@ -5,7 +5,7 @@
 
 import type { AccountResult, Api, ProbeResult } from "../api";
 import { h } from "../dom";
-import { describeError } from "../model";
+import { describeError } from "../format";
 import { RpcError } from "../rpc";
 
 export function loginView(api: Api, done: (account: AccountResult) => void, cancel?: () => void): HTMLElement {

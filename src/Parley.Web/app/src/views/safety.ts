@@ -4,7 +4,7 @@
 import qrcode from "qrcode-generator";
 import type { VerifyResult } from "../api";
 import { h } from "../dom";
-import { safetyNumberGroups } from "../model";
+import { safetyNumberGroups } from "../format";
 
 export function safetyDialog(result: VerifyResult, confirm: () => Promise<void>): HTMLDialogElement {
   const groups = safetyNumberGroups(result.safetyNumber);

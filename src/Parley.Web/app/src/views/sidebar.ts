@@ -2,7 +2,8 @@
 // online dot, unread count and a preview of the last message; and the "add contact" form.
 
 import { h, replaceChildren } from "../dom";
-import { type Conversation, preview } from "../model";
+import { preview } from "../format";
+import type { Conversation } from "../model";
 
 export interface SidebarActions {
   open(user: string): void;
