@@ -37,18 +37,18 @@ redisport=$(free_port)
 redis-server --port "$redisport" --bind 127.0.0.1 --save '' --appendonly no >"$root/redis.log" 2>&1 & pids+=($!); redispid=$!
 
 secret="$root/secret.key"; head -c 32 /dev/urandom >"$secret"; chmod 600 "$secret"
-nodeports=(); nodepids=()
+nodeports=(); nodepids=(); metricports=()
 for i in $(seq 1 "$NODES"); do
-  port=$(free_port); data="$root/node$i"; mkdir -m 700 "$data"; cp "$secret" "$data/server-secret.key"
+  port=$(free_port); mport=$(free_port); metricports+=("$mport"); data="$root/node$i"; mkdir -m 700 "$data"; cp "$secret" "$data/server-secret.key"
   dotnet src/Parley.Server/bin/Release/net10.0/parley-server.dll --http --data "$data" --urls "http://127.0.0.1:$port" \
-    --Metrics:Urls "http://127.0.0.1:$(free_port)" --Storage:Provider postgres --Storage:ConnectionString "$conn" --Cluster:Redis "127.0.0.1:$redisport" \
+    --Metrics:Urls "http://127.0.0.1:$mport" --Storage:Provider postgres --Storage:ConnectionString "$conn" --Cluster:Redis "127.0.0.1:$redisport" \
     --Relay:SendRatePerSecond 1000000 --Relay:SendBurst 1000000 --Relay:QueueCapPerRecipient 1000000 \
     --Accounts:MinArgon2MemoryKiB 8 --Accounts:MinArgon2Iterations 1 --Accounts:PowDifficulty 1 \
     --Accounts:AuthRequestsPerAddressPerMinute 1000000 --Accounts:RegistrationsPerMinuteThreshold 1000000 \
     --Accounts:PowDifficultyIncreaseUnderLoad 0 --Accounts:LoginFailuresBeforePow 1000000 \
     --Accounts:LoginFailuresBeforeLockout 1000000 --Accounts:LoginAddressFailuresBeforeLockout 1000000 --Accounts:MaxOpenLoginsPerAddress 64 \
     --Logging:LogLevel:Default Warning >"$root/node$i.log" 2>&1 & pids+=($!); nodepids+=($!); nodeports+=("$port")
-  for _ in $(seq 1 120); do grep -q "listening on" "$root/node$i.log" && break; sleep 0.5; done
+  for _ in $(seq 1 120); do grep -qs "listening on" "$root/node$i.log" && break; sleep 0.5; done
   grep -q "listening on" "$root/node$i.log" || { cat "$root/node$i.log"; exit 1; }
 done
 
@@ -88,4 +88,6 @@ echo "CPU over the traffic (warm-up and all phases): nginx $(( ($(ticks ${nginxw
 sleep 2   # PostgreSQL publishes its statistics within a second
 echo "PostgreSQL over the traffic (commits|relay_queue index scans|rows inserted|rows deleted): before $pgstatsbefore, after $(pgstats)" >&2
 for i in $(seq 1 "$NODES"); do echo "node$i log tail:" >&2; tail -n 3 "$root/node$i.log" >&2; done
+# Catch-up reads (statements), the account queues they covered and doorbells needing no read, per node (whole run).
+for i in $(seq 1 "$NODES"); do echo "node$i: $(curl -s "http://127.0.0.1:${metricports[$((i-1))]}/metrics" | grep -E '^parley_cluster_(catchup|doorbells)' | paste -sd' ')" >&2; done
 echo "load after: $(uptime)" >&2

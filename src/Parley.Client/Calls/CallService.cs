@@ -3,6 +3,7 @@ using Parley.Client.Conversations;
 using Parley.Client.Errors;
 using Parley.Client.Messaging;
 using Parley.Client.Relay;
+using Parley.Crypto.Keys;
 using Parley.Wire.Rest;
 
 namespace Parley.Client.Calls;
@@ -71,6 +72,30 @@ public sealed class CallService : IAsyncDisposable
             throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
         }
         return credentials;
+    }
+
+    /// <summary>
+    /// The current call's identity checks: whether the contact's safety number was verified, and —
+    /// once media connected with the signalled fingerprint — the short code to read aloud.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting for the store.</param>
+    /// <returns>The checks, or null without a call.</returns>
+    public Task<CallVerification?> GetVerificationAsync(CancellationToken cancellationToken)
+    {
+        if (_machine.Current is not { } current)
+        {
+            return Task.FromResult<CallVerification?>(null);
+        }
+        var fingerprints = _machine.ConnectedFingerprints is { } f && f.CallId == current.CallId ? f : null;
+        return _context.Locked<CallVerification?>(() =>
+        {
+            var contact = _context.Store.GetContact(current.Peer);
+            var pinned = contact is { KeyChanged: false, IdentityKey: { } raw } && IdentityKey.TryParse(raw, out var key) ? key : null;
+            var code = fingerprints is not null && pinned is not null
+                ? CallShortCode.Derive(_context.Keys.GetIdentityKeyPair().PublicKey, fingerprints.Local, pinned, fingerprints.Remote)
+                : null;
+            return new CallVerification(current.CallId, pinned is not null && contact!.Verified, code);
+        }, cancellationToken);
     }
 
     /// <summary>Calls <paramref name="peer"/> with the browser's SDP offer (whose <c>a=fingerprint</c> is this side's).</summary>

@@ -40,6 +40,23 @@ public sealed class CallStateMachine : IDisposable
         }
     }
 
+    /// <summary>
+    /// The two DTLS fingerprints of the call whose media connected (ours as signalled; the contact's as
+    /// signalled, which the media's matched), or null when there is no such call.
+    /// </summary>
+    public CallFingerprints? ConnectedFingerprints
+    {
+        get
+        {
+            lock (gate)
+            {
+                return call is { State: CallState.Connected or CallState.Reconnecting, LocalFingerprint: { } local, RemoteFingerprint: { } remote } c
+                    ? new CallFingerprints(c.Id, c.Peer, local, remote)
+                    : null;
+            }
+        }
+    }
+
     /// <summary>Places a call with this side's SDP offer (which must carry <paramref name="localFingerprint"/>).</summary>
     public CallStartResult Start(string peer, bool peerTrusted, CallMedia media, string offerSdp, DtlsFingerprint localFingerprint, out CallId callId)
     {

@@ -104,14 +104,20 @@ public sealed class CallView
     /// <summary><c>candidates</c>: the contact's candidates.</summary>
     public IReadOnlyList<CandidateView>? Candidates { get; init; }
 
+    /// <summary><c>calls.current</c>: whether the contact's safety number was verified (and their key has not changed since).</summary>
+    public bool? Verified { get; init; }
+
+    /// <summary><c>calls.current</c> once media connected: the six digits both sides read aloud (<c>042 917</c>, PROTOCOL.md 10B.5).</summary>
+    public string? ShortCode { get; init; }
+
     /// <summary>Records: <c>outgoing</c>, <c>incoming</c> or <c>missed</c>.</summary>
     public string? Kind { get; init; }
 
     /// <summary>Records: seconds with media connected.</summary>
     public long? Duration { get; init; }
 
-    /// <summary>The state view of a call.</summary>
-    public static CallView From(CallSnapshot s, string? update = null)
+    /// <summary>The state view of a call (<paramref name="verified"/> and <paramref name="shortCode"/> for <c>calls.current</c>).</summary>
+    public static CallView From(CallSnapshot s, string? update = null, bool? verified = null, string? shortCode = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         return new CallView
@@ -119,7 +125,7 @@ public sealed class CallView
             Id = s.CallId.ToString(), Update = update, State = Name(s.State.ToString()), Direction = s.Direction == CallDirection.Outgoing ? "out" : "in",
             Media = s.Media == CallMedia.Video ? "video" : "audio", PeerRinging = s.Direction == CallDirection.Outgoing ? s.PeerRinging : null,
             Reason = s.EndReason is { } r ? Name(r.ToString()) : null,
-            ConnectedAt = s.ConnectedAt?.ToString("O", CultureInfo.InvariantCulture),
+            ConnectedAt = s.ConnectedAt?.ToString("O", CultureInfo.InvariantCulture), Verified = verified, ShortCode = shortCode,
         };
     }
 

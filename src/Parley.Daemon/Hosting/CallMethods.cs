@@ -33,25 +33,26 @@ internal static class CallMethods
             var id = await calls.StartAsync(p.To, media, p.Sdp, ct).ConfigureAwait(false);
             return new CallResult { User = p.To, Call = calls.Current is { } c && c.CallId == id ? CallView.From(c) : new CallView { Id = id.ToString() } };
         });
-        d.Add(ApiMethods.CallsCurrent, j.ProfileParams, j.CallResult, (p, _, _) =>
+        d.Add(ApiMethods.CallsCurrent, j.ProfileParams, j.CallResult, async (p, _, ct) =>
         {
             var calls = registry.Resolve(p.Profile).Client.Calls;
             if (calls.Current is not { } current)
             {
-                return Task.FromResult(new CallResult());
+                return new CallResult();
             }
 
-            var view = CallView.From(current);
+            var verification = await calls.GetVerificationAsync(ct).ConfigureAwait(false) is { } v && v.CallId == current.CallId ? v : null;
+            var view = CallView.From(current, verified: verification?.Verified, shortCode: verification?.ShortCode);
             if (calls.RingingOffer is { } offer && offer.CallId == current.CallId)
             {
                 view = new CallView
                 {
-                    Id = view.Id, State = view.State, Direction = view.Direction, Media = view.Media,
+                    Id = view.Id, State = view.State, Direction = view.Direction, Media = view.Media, Verified = view.Verified,
                     SdpType = "offer", Sdp = offer.Sdp, Fingerprint = offer.Fingerprint.ToString(),
                 };
             }
 
-            return Task.FromResult(new CallResult { User = current.Peer, Call = view });
+            return new CallResult { User = current.Peer, Call = view };
         });
         d.Add(ApiMethods.CallsAccept, j.CallParams, j.OkResult, (p, _, _) =>
         {

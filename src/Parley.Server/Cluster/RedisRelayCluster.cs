@@ -185,7 +185,7 @@ public sealed partial class RedisRelayCluster : IRelayCluster, IAsyncDisposable
         {
             if (_registry.TryGet(ClusterMessages.ReadInt64(body, offset), out var connection))
             {
-                _catchUp.Ring(connection, ClusterMessages.ReadInt64(body, offset + 8) - 1);
+                _catchUp.RingDoorbell(connection, ClusterMessages.ReadInt64(body, offset + 8));
             }
         }
     }

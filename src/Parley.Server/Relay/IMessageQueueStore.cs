@@ -21,6 +21,15 @@ public interface IMessageQueueStore
     /// <summary>Up to <paramref name="limit"/> messages for a recipient with sequence above <paramref name="afterSequence"/>, in order.</summary>
     Task<IReadOnlyList<QueuedMessage>> ReadAsync(long recipientId, long afterSequence, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The next page of several queues at once: for each position i, up to <paramref name="limitPerRecipient"/>
+    /// messages of <paramref name="recipientIds"/>[i] with sequence above <paramref name="afterSequences"/>[i],
+    /// in order (a recipient may appear twice; each position gets its own page). PostgreSQL answers with
+    /// one statement — the cluster's catch-up drains for every account rung in one tick.
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<QueuedMessage>>> ReadManyAsync(IReadOnlyList<long> recipientIds, IReadOnlyList<long> afterSequences,
+        int limitPerRecipient, CancellationToken cancellationToken);
+
     /// <summary>Deletes messages accepted before <paramref name="createdBeforeMs"/>; returns how many.</summary>
     Task<int> ExpireAsync(long createdBeforeMs, CancellationToken cancellationToken);
 

@@ -60,7 +60,73 @@ public sealed class MessageDelivery
         }
     }
 
+    /// <summary>
+    /// One catch-up for several connections whose <see cref="RelayConnection.DrainGate"/> the caller
+    /// holds: the first page of every queue comes from one read; a queue that filled its page goes on
+    /// alone. Each reads after its requested sequence or what it already drained, whichever is lower.
+    /// </summary>
+    internal async Task CatchUpLockedAsync(IReadOnlyList<(RelayConnection Connection, long AfterSequence)> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var recipients = new long[requests.Count];
+        var afters = new long[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            recipients[i] = requests[i].Connection.AccountId;
+            afters[i] = Math.Min(requests[i].AfterSequence, requests[i].Connection.DrainedThrough);
+        }
+
+        foreach (var (connection, _) in requests)
+        {
+            connection.SetDraining(true);
+        }
+
+        try
+        {
+            var pages = await _store.ReadManyAsync(recipients, afters, RelayLimits.DrainPageSize, cancellationToken);
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var connection = requests[i].Connection;
+                var after = afters[i];
+                foreach (var message in pages[i])
+                {
+                    connection.PushStored(message);
+                    after = message.Sequence;
+                }
+
+                if (pages[i].Count < RelayLimits.DrainPageSize)
+                {
+                    connection.DrainedThrough = Math.Max(connection.DrainedThrough, after);
+                }
+                else
+                {
+                    await ReadAllLockedAsync(connection, after, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (connection, _) in requests)
+            {
+                connection.SetDraining(false);
+            }
+        }
+    }
+
     private async Task DrainLockedAsync(RelayConnection connection, long after, CancellationToken cancellationToken)
+    {
+        connection.SetDraining(true);
+        try
+        {
+            await ReadAllLockedAsync(connection, after, cancellationToken);
+        }
+        finally
+        {
+            connection.SetDraining(false);
+        }
+    }
+
+    private async Task ReadAllLockedAsync(RelayConnection connection, long after, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -23,7 +23,7 @@ public sealed class RelayConnection : ISendCompletion
     private readonly Lock _gate = new();
     private readonly Lock _resultsGate = new();
     private List<QueuedMessage>? _held = [];
-    private HashSet<MessageId>? _acknowledged;
+    private AcknowledgementLedger? _ledger;
     private List<(MessageId Id, SendStatus Status)> _results = [];
     private List<(MessageId Id, SendStatus Status)> _sending = [];
     private volatile bool _batchResults;
@@ -123,12 +123,31 @@ public sealed class RelayConnection : ISendCompletion
         }
     }
 
-    /// <summary>A message read from the store while draining.</summary>
+    /// <summary>A message read from the store while draining (a cluster node remembers its sequence).</summary>
     internal void PushStored(QueuedMessage message)
     {
         lock (_gate)
         {
+            _ledger?.Read(message.Sequence);
             SendLocked(message);
+        }
+    }
+
+    /// <summary>A drain (under <see cref="DrainGate"/>) starts reading the store, or sent all it read (<see cref="AcknowledgementLedger"/>).</summary>
+    internal void SetDraining(bool draining)
+    {
+        lock (_gate)
+        {
+            _ledger?.SetDraining(draining);
+        }
+    }
+
+    /// <summary>True when a recent drain of this connection read the stored row with this sequence.</summary>
+    internal bool HasRead(long sequence)
+    {
+        lock (_gate)
+        {
+            return _ledger is not null && _ledger.HasRead(sequence);
         }
     }
 
@@ -148,15 +167,14 @@ public sealed class RelayConnection : ISendCompletion
     }
 
     /// <summary>
-    /// Remembers acknowledged ids until their deletion commits (<see cref="ForgetAcknowledged"/>), so a
-    /// catch-up drain that reads the row in the meantime does not send it again. Only a cluster node
-    /// needs this: a single node drains once, before any acknowledgement.
+    /// Remembers acknowledged ids until their deletion commits, and beyond it while a catch-up drain reads
+    /// (<see cref="AcknowledgementLedger"/>). Only a cluster node needs this: a single node drains once.
     /// </summary>
     internal void TrackAcknowledgements()
     {
         lock (_gate)
         {
-            _acknowledged ??= [];
+            _ledger ??= new AcknowledgementLedger();
         }
     }
 
@@ -165,7 +183,7 @@ public sealed class RelayConnection : ISendCompletion
     {
         lock (_gate)
         {
-            _acknowledged?.Remove(id);
+            _ledger?.DeletionCommitted(id);
         }
     }
 
@@ -174,7 +192,7 @@ public sealed class RelayConnection : ISendCompletion
     {
         lock (_gate)
         {
-            _acknowledged?.Clear();
+            _ledger?.QueueFoundEmpty();
         }
     }
 
@@ -185,7 +203,7 @@ public sealed class RelayConnection : ISendCompletion
         {
             lock (_gate)
             {
-                return _unacked.Count + (_acknowledged?.Count ?? 0);
+                return _unacked.Count + (_ledger?.PendingCount ?? 0);
             }
         }
     }
@@ -197,7 +215,7 @@ public sealed class RelayConnection : ISendCompletion
         {
             if (_unacked.Remove(id, out var sender))
             {
-                _acknowledged?.Add(id);
+                _ledger?.Acknowledged(id);
                 key = new MessageKey(sender, id);
                 return true;
             }
@@ -249,7 +267,7 @@ public sealed class RelayConnection : ISendCompletion
 
     private void SendLocked(QueuedMessage message)
     {
-        if (_acknowledged is not null && _acknowledged.Contains(message.Id))
+        if (_ledger is not null && _ledger.Blocks(message.Id))
         {
             return;
         }

@@ -30,6 +30,8 @@ public sealed class CallApiTests
         Assert.Equal(("alice", "video", "in"), (ringing["user"]!.GetValue<string>(), ringing["call"]!["media"]!.GetValue<string>(), ringing["call"]!["direction"]!.GetValue<string>()));
         var current = await bob.OkAsync("calls.current");
         Assert.Equal(aliceFp.ToString(), current["call"]!["fingerprint"]!.GetValue<string>());
+        Assert.False(current["call"]!["verified"]!.GetValue<bool>());
+        Assert.Null(current["call"]!["shortCode"]); // no code before the media's fingerprint was checked
         Assert.Equal(Sdp(aliceFp), current["call"]!["sdp"]!.GetValue<string>());
         await alice.WaitForEventAsync(e => Call(e, id, "state")?["peerRinging"]?.GetValue<bool>() == true);
 
@@ -41,6 +43,13 @@ public sealed class CallApiTests
         Assert.Equal("candidate:1 1 udp 1 127.0.0.1 50000 typ relay", candidates["call"]!["candidates"]![0]!["candidate"]!.GetValue<string>());
         Assert.True((await alice.OkAsync("calls.signal", new { call = id, kind = "connected", fingerprint = bobFp.ToString() }))["ok"]!.GetValue<bool>());
         Assert.True((await bob.OkAsync("calls.signal", new { call = id, kind = "connected", fingerprint = aliceFp.ToString() }))["ok"]!.GetValue<bool>());
+
+        // Both sides show the same short code; the "verified" mark only where the safety number was confirmed.
+        await w.Alice.OkAsync("verify", "bob", "--confirm");
+        var (aliceView, bobView) = ((await alice.OkAsync("calls.current"))["call"]!, (await bob.OkAsync("calls.current"))["call"]!);
+        Assert.Matches("^[0-9]{3} [0-9]{3}$", aliceView["shortCode"]!.GetValue<string>());
+        Assert.Equal(aliceView["shortCode"]!.GetValue<string>(), bobView["shortCode"]!.GetValue<string>());
+        Assert.Equal((true, false), (aliceView["verified"]!.GetValue<bool>(), bobView["verified"]!.GetValue<bool>()));
 
         await bob.OkAsync("calls.hangup", new { call = id });
         var ended = await alice.WaitForEventAsync(e => Call(e, id, "state")?["state"]?.GetValue<string>() == "ended");

@@ -105,6 +105,22 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Replaces the overrides for the next <see cref="StartAsync"/> (a restart with another configuration).</summary>
     public void Reconfigure(params string[] extraArguments) => _extraArguments = extraArguments;
 
+    /// <summary>
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the running server: what clients send while it is frozen
+    /// waits in the sockets, so a test can make two sends cross in flight (call glare) without timing.
+    /// </summary>
+    public async Task FreezeAsync(bool frozen)
+    {
+        var process = _process ?? throw new InvalidOperationException("The server is not running.");
+        using var kill = Process.Start("kill", [frozen ? "-STOP" : "-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("kill did not start.");
+        await kill.WaitForExitAsync().WaitAsync(TestTimeouts.Command).ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {(frozen ? "-STOP" : "-CONT")} failed with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>Kills the process (as a crash or an operator's restart would) and waits for it to end.</summary>
     public async Task StopAsync()
     {

@@ -15,9 +15,6 @@ namespace Parley.EndToEnd.Tests.Web;
 /// </summary>
 public sealed class WebCallTests
 {
-    private static readonly string[] MediaArgs =
-        ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"];
-
     /// <summary>How long media may take to show frames and audio after connecting (bounded polling of getStats).</summary>
     private static readonly TimeSpan MediaWait = TimeSpan.FromSeconds(60);
 
@@ -34,17 +31,31 @@ public sealed class WebCallTests
         await User.BefriendAsync(alice, bob);
         await using var aliceDaemon = await DaemonProcess.StartAsync(alice.Cli);
         await using var bobDaemon = await DaemonProcess.StartAsync(bob.Cli);
-        await using var browser = await Browser.LaunchAsync(MediaArgs);
-        var a = await OpenAsync(browser, aliceDaemon);
-        var b = await OpenAsync(browser, bobDaemon);
+        await using var browser = await Browser.LaunchAsync(CallPages.MediaArgs);
+        var a = await CallPages.OpenAsync(browser, aliceDaemon);
+        var b = await CallPages.OpenAsync(browser, bobDaemon);
 
+        var axe = new List<string>();
         await a.Locator($"li[data-user={bob.Name}] .conversation").ClickAsync();
+
+        // Alice verifies Bob's safety number (Bob does not verify Alice's): only her call view shows the mark.
+        await a.GetByRole(AriaRole.Button, new() { Name = "Safety number" }).ClickAsync();
+        await a.Locator("dialog.safety .safety-number").WaitForAsync();
+        await CallPages.AxeAsync(a, "safety-number dialog", axe);
+        await a.GetByRole(AriaRole.Button, new() { Name = "Mark as verified" }).ClickAsync();
+        await a.Locator("dialog.safety [role=status]").Filter(new() { HasText = $"You verified {bob.Name}." }).WaitForAsync();
+        await a.Locator("dialog.safety").GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await a.Locator("dialog.safety").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
         await a.GetByRole(AriaRole.Button, new() { Name = $"Video call {bob.Name}" }).ClickAsync();
         var acceptVideo = b.GetByRole(AriaRole.Button, new() { Name = "Accept video" });
         await acceptVideo.WaitForAsync();
+        await CallPages.AxeAsync(b, "incoming-call dialog", axe);
         await a.Locator(".call-state").Filter(new() { HasText = "Ringing" }).WaitForAsync();
+        await CallPages.RingSoundsAsync(b); // the WebAudio ring really reaches the output
         var load = LoadAverage();
         await acceptVideo.ClickAsync();
+        await CallPages.RingStoppedAsync(b);
         try
         {
             await a.Locator(".call-state").Filter(new() { HasText = "Connected" }).WaitForAsync(new() { Timeout = 30_000 }); // the daemon compared the fingerprints
@@ -59,6 +70,20 @@ public sealed class WebCallTests
         }
 
         await b.Locator(".call-state").Filter(new() { HasText = "Connected" }).WaitForAsync();
+
+        // The short code: the same six digits on both sides; the verified mark only on Alice's.
+        var aCode = await a.Locator(".call-code strong").InnerTextAsync();
+        var bCode = await b.Locator(".call-code strong").InnerTextAsync();
+        Assert.Matches("^[0-9]{3} [0-9]{3}$", aCode);
+        Assert.Equal(aCode, bCode);
+        await a.Locator(".call-verified").WaitForAsync(new() { State = WaitForSelectorState.Visible });
+        Assert.True(await b.Locator(".call-verified").IsHiddenAsync());
+        await CallPages.AxeAsync(a, "call screen (caller, connected)", axe);
+        await CallPages.AxeAsync(b, "call screen (callee, connected)", axe);
+
+        // Loopback through the relay: the quality indicator says good on both sides.
+        await a.Locator(".call-quality[data-quality=good]").WaitForAsync();
+        await b.Locator(".call-quality[data-quality=good]").WaitForAsync();
 
         var aStats = await WaitForMediaAsync(a);
         var bStats = await WaitForMediaAsync(b);
@@ -75,6 +100,8 @@ public sealed class WebCallTests
         Assert.Equal(aStats.LocalFingerprint, bStats.RemoteFingerprint);
         Assert.Equal(await SignalledFingerprintAsync(b), aStats.RemoteFingerprint); // and what bob signalled
 
+        await SwitchDevicesAsync(a, b);
+
         var setupMs = await b.EvaluateAsync<double>(
             "() => performance.getEntriesByName('parley-call-first-frame')[0].startTime - performance.getEntriesByName('parley-call-accept')[0].startTime");
         File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "call-setup.txt"),
@@ -84,28 +111,71 @@ public sealed class WebCallTests
         await b.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
         await a.Locator(".call-state").Filter(new() { HasText = "Call ended" }).WaitForAsync();
         await b.Locator(".call-state").Filter(new() { HasText = "Call ended" }).WaitForAsync();
-        await a.Locator(".message .body").Filter(new() { HasText = "Outgoing video call, 0:" }).WaitForAsync();
-        Assert.Contains("Incoming video call, 0:", (await bob.OkAsync("history", alice.Name)).Stdout, StringComparison.Ordinal);
+        await a.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("Outgoing video call") }).WaitForAsync();
+        await b.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await b.Locator($"li[data-user={alice.Name}] .conversation").ClickAsync();
+        await b.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("Incoming video call") }).WaitForAsync();
+        Assert.Matches(CallPages.Lasted("Incoming video call"), (await bob.OkAsync("history", alice.Name)).Stdout);
 
         // A declined voice call.
         await a.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
-        await b.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
+        await CallPages.RingSoundsAsync(b);
         await b.GetByRole(AriaRole.Button, new() { Name = "Decline" }).ClickAsync();
+        await CallPages.RingStoppedAsync(b);
         await a.Locator(".call-state").Filter(new() { HasText = "Declined." }).WaitForAsync();
         await a.Locator(".message .body").Filter(new() { HasText = "Outgoing voice call (declined)" }).WaitForAsync();
         Assert.DoesNotContain(browser.Console, line => line.StartsWith("page error", StringComparison.Ordinal));
+        Assert.True(axe.Count == 0, string.Join('\n', axe));
     }
 
-    private static async Task<IPage> OpenAsync(Browser browser, DaemonProcess daemon)
+    /// <summary>
+    /// The camera and microphone selectors list the fake devices; choosing one replaces the track on
+    /// the sender (another track id in getStats' media-source) and the contact keeps receiving frames and sound.
+    /// </summary>
+    private static async Task SwitchDevicesAsync(IPage caller, IPage callee)
     {
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync($"http://127.0.0.1:{daemon.Port}/#token={daemon.Token}");
-        await page.Locator(".sidebar .connection[data-state=connected]").WaitForAsync();
-        return page;
+        var camera = caller.Locator(".call-devices select[name=camera]");
+        var microphone = caller.Locator(".call-devices select[name=microphone]");
+        await caller.GetByLabel("Camera").WaitForAsync();
+        Assert.True(await camera.Locator("option").CountAsync() >= 1);
+        Assert.True(await microphone.Locator("option").CountAsync() >= 1);
+        Assert.All(await camera.Locator("option").AllInnerTextsAsync(), label => Assert.False(string.IsNullOrWhiteSpace(label)));
+        Assert.All(await microphone.Locator("option").AllInnerTextsAsync(), label => Assert.False(string.IsNullOrWhiteSpace(label)));
+
+        foreach (var (select, kind) in new[] { (camera, "video"), (microphone, "audio") })
+        {
+            var before = await caller.EvaluateAsync<string>(SourceTrackScript, kind);
+            var received = await callee.EvaluateAsync<double>(ReceivedScript, kind);
+            // The fake devices are one of each: choose the selected one again (a change event), which
+            // opens a new track from it and replaces the sender's, as picking another device would.
+            await select.SelectOptionAsync(await select.InputValueAsync());
+            await select.DispatchEventAsync("change");
+            await CallPages.PollAsync($"{kind} track replaced on the sender", MediaWait,
+                async () => await caller.EvaluateAsync<string>(SourceTrackScript, kind) is { Length: > 0 } now && now != before);
+            var minimum = received + (kind == "video" ? 20 : 0.001);
+            await CallPages.PollAsync($"{kind} still received after the switch", MediaWait,
+                async () => await callee.EvaluateAsync<double>(ReceivedScript, kind) > minimum);
+        }
     }
 
-    private static string LoadAverage() =>
+    /// <summary>The track id of what the page sends of a kind (getStats media-source).</summary>
+    private const string SourceTrackScript = @"async (kind) => {
+        const report = await window.parleyCallStats();
+        let id = '';
+        report.forEach(r => { if (r.type === 'media-source' && r.kind === kind) id = r.trackIdentifier; });
+        return id;
+    }";
+
+    /// <summary>Frames decoded (video) or audio energy (audio) received so far.</summary>
+    private const string ReceivedScript = @"async (kind) => {
+        const report = await window.parleyCallStats();
+        let value = 0;
+        report.forEach(r => { if (r.type === 'inbound-rtp' && r.kind === kind) value = kind === 'video' ? r.framesDecoded : (r.totalAudioEnergy ?? 0); });
+        return value;
+    }";
+
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>The a=fingerprint of the page's own local description: what its daemon signalled.</summary>

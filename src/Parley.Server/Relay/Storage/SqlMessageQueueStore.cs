@@ -18,6 +18,14 @@ public sealed class SqlMessageQueueStore : IMessageQueueStore
 
     private const string SelectColumns = "seq, recipient_id, sender_id, sender_name, message_id, kind, subtype, body, created_ms";
 
+    // PostgreSQL only: one statement reads the next page of many queues (a catch-up tick's worth), each
+    // through the (recipient_id, seq) index, tagged with the 1-based position of its request.
+    private const string ReadManySql =
+        "SELECT q.seq, q.recipient_id, q.sender_id, q.sender_name, q.message_id, q.kind, q.subtype, q.body, q.created_ms, w.i " +
+        "FROM unnest(@r::bigint[], @a::bigint[]) WITH ORDINALITY AS w(r, a, i) CROSS JOIN LATERAL " +
+        $"(SELECT {SelectColumns} FROM relay_queue WHERE recipient_id = w.r AND seq > w.a ORDER BY seq LIMIT @l) q " +
+        "ORDER BY w.i, q.seq";
+
     private readonly IDatabase _database;
     private readonly bool _fullSync;
 
@@ -85,6 +93,51 @@ public sealed class SqlMessageQueueStore : IMessageQueueStore
         }
 
         return messages;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<IReadOnlyList<QueuedMessage>>> ReadManyAsync(IReadOnlyList<long> recipientIds,
+        IReadOnlyList<long> afterSequences, int limitPerRecipient, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recipientIds);
+        ArgumentNullException.ThrowIfNull(afterSequences);
+        if (recipientIds.Count != afterSequences.Count)
+        {
+            throw new ArgumentException("One sequence per recipient is required.", nameof(afterSequences));
+        }
+
+        var pages = new List<QueuedMessage>[recipientIds.Count];
+        for (var i = 0; i < pages.Length; i++)
+        {
+            pages[i] = [];
+        }
+
+        if (pages.Length == 0)
+        {
+            return pages;
+        }
+
+        if (_database.Kind != DatabaseKind.Postgres)
+        {
+            // SQLite is a single node's store: nothing rings its doorbells in bulk, so one read each is enough.
+            for (var i = 0; i < pages.Length; i++)
+            {
+                pages[i].AddRange(await ReadAsync(recipientIds[i], afterSequences[i], limitPerRecipient, cancellationToken));
+            }
+
+            return pages;
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(ReadManySql)
+            .With("r", recipientIds.ToArray()).With("a", afterSequences.ToArray()).With("l", limitPerRecipient);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pages[reader.GetInt64Value(9) - 1].Add(ReadMessage(reader));
+        }
+
+        return pages;
     }
 
     /// <inheritdoc />

@@ -82,6 +82,31 @@ public abstract class MessageQueueStoreContract
     }
 
     [Fact]
+    public async Task Reading_many_queues_at_once_gives_each_request_its_own_page_in_sequence_order()
+    {
+        var store = await StoreAsync();
+        var (alice, bob, carol, sender) = (NewAccount(), NewAccount(), NewAccount(), NewAccount());
+        var batch = new QueueBatch();
+        batch.Inserts.AddRange(Enumerable.Range(0, 4).Select(_ => Message(alice, sender)));
+        batch.Inserts.AddRange(Enumerable.Range(0, 3).Select(_ => Message(bob, sender)));
+        await store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
+        var aliceSeqs = batch.Inserts.Where(m => m.RecipientId == alice).Select(m => m.Sequence).ToArray();
+        var bobSeqs = batch.Inserts.Where(m => m.RecipientId == bob).Select(m => m.Sequence).ToArray();
+
+        var pages = await store.ReadManyAsync([bob, alice, carol, alice], [0, aliceSeqs[0], 0, 0], 2, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(4, pages.Count);
+        Assert.Equal(bobSeqs[..2], pages[0].Select(m => m.Sequence));
+        Assert.Equal(aliceSeqs[1..3], pages[1].Select(m => m.Sequence));
+        Assert.Empty(pages[2]);
+        Assert.Equal(aliceSeqs[..2], pages[3].Select(m => m.Sequence));
+        Assert.All(pages[1], m => Assert.Equal(alice, m.RecipientId));
+        Assert.Equal(batch.Inserts.First(m => m.Sequence == bobSeqs[1]).Id, pages[0][1].Id);
+        Assert.Empty(await store.ReadManyAsync([], [], 2, CancellationToken.None).WaitAsync(Timeout));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ReadManyAsync([alice], [], 2, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Expiry_and_account_deletion_remove_exactly_their_rows()
     {
         var store = await StoreAsync();

@@ -231,6 +231,10 @@ public sealed class GroupCommitProperties : IAsyncLifetime
         public Task<IReadOnlyList<QueuedMessage>> ReadAsync(long recipientId, long afterSequence, int limit, CancellationToken cancellationToken) =>
             inner.ReadAsync(recipientId, afterSequence, limit, cancellationToken);
 
+        public Task<IReadOnlyList<IReadOnlyList<QueuedMessage>>> ReadManyAsync(IReadOnlyList<long> recipientIds, IReadOnlyList<long> afterSequences,
+            int limitPerRecipient, CancellationToken cancellationToken) =>
+            inner.ReadManyAsync(recipientIds, afterSequences, limitPerRecipient, cancellationToken);
+
         public Task<int> ExpireAsync(long createdBeforeMs, CancellationToken cancellationToken) => inner.ExpireAsync(createdBeforeMs, cancellationToken);
 
         public Task<int> DeleteAccountAsync(long accountId, CancellationToken cancellationToken) => inner.DeleteAccountAsync(accountId, cancellationToken);
