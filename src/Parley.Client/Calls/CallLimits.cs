@@ -6,10 +6,7 @@ namespace Parley.Client.Calls;
 /// </summary>
 public static class CallLimits
 {
-    /// <summary>Format version of a call signal (<c>v</c>).</summary>
-    public const int Version = 1;
-
-    /// <summary>Largest serialized signal accepted (UTF-8 bytes of the JSON object).</summary>
+    /// <summary>Largest serialized signal accepted (bytes of the protobuf <c>Call</c> body).</summary>
     public const int MaxSignalBytes = 64 * 1024;
 
     /// <summary>Largest SDP accepted in an offer, accept or answer (ASCII characters).</summary>

@@ -218,7 +218,7 @@ public sealed class CallService : IAsyncDisposable
     /// <summary>A received call content (gate held): heard only from callable contacts; see <see cref="CallCarrier"/>.</summary>
     internal void ReceiveLocked(string sender, MessageContent content, DateTimeOffset serverTime)
     {
-        if (!content.TryGetCallSignal(out var signal) || Carrier.CallableContact(sender) is not { } contact)
+        if (content.Call is not { } signal || Carrier.CallableContact(sender) is not { } contact)
         {
             return; // a stranger (or a blocked contact) cannot ring
         }

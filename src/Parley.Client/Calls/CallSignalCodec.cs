@@ -1,7 +1,7 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Unicode;
+using Google.Protobuf;
+using Proto = Parley.Client.Messaging.Proto;
 
 namespace Parley.Client.Calls;
 
@@ -14,31 +14,25 @@ public enum CallSignalError
     /// <summary>Over <see cref="CallLimits.MaxSignalBytes"/>.</summary>
     TooLarge,
 
-    /// <summary>Not a JSON object, too deep, a field of the wrong JSON type, or a required field missing.</summary>
+    /// <summary>Not a protobuf <c>Call</c>, or a required part (such as the description) missing.</summary>
     Malformed,
 
-    /// <summary>The same field twice (parsers would disagree about which counts).</summary>
-    DuplicateField,
-
-    /// <summary><c>v</c> is not <see cref="CallLimits.Version"/>.</summary>
-    UnsupportedVersion,
-
-    /// <summary><c>t</c> names no known signal.</summary>
+    /// <summary>No signal, or one this client does not know.</summary>
     UnknownType,
 
-    /// <summary><c>call</c> is not 32 lowercase hex digits.</summary>
+    /// <summary>The call id is not 16 bytes.</summary>
     BadCallId,
 
-    /// <summary><c>media</c> is neither <c>audio</c> nor <c>video</c>.</summary>
+    /// <summary>The media is neither audio nor video.</summary>
     BadMedia,
 
     /// <summary>The SDP is too long, not printable ASCII with CRLF line ends, or does not start with <c>v=0</c>.</summary>
     BadSdp,
 
-    /// <summary><c>fp</c> is not a <c>sha-256</c> fingerprint.</summary>
+    /// <summary>The fingerprint is not a <c>sha-256</c> fingerprint.</summary>
     BadFingerprint,
 
-    /// <summary>The SDP's <c>a=fingerprint</c> lines are missing or differ from <c>fp</c>.</summary>
+    /// <summary>The SDP's <c>a=fingerprint</c> lines are missing or differ from the signalled fingerprint.</summary>
     FingerprintMismatch,
 
     /// <summary>A candidate is too long, not printable ASCII, or has a bad mid or m-line index.</summary>
@@ -47,104 +41,127 @@ public enum CallSignalError
     /// <summary>No candidates, or more than <see cref="CallLimits.MaxCandidatesPerSignal"/>.</summary>
     TooManyCandidates,
 
-    /// <summary><c>reason</c> names no known hangup reason.</summary>
+    /// <summary>The hangup reason or notice kind is not one this client knows.</summary>
     BadReason,
 }
 
 /// <summary>
-/// Call signals to and from their UTF-8 JSON form (docs/PROTOCOL.md 10B.2). The writer is
-/// byte-exact (fixed field order, no whitespace, only <c>"</c>, <c>\</c> and control characters
-/// escaped); the reader checks the size first, then every field, and reports a typed
-/// <see cref="CallSignalError"/> — it never throws on input.
+/// Call signals to and from the protobuf <c>Call</c> body of a <c>Content</c> (docs/PROTOCOL.md 10B.2,
+/// Messaging/Protos/content.proto). The reader checks the size first, then every field, and reports a
+/// typed <see cref="CallSignalError"/>; it never throws on input.
 /// </summary>
 public static class CallSignalCodec
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = 3 };
-
-    /// <summary>Serializes a signal.</summary>
-    public static byte[] Write(CallSignal signal)
+    /// <summary>The protobuf body carrying <paramref name="signal"/>.</summary>
+    public static Proto.Call ToProto(CallSignal signal)
     {
         ArgumentNullException.ThrowIfNull(signal);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        var call = new Proto.Call { CallId = ByteString.CopyFrom(IdBytes(signal.CallId)) };
+        switch (signal)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("v", CallLimits.Version);
-            writer.WriteString("t", CallSignalNames.Of(signal.Type));
-            writer.WriteString("call", signal.CallId.ToString());
-            switch (signal)
-            {
-                case CallOffer offer:
-                    writer.WriteString("media", CallSignalNames.Of(offer.Media));
-                    WriteDescription(writer, offer);
-                    writer.WriteBoolean("restart", offer.Restart);
-                    break;
-                case SessionDescriptionSignal description:
-                    WriteDescription(writer, description);
-                    break;
-                case CallIceCandidates ice:
-                    WriteCandidates(writer, ice.Candidates);
-                    break;
-                case CallHangup hangup:
-                    writer.WriteString("reason", CallSignalNames.Of(hangup.Reason));
-                    break;
-            }
-            writer.WriteEndObject();
+            case CallOffer offer:
+                call.Offer = new Proto.Call.Types.Offer
+                {
+                    Media = offer.Media == CallMedia.Video ? Proto.Call.Types.Media.Video : Proto.Call.Types.Media.Audio,
+                    Description = Description(offer), Restart = offer.Restart,
+                };
+                break;
+            case CallAccept accept:
+                call.Accept = Description(accept);
+                break;
+            case CallAnswer answer:
+                call.Answer = Description(answer);
+                break;
+            case CallIceCandidates ice:
+                call.Ice = new Proto.Call.Types.Candidates();
+                call.Ice.Candidates_.AddRange(ice.Candidates.Select(Candidate));
+                break;
+            case CallNotice notice:
+                call.Notice = new Proto.Call.Types.Notice { Kind = NoticeKinds.First(k => k.Type == notice.Type).Kind };
+                break;
+            case CallHangup hangup:
+                call.Hangup = new Proto.Call.Types.Hangup { Reason = Reasons.First(r => r.Reason == hangup.Reason).Proto };
+                break;
         }
-        return buffer.ToArray();
+        return call;
     }
 
-    /// <summary>Parses a received signal; hostile input gives false and a typed error, never an exception.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out CallSignal? signal, out CallSignalError error)
+    /// <summary>The signal in a received body, every field checked.</summary>
+    public static bool TryFromProto(Proto.Call call, [NotNullWhen(true)] out CallSignal? signal, out CallSignalError error)
     {
+        ArgumentNullException.ThrowIfNull(call);
         signal = null;
-        if (utf8.Length > CallLimits.MaxSignalBytes)
+        if (call.CalculateSize() > CallLimits.MaxSignalBytes)
         {
             error = CallSignalError.TooLarge;
             return false;
         }
-        if (!Utf8.IsValid(utf8))
-        {
-            error = CallSignalError.Malformed; // the JSON reader checks string contents only when they are read
-            return false;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(utf8.ToArray(), ReaderOptions);
-            error = CallSignalReader.Read(document.RootElement, out signal);
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
-        {
-            signal = null; // an escape that decodes to no valid text (e.g. a lone surrogate)
-            error = CallSignalError.Malformed;
-        }
+        error = CallSignalReader.Read(call, out signal);
         return error == CallSignalError.None;
     }
 
-    private static void WriteDescription(Utf8JsonWriter writer, SessionDescriptionSignal description)
+    /// <summary>A signal's serialized <c>Call</c> body (what tests and the fuzzer feed back to <see cref="TryParse"/>).</summary>
+    public static byte[] Write(CallSignal signal) => ToProto(signal).ToByteArray();
+
+    /// <summary>Parses a serialized <c>Call</c> body; hostile input gives false and a typed error, never an exception.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out CallSignal? signal, out CallSignalError error)
     {
-        writer.WriteString("sdp", description.Sdp);
-        writer.WriteString("fp", description.Fingerprint.ToString());
+        signal = null;
+        if (bytes.Length > CallLimits.MaxSignalBytes)
+        {
+            error = CallSignalError.TooLarge;
+            return false;
+        }
+        Proto.Call call;
+        try
+        {
+            call = Proto.Call.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            error = CallSignalError.Malformed;
+            return false;
+        }
+        return TryFromProto(call, out signal, out error);
     }
 
-    private static void WriteCandidates(Utf8JsonWriter writer, IReadOnlyList<IceCandidate> candidates)
+    internal static readonly (CallSignalType Type, Proto.Call.Types.Notice.Types.Kind Kind)[] NoticeKinds =
+    [
+        (CallSignalType.Ringing, Proto.Call.Types.Notice.Types.Kind.Ringing),
+        (CallSignalType.Decline, Proto.Call.Types.Notice.Types.Kind.Decline),
+        (CallSignalType.Busy, Proto.Call.Types.Notice.Types.Kind.Busy),
+    ];
+
+    internal static readonly (HangupReason Reason, Proto.Call.Types.Hangup.Types.Reason Proto)[] Reasons =
+    [
+        (HangupReason.Normal, Proto.Call.Types.Hangup.Types.Reason.Normal),
+        (HangupReason.Cancelled, Proto.Call.Types.Hangup.Types.Reason.Cancelled),
+        (HangupReason.NoAnswer, Proto.Call.Types.Hangup.Types.Reason.NoAnswer),
+        (HangupReason.Failed, Proto.Call.Types.Hangup.Types.Reason.Failed),
+        (HangupReason.Security, Proto.Call.Types.Hangup.Types.Reason.Security),
+    ];
+
+    internal static byte[] IdBytes(CallId id)
     {
-        writer.WriteStartArray("cands");
-        foreach (var candidate in candidates)
+        var bytes = new byte[CallId.ByteLength];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, id.Value);
+        return bytes;
+    }
+
+    private static Proto.Call.Types.Description Description(SessionDescriptionSignal signal) =>
+        new() { Sdp = signal.Sdp, Fingerprint = signal.Fingerprint.ToString() };
+
+    private static Proto.Call.Types.Candidate Candidate(IceCandidate candidate)
+    {
+        var proto = new Proto.Call.Types.Candidate { Candidate_ = candidate.Candidate };
+        if (candidate.SdpMid is not null)
         {
-            writer.WriteStartObject();
-            writer.WriteString("c", candidate.Candidate);
-            if (candidate.SdpMid is not null)
-            {
-                writer.WriteString("mid", candidate.SdpMid);
-            }
-            if (candidate.SdpMLineIndex is { } index)
-            {
-                writer.WriteNumber("idx", index);
-            }
-            writer.WriteEndObject();
+            proto.SdpMid = candidate.SdpMid;
         }
-        writer.WriteEndArray();
+        if (candidate.SdpMLineIndex is { } index)
+        {
+            proto.SdpMLineIndex = (uint)index;
+        }
+        return proto;
     }
 }

@@ -1,84 +1,51 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
+using System.Buffers.Binary;
+using Proto = Parley.Client.Messaging.Proto;
 
 namespace Parley.Client.Calls;
 
-/// <summary>The field-by-field checks behind <see cref="CallSignalCodec.TryParse"/>.</summary>
+/// <summary>The field-by-field checks behind <see cref="CallSignalCodec.TryFromProto"/>.</summary>
 internal static class CallSignalReader
 {
     private const string FingerprintAttribute = "a=fingerprint:";
 
-    public static CallSignalError Read(JsonElement root, out CallSignal? signal)
+    public static CallSignalError Read(Proto.Call call, out CallSignal? signal)
     {
         signal = null;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return CallSignalError.Malformed;
-        }
-        if (HasDuplicate(root))
-        {
-            return CallSignalError.DuplicateField;
-        }
-        if (!TryNumber(root, "v", out var version))
-        {
-            return CallSignalError.Malformed;
-        }
-        if (version != CallLimits.Version)
-        {
-            return CallSignalError.UnsupportedVersion;
-        }
-        if (!TryString(root, "t", out var typeName) || !TryString(root, "call", out var callText))
-        {
-            return CallSignalError.Malformed;
-        }
-        if (!CallSignalNames.TryType(typeName, out var type))
-        {
-            return CallSignalError.UnknownType;
-        }
-        if (!CallId.TryParse(callText, out var id))
+        if (call.CallId.Length != CallId.ByteLength)
         {
             return CallSignalError.BadCallId;
         }
-        return type switch
+        var id = new CallId(BinaryPrimitives.ReadUInt128BigEndian(call.CallId.Span));
+        return call.SignalCase switch
         {
-            CallSignalType.Offer => ReadOffer(root, id, out signal),
-            CallSignalType.Accept or CallSignalType.Answer => ReadAnswer(root, id, type, out signal),
-            CallSignalType.Ice => ReadCandidates(root, id, out signal),
-            CallSignalType.Hangup => !TryString(root, "reason", out var reasonName) ? CallSignalError.Malformed
-                : !CallSignalNames.TryReason(reasonName, out var reason) ? CallSignalError.BadReason
-                : Done(new CallHangup(id, reason), out signal),
-            _ => Done(new CallNotice(id, type), out signal),
+            Proto.Call.SignalOneofCase.Offer => ReadOffer(call.Offer, id, out signal),
+            Proto.Call.SignalOneofCase.Accept => ReadAnswer(call.Accept, id, CallSignalType.Accept, out signal),
+            Proto.Call.SignalOneofCase.Answer => ReadAnswer(call.Answer, id, CallSignalType.Answer, out signal),
+            Proto.Call.SignalOneofCase.Ice => ReadCandidates(call.Ice, id, out signal),
+            Proto.Call.SignalOneofCase.Notice => CallSignalCodec.NoticeKinds.FirstOrDefault(k => k.Kind == call.Notice.Kind) is { Kind: not 0 } notice
+                ? Done(new CallNotice(id, notice.Type), out signal) : CallSignalError.BadReason,
+            Proto.Call.SignalOneofCase.Hangup => CallSignalCodec.Reasons.FirstOrDefault(r => r.Proto == call.Hangup.Reason) is { Proto: not 0 } reason
+                ? Done(new CallHangup(id, reason.Reason), out signal) : CallSignalError.BadReason,
+            _ => CallSignalError.UnknownType,
         };
     }
 
-    private static CallSignalError ReadOffer(JsonElement root, CallId id, out CallSignal? signal)
+    private static CallSignalError ReadOffer(Proto.Call.Types.Offer offer, CallId id, out CallSignal? signal)
     {
         signal = null;
-        if (!TryString(root, "media", out var mediaName))
-        {
-            return CallSignalError.Malformed;
-        }
-        if (!CallSignalNames.TryMedia(mediaName, out var media))
+        if (offer.Media is not (Proto.Call.Types.Media.Audio or Proto.Call.Types.Media.Video))
         {
             return CallSignalError.BadMedia;
         }
-        var restart = false;
-        if (root.TryGetProperty("restart", out var restartElement))
-        {
-            if (restartElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                return CallSignalError.Malformed;
-            }
-            restart = restartElement.GetBoolean();
-        }
-        var error = ReadDescription(root, out var sdp, out var fingerprint);
-        return error != CallSignalError.None ? error : Done(new CallOffer(id, media, sdp!, fingerprint!, restart), out signal);
+        var media = offer.Media == Proto.Call.Types.Media.Video ? CallMedia.Video : CallMedia.Audio;
+        var error = ReadDescription(offer.Description, out var sdp, out var fingerprint);
+        return error != CallSignalError.None ? error : Done(new CallOffer(id, media, sdp!, fingerprint!, offer.Restart), out signal);
     }
 
-    private static CallSignalError ReadAnswer(JsonElement root, CallId id, CallSignalType type, out CallSignal? signal)
+    private static CallSignalError ReadAnswer(Proto.Call.Types.Description description, CallId id, CallSignalType type, out CallSignal? signal)
     {
         signal = null;
-        var error = ReadDescription(root, out var sdp, out var fingerprint);
+        var error = ReadDescription(description, out var sdp, out var fingerprint);
         if (error != CallSignalError.None)
         {
             return error;
@@ -86,55 +53,47 @@ internal static class CallSignalReader
         return Done(type == CallSignalType.Accept ? new CallAccept(id, sdp!, fingerprint!) : new CallAnswer(id, sdp!, fingerprint!), out signal);
     }
 
-    private static CallSignalError ReadDescription(JsonElement root, out string? sdp, out DtlsFingerprint? fingerprint)
+    private static CallSignalError ReadDescription(Proto.Call.Types.Description? description, out string? sdp, out DtlsFingerprint? fingerprint)
     {
+        sdp = null;
         fingerprint = null;
-        if (!TryString(root, "sdp", out sdp) || !TryString(root, "fp", out var fpText))
+        if (description is null)
         {
             return CallSignalError.Malformed;
         }
+        sdp = description.Sdp;
         if (!IsSdp(sdp))
         {
             return CallSignalError.BadSdp;
         }
-        if (!DtlsFingerprint.TryParse(fpText, out fingerprint))
+        if (!DtlsFingerprint.TryParse(description.Fingerprint, out fingerprint))
         {
             return CallSignalError.BadFingerprint;
         }
         return SdpCarries(sdp, fingerprint) ? CallSignalError.None : CallSignalError.FingerprintMismatch;
     }
 
-    private static CallSignalError ReadCandidates(JsonElement root, CallId id, out CallSignal? signal)
+    private static CallSignalError ReadCandidates(Proto.Call.Types.Candidates ice, CallId id, out CallSignal? signal)
     {
         signal = null;
-        if (!root.TryGetProperty("cands", out var array) || array.ValueKind != JsonValueKind.Array)
-        {
-            return CallSignalError.Malformed;
-        }
-        var count = array.GetArrayLength();
+        var count = ice.Candidates_.Count;
         if (count is 0 or > CallLimits.MaxCandidatesPerSignal)
         {
             return CallSignalError.TooManyCandidates;
         }
         var candidates = new List<IceCandidate>(count);
-        foreach (var item in array.EnumerateArray())
+        foreach (var item in ice.Candidates_)
         {
-            if (item.ValueKind != JsonValueKind.Object || HasDuplicate(item) || !TryString(item, "c", out var line))
-            {
-                return CallSignalError.Malformed;
-            }
-            string? mid = null;
-            int? index = null;
-            if ((item.TryGetProperty("mid", out _) && !TryString(item, "mid", out mid))
-                || (item.TryGetProperty("idx", out _) && !TryNumber(item, "idx", out var idx, out index)))
-            {
-                return CallSignalError.Malformed;
-            }
-            if (!IsCandidate(line, mid, index))
+            if (item.HasSdpMLineIndex && item.SdpMLineIndex > CallLimits.MaxSdpMLineIndex)
             {
                 return CallSignalError.BadCandidate;
             }
-            candidates.Add(new IceCandidate(line, mid, index));
+            var candidate = new IceCandidate(item.Candidate_, item.HasSdpMid ? item.SdpMid : null, item.HasSdpMLineIndex ? (int)item.SdpMLineIndex : null);
+            if (!IsCandidate(candidate))
+            {
+                return CallSignalError.BadCandidate;
+            }
+            candidates.Add(candidate);
         }
         return Done(new CallIceCandidates(id, candidates), out signal);
     }
@@ -165,43 +124,12 @@ internal static class CallSignalReader
     }
 
     /// <summary>A candidate as <see cref="CallSignalCodec"/> would accept it.</summary>
-    internal static bool IsCandidate(IceCandidate candidate) => IsCandidate(candidate.Candidate, candidate.SdpMid, candidate.SdpMLineIndex);
-
-    private static bool IsCandidate(string line, string? mid, int? index) =>
-        line.Length <= CallLimits.MaxCandidateLength
-        && (line.Length == 0 || line.StartsWith("candidate:", StringComparison.Ordinal))
-        && line.All(c => c is >= ' ' and <= '~')
-        && (mid is null || (mid.Length <= CallLimits.MaxSdpMidLength && mid.All(c => c is > ' ' and <= '~')))
-        && (index is null || index is >= 0 and <= CallLimits.MaxSdpMLineIndex);
-
-    private static bool HasDuplicate(JsonElement element)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        return element.EnumerateObject().Any(p => !names.Add(p.Name));
-    }
-
-    private static bool TryString(JsonElement element, string name, [NotNullWhen(true)] out string? value)
-    {
-        value = element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String ? property.GetString() : null;
-        return value is not null;
-    }
-
-    private static bool TryNumber(JsonElement element, string name, out long value)
-    {
-        value = 0;
-        return element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.Number && property.TryGetInt64(out value);
-    }
-
-    private static bool TryNumber(JsonElement element, string name, out long value, out int? asInt)
-    {
-        asInt = null;
-        if (!TryNumber(element, name, out value) || value is < int.MinValue or > int.MaxValue)
-        {
-            return false;
-        }
-        asInt = (int)value;
-        return true;
-    }
+    internal static bool IsCandidate(IceCandidate candidate) =>
+        candidate.Candidate.Length <= CallLimits.MaxCandidateLength
+        && (candidate.Candidate.Length == 0 || candidate.Candidate.StartsWith("candidate:", StringComparison.Ordinal))
+        && candidate.Candidate.All(c => c is >= ' ' and <= '~')
+        && (candidate.SdpMid is null || (candidate.SdpMid.Length <= CallLimits.MaxSdpMidLength && candidate.SdpMid.All(c => c is > ' ' and <= '~')))
+        && (candidate.SdpMLineIndex is null || candidate.SdpMLineIndex is >= 0 and <= CallLimits.MaxSdpMLineIndex);
 
     private static CallSignalError Done(CallSignal made, out CallSignal? signal)
     {

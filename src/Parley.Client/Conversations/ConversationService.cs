@@ -54,11 +54,25 @@ public sealed class ConversationService
     /// <see cref="ClientErrorKind.ServerUnreachableMessageQueued"/> when the server cannot be reached (the
     /// message is sent on the next connection), or the refusal (not a contact, blocked, key changed…).
     /// </exception>
-    public async Task<MessageId> SendAsync(string peer, string text, CancellationToken cancellationToken)
+    public Task<MessageId> SendAsync(string peer, string text, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
+        return SendContentAsync(peer, (id, sentAtMs) => new MessageContent { Kind = ContentKind.Text, Id = id, SentAtMs = sentAtMs, Text = text }, text, cancellationToken);
+    }
+
+    /// <summary>Sends a file message carrying <paramref name="file"/> (uploaded already); as <see cref="SendAsync"/> otherwise.</summary>
+    /// <param name="peer">The contact.</param>
+    /// <param name="file">The pointer; the caller keeps and disposes it.</param>
+    /// <param name="cancellationToken">Cancels the operation (the message stays in the outbox).</param>
+    /// <returns>The message id.</returns>
+    internal Task<MessageId> SendFileAsync(string peer, Transfers.FilePointer file, CancellationToken cancellationToken) =>
+        SendContentAsync(peer, (id, sentAtMs) => new MessageContent { Kind = ContentKind.File, Id = id, SentAtMs = sentAtMs, File = file },
+            Transfers.FileMessageText.Format(file), cancellationToken);
+
+    private async Task<MessageId> SendContentAsync(string peer, Func<MessageId, long, MessageContent> build, string storedText, CancellationToken cancellationToken)
+    {
         var name = UserName.Parse(peer).Value;
-        var id = await _context.LockedAsync(() => PrepareTextLockedAsync(name, text, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var id = await _context.LockedAsync(() => PrepareLockedAsync(name, build, storedText, cancellationToken), cancellationToken).ConfigureAwait(false);
         var verdict = _outbox.Watch(id);
         try
         {
@@ -181,7 +195,7 @@ public sealed class ConversationService
 
         var content = new MessageContent
         {
-            Kind = MessageContent.TypingKind, Id = MessageId.New().ToString(), SentAtMs = _context.Time.GetUtcNow().ToUnixTimeMilliseconds(), Typing = typing,
+            Kind = ContentKind.Typing, Id = MessageId.New(), SentAtMs = _context.Time.GetUtcNow().ToUnixTimeMilliseconds(), Typing = typing,
         };
         return _context.LockedAsync(() => _receipts.SendControlLockedAsync(_link, name, content, EnvelopeType.Typing, cancellationToken), cancellationToken);
     }
@@ -229,7 +243,7 @@ public sealed class ConversationService
     }
 
     /// <summary>Checks, sets up the session if needed, encrypts and stores the message with its outbox frame (gate held).</summary>
-    private async Task<MessageId> PrepareTextLockedAsync(string name, string text, CancellationToken cancellationToken)
+    private async Task<MessageId> PrepareLockedAsync(string name, Func<MessageId, long, MessageContent> build, string storedText, CancellationToken cancellationToken)
     {
         await EnsureCanSendLockedAsync(name, cancellationToken).ConfigureAwait(false);
         using var cipher = new SessionCipher(_context.Keys, _context.Keys, _context.Keys, name);
@@ -240,11 +254,15 @@ public sealed class ConversationService
 
         var id = MessageId.New();
         var now = _context.Time.GetUtcNow();
-        var content = new MessageContent { Kind = MessageContent.TextKind, Id = id.ToString(), SentAtMs = now.ToUnixTimeMilliseconds(), Text = text };
+        var content = build(id, now.ToUnixTimeMilliseconds());
+        if (!content.FitsInOneMessage())
+        {
+            throw new ParleyClientException(ClientErrorKind.InvalidInput); // checked before the ratchet moves
+        }
         _context.Store.InTransaction(() =>
         {
             var send = ContentSeal.Seal(_context, cipher, name, id, content);
-            var message = new StoredMessage { Id = id, Peer = name, Direction = MessageDirection.Outgoing, State = DeliveryState.Pending, Text = text, SentAt = now };
+            var message = new StoredMessage { Id = id, Peer = name, Direction = MessageDirection.Outgoing, State = DeliveryState.Pending, Text = storedText, SentAt = now };
             _context.Store.AddOutgoing(message, send.ToByteArray());
         });
         return id;

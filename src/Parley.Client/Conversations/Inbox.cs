@@ -5,6 +5,7 @@ using Parley.Client.Identity;
 using Parley.Client.Messaging;
 using Parley.Client.Profiles;
 using Parley.Client.Relay;
+using Parley.Client.Transfers;
 using Parley.Crypto.Session;
 using Parley.Wire;
 
@@ -132,28 +133,36 @@ internal sealed class Inbox : IRelayHandler
             }
 
             _context.Options.Trace?.Content(outgoing: false, sender, plaintext);
-            if (!MessageContent.TryParse(plaintext, out content) || content!.Id != id.ToString())
+            if (!MessageContent.TryParse(plaintext, out content) || content.Id != id)
             {
+                content?.File?.Dispose();
                 content = null;
                 error = SessionError.InvalidMessage;
                 return;
             }
 
-            if (content.Kind == MessageContent.TextKind)
+            switch (content.Kind)
             {
-                var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(content.SentAtMs, 0, 253402300799999));
-                store.TryAddIncoming(new StoredMessage
-                {
-                    Id = id, Peer = sender, Direction = MessageDirection.Incoming, State = DeliveryState.Delivered, Text = content.Text!, SentAt = sentAt, Released = released,
-                });
-            }
-            else if (content.Kind == MessageContent.ReceiptKind)
-            {
-                _receipts.ApplyLocked(sender, content);
-            }
-            else if (content.Kind == MessageContent.EndSessionKind)
-            {
-                _context.Keys.DeleteSession(sender); // after the decrypt stored it: in the same transaction
+                case ContentKind.Text or ContentKind.File:
+                    // The local store keeps a file message as its display form (FileMessageText); the
+                    // pointer's key lives only there, sealed like every message body.
+                    string text;
+                    using (content.File)
+                    {
+                        text = content.File is { } file ? FileMessageText.Format(file) : content.Text!;
+                    }
+                    var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(content.SentAtMs, 0, 253402300799999));
+                    store.TryAddIncoming(new StoredMessage
+                    {
+                        Id = id, Peer = sender, Direction = MessageDirection.Incoming, State = DeliveryState.Delivered, Text = text, SentAt = sentAt, Released = released,
+                    });
+                    break;
+                case ContentKind.Receipt:
+                    _receipts.ApplyLocked(sender, content);
+                    break;
+                case ContentKind.EndSession:
+                    _context.Keys.DeleteSession(sender); // after the decrypt stored it: in the same transaction
+                    break;
             }
         });
         return (error, content);
@@ -163,7 +172,7 @@ internal sealed class Inbox : IRelayHandler
     {
         switch (content.Kind)
         {
-            case MessageContent.TextKind:
+            case ContentKind.Text or ContentKind.File:
                 var display = Policy.For(sender);
                 if (display == IncomingDisplay.Show)
                 {
@@ -176,19 +185,18 @@ internal sealed class Inbox : IRelayHandler
                     _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Message, Peer = sender, Message = stored });
                 }
 
-                await _receipts.SendLockedAsync(link, sender, Receipts.Delivered, [content.Id], cancellationToken).ConfigureAwait(false);
+                await _receipts.SendLockedAsync(link, sender, ReceiptKind.Delivered, [content.Id], cancellationToken).ConfigureAwait(false);
                 break;
-            case MessageContent.ReceiptKind:
-                var ids = content.Ids!.Select(t => MessageId.TryParse(t, out var i) ? i : default).Where(i => i != default).ToList();
-                _context.Events.Emit(new ClientEvent { Kind = content.Receipt == Receipts.Read ? ClientEventKind.Read : ClientEventKind.Delivered, Peer = sender, MessageIds = ids });
+            case ContentKind.Receipt:
+                _context.Events.Emit(new ClientEvent { Kind = content.Receipt == ReceiptKind.Read ? ClientEventKind.Read : ClientEventKind.Delivered, Peer = sender, MessageIds = content.Ids! });
                 break;
-            case MessageContent.TypingKind:
+            case ContentKind.Typing:
                 _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Typing, Peer = sender, Typing = content.Typing });
                 break;
-            case MessageContent.EndSessionKind:
+            case ContentKind.EndSession:
                 _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.SessionEnded, Peer = sender });
                 break;
-            case MessageContent.CallKind:
+            case ContentKind.Call:
                 _calls.ReceiveLocked(sender, content, serverTime);
                 break;
         }

@@ -13,12 +13,6 @@ namespace Parley.Client.Conversations;
 /// </summary>
 internal sealed class Receipts
 {
-    /// <summary>The receipt kind meaning "stored on the device".</summary>
-    public const string Delivered = "delivered";
-
-    /// <summary>The receipt kind meaning "shown to the user".</summary>
-    public const string Read = "read";
-
     private readonly ProfileContext _context;
 
     public Receipts(ProfileContext context) => _context = context;
@@ -40,18 +34,18 @@ internal sealed class Receipts
     {
         foreach (var group in shown.GroupBy(m => m.Peer, StringComparer.Ordinal))
         {
-            foreach (var chunk in group.Select(m => m.Id.ToString()).Chunk(MessageContent.MaxReceiptIds))
+            foreach (var chunk in group.Select(m => m.Id).Chunk(MessageContent.MaxReceiptIds))
             {
-                await SendLockedAsync(link, group.Key, Read, chunk, cancellationToken).ConfigureAwait(false);
+                await SendLockedAsync(link, group.Key, ReceiptKind.Read, chunk, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    public Task SendLockedAsync(RelayLink link, string peer, string kind, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    public Task SendLockedAsync(RelayLink link, string peer, ReceiptKind kind, IReadOnlyList<MessageId> ids, CancellationToken cancellationToken)
     {
         var content = new MessageContent
         {
-            Kind = MessageContent.ReceiptKind, Id = MessageId.New().ToString(), SentAtMs = _context.Time.GetUtcNow().ToUnixTimeMilliseconds(), Receipt = kind, Ids = ids,
+            Kind = ContentKind.Receipt, Id = MessageId.New(), SentAtMs = _context.Time.GetUtcNow().ToUnixTimeMilliseconds(), Receipt = kind, Ids = ids,
         };
         return SendControlLockedAsync(link, peer, content, EnvelopeType.Receipt, cancellationToken);
     }
@@ -59,10 +53,10 @@ internal sealed class Receipts
     /// <summary>Moves our messages named in a receipt forward (delivered, read); only the peer's own.</summary>
     public void ApplyLocked(string sender, MessageContent receipt)
     {
-        var state = receipt.Receipt == Read ? DeliveryState.Read : DeliveryState.Delivered;
-        foreach (var text in receipt.Ids!)
+        var state = receipt.Receipt == ReceiptKind.Read ? DeliveryState.Read : DeliveryState.Delivered;
+        foreach (var id in receipt.Ids!)
         {
-            if (MessageId.TryParse(text, out var id) && _context.Store.GetMessage(id) is { Direction: MessageDirection.Outgoing } mine && mine.Peer == sender)
+            if (_context.Store.GetMessage(id) is { Direction: MessageDirection.Outgoing } mine && mine.Peer == sender)
             {
                 _context.Store.AdvanceState(id, state);
             }
@@ -79,9 +73,8 @@ internal sealed class Receipts
             return;
         }
 
-        var id = MessageId.TryParse(content.Id, out var parsed) ? parsed : MessageId.New();
         Send? send = null;
-        _context.Store.InTransaction(() => send = ContentSeal.Seal(_context, cipher, peer, id, content, type));
+        _context.Store.InTransaction(() => send = ContentSeal.Seal(_context, cipher, peer, content.Id, content, type));
         await link.SendAndForgetAsync(send!, cancellationToken).ConfigureAwait(false);
     }
 }

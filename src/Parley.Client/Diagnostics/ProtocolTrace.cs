@@ -88,13 +88,32 @@ public sealed class ProtocolTrace
             return;
         }
 
-        var text = Encoding.UTF8.GetString(plaintext);
+        var text = Describe(plaintext);
         Write(w =>
         {
             w.WriteString("dir", outgoing ? "out" : "in");
             w.WriteString("peer", peer);
             w.WriteString("content", text);
         });
+    }
+
+    /// <summary>A content as protobuf JSON, with a file's key left out (the trace shows what was said, not how to decrypt a blob).</summary>
+    internal static string Describe(ReadOnlySpan<byte> plaintext)
+    {
+        if (!Messaging.ContentPadding.TryUnpad(plaintext, out var unpadded))
+        {
+            return "(not a padded content)";
+        }
+        try
+        {
+            var content = Messaging.Proto.Content.Parser.ParseFrom(unpadded);
+            content.File?.Key = Google.Protobuf.ByteString.Empty;
+            return Google.Protobuf.JsonFormatter.Default.Format(content);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return "(not a content)";
+        }
     }
 
     private void Write(Action<Utf8JsonWriter> body)

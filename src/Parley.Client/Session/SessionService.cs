@@ -112,7 +112,7 @@ public sealed class SessionService
         }
 
         var id = MessageId.New();
-        var content = new MessageContent { Kind = MessageContent.EndSessionKind, Id = id.ToString(), SentAtMs = _context.Time.GetUtcNow().ToUnixTimeMilliseconds() };
+        var content = new MessageContent { Kind = ContentKind.EndSession, Id = id, SentAtMs = _context.Time.GetUtcNow().ToUnixTimeMilliseconds() };
         Send? send = null;
         _context.Store.InTransaction(() => send = ContentSeal.Seal(_context, cipher, name, id, content));
         return send;

@@ -106,6 +106,13 @@ public sealed class FilePointer : IDisposable
         return AttachmentKey.FromBytes(_key);
     }
 
+    /// <summary>The file key, for serializing the pointer into a message (never printed).</summary>
+    internal ReadOnlyMemory<byte> KeyForWire()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _key;
+    }
+
     /// <summary>Serializes to compact JSON (key and digest in base64url) for the encrypted message body.</summary>
     public string ToJson()
     {
@@ -222,6 +229,6 @@ public sealed class FilePointer : IDisposable
         return true;
     }
 
-    private static bool IsBlobId([NotNullWhen(true)] string? id) =>
+    internal static bool IsBlobId([NotNullWhen(true)] string? id) =>
         id is { Length: BlobIdChars } && id.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 }

@@ -53,7 +53,7 @@ public sealed class TransferService
 
         using (file)
         {
-            var id = await _conversations.SendAsync(name, FileMessageText.Format(file), cancellationToken).ConfigureAwait(false);
+            var id = await _conversations.SendFileAsync(name, file, cancellationToken).ConfigureAwait(false);
             await ForgetUploadAsync(resumeKey, cancellationToken).ConfigureAwait(false);
             return id;
         }

@@ -1,12 +1,13 @@
-using System.Text;
 using CsCheck;
+using Google.Protobuf;
 using Parley.Client.Calls;
+using Proto = Parley.Client.Messaging.Proto;
 
 namespace Parley.Client.Tests.Calls;
 
 /// <summary>
-/// The call signal format (docs/PROTOCOL.md 10B.2): byte-exact output, round trips of every kind,
-/// and a typed refusal for each kind of hostile input, every limit at the limit and one past it.
+/// The call signal format (docs/PROTOCOL.md 10B.2, the protobuf <c>Call</c> body): round trips of
+/// every kind, and a typed refusal for each kind of hostile input, every limit at the limit and one past it.
 /// </summary>
 public sealed class CallSignalCodecTests
 {
@@ -14,15 +15,18 @@ public sealed class CallSignalCodecTests
     private static readonly DtlsFingerprint Fp = new(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray());
 
     [Fact]
-    public void Signals_are_written_byte_exact()
+    public void Signals_map_to_the_typed_call_body()
     {
-        Assert.Equal("""{"v":1,"t":"ringing","call":"00112233445566778899aabbccddeeff"}""", Text(new CallNotice(Id, CallSignalType.Ringing)));
-        Assert.Equal("""{"v":1,"t":"hangup","call":"00112233445566778899aabbccddeeff","reason":"no-answer"}""", Text(new CallHangup(Id, HangupReason.NoAnswer)));
-        Assert.Equal("""{"v":1,"t":"ice","call":"00112233445566778899aabbccddeeff","cands":[{"c":"candidate:1 1 udp 1 127.0.0.1 5 typ relay","mid":"0","idx":0},{"c":""}]}""",
-            Text(new CallIceCandidates(Id, [new("candidate:1 1 udp 1 127.0.0.1 5 typ relay", "0", 0), new("", null, null)])));
-        var sdp = "v=0\r\na=fingerprint:" + Fp + "\r\na=ice-pwd:a+b/c\r\n";
-        Assert.Equal("""{"v":1,"t":"offer","call":"00112233445566778899aabbccddeeff","media":"video","sdp":"v=0\r\na=fingerprint:sha-256 00:07:0E:15:1C:23:2A:31:38:3F:46:4D:54:5B:62:69:70:77:7E:85:8C:93:9A:A1:A8:AF:B6:BD:C4:CB:D2:D9\r\na=ice-pwd:a+b/c\r\n","fp":"sha-256 00:07:0E:15:1C:23:2A:31:38:3F:46:4D:54:5B:62:69:70:77:7E:85:8C:93:9A:A1:A8:AF:B6:BD:C4:CB:D2:D9","restart":false}""",
-            Text(new CallOffer(Id, CallMedia.Video, sdp, Fp)));
+        var hangup = CallSignalCodec.ToProto(new CallHangup(Id, HangupReason.NoAnswer));
+        Assert.Equal(Proto.Call.Types.Hangup.Types.Reason.NoAnswer, hangup.Hangup.Reason);
+        Assert.Equal(Convert.FromHexString("00112233445566778899aabbccddeeff"), hangup.CallId.ToByteArray());
+        var ice = CallSignalCodec.ToProto(new CallIceCandidates(Id, [new("candidate:1 1 udp 1 127.0.0.1 5 typ relay", "0", 0), new("", null, null)]));
+        Assert.Equal(2, ice.Ice.Candidates_.Count);
+        Assert.True(ice.Ice.Candidates_[0].HasSdpMid && ice.Ice.Candidates_[0].HasSdpMLineIndex);
+        Assert.False(ice.Ice.Candidates_[1].HasSdpMid || ice.Ice.Candidates_[1].HasSdpMLineIndex);
+        var offer = CallSignalCodec.ToProto(new CallOffer(Id, CallMedia.Video, TestSdp.For(Fp), Fp));
+        Assert.Equal(Proto.Call.Types.Media.Video, offer.Offer.Media);
+        Assert.Equal(Fp.ToString(), offer.Offer.Description.Fingerprint);
     }
 
     public static TheoryData<CallSignal> EveryKind() => new(AllKinds());
@@ -52,57 +56,60 @@ public sealed class CallSignalCodecTests
         Assert.DoesNotContain("a=ice-pwd", parsed.ToString(), StringComparison.Ordinal); // SDP never printed
     }
 
-    [Theory]
-    [InlineData("[]", CallSignalError.Malformed)]
-    [InlineData("{\"v\":1,\"t\":\"ringing\"", CallSignalError.Malformed)]
-    [InlineData("{\"v\":1,\"t\":\"ringing\",\"call\":\"00112233445566778899aabbccddeeff\",\"x\":{\"y\":{\"z\":{\"w\":1}}}}", CallSignalError.Malformed)]
-    [InlineData("{\"v\":\"1\",\"t\":\"ringing\",\"call\":\"00112233445566778899aabbccddeeff\"}", CallSignalError.Malformed)]
-    [InlineData("{\"v\":2,\"t\":\"ringing\",\"call\":\"00112233445566778899aabbccddeeff\"}", CallSignalError.UnsupportedVersion)]
-    [InlineData("{\"v\":1,\"t\":\"ring\",\"call\":\"00112233445566778899aabbccddeeff\"}", CallSignalError.UnknownType)]
-    [InlineData("{\"v\":1,\"t\":\"ringing\",\"call\":\"00112233445566778899AABBCCDDEEFF\"}", CallSignalError.BadCallId)]
-    [InlineData("{\"v\":1,\"t\":\"ringing\",\"call\":\"00112233445566778899aabbccddeef\"}", CallSignalError.BadCallId)]
-    [InlineData("{\"v\":1,\"t\":\"ringing\",\"t\":\"busy\",\"call\":\"00112233445566778899aabbccddeeff\"}", CallSignalError.DuplicateField)]
-    [InlineData("{\"v\":1,\"t\":\"hangup\",\"call\":\"00112233445566778899aabbccddeeff\",\"reason\":\"bored\"}", CallSignalError.BadReason)]
-    [InlineData("{\"v\":1,\"t\":\"hangup\",\"call\":\"00112233445566778899aabbccddeeff\"}", CallSignalError.Malformed)]
-    [InlineData("{\"v\":1,\"t\":\"ice\",\"call\":\"00112233445566778899aabbccddeeff\",\"cands\":[]}", CallSignalError.TooManyCandidates)]
-    [InlineData("{\"v\":1,\"t\":\"ringing\",\"call\":\"\\ud800\"}", CallSignalError.Malformed)]
-    [InlineData("{\"v\":1,\"t\":\"ringing\",\"\\udfff\":1,\"call\":\"00112233445566778899aabbccddeeff\"}", CallSignalError.Malformed)]
-    [InlineData("{\"v\":1,\"t\":\"ice\",\"call\":\"00112233445566778899aabbccddeeff\",\"cands\":[{\"c\":\"typ host\"}]}", CallSignalError.BadCandidate)]
-    [InlineData("{\"v\":1,\"t\":\"ice\",\"call\":\"00112233445566778899aabbccddeeff\",\"cands\":[{\"c\":\"candidate:1\",\"c\":\"candidate:2\"}]}", CallSignalError.Malformed)]
-    [InlineData("{\"v\":1,\"t\":\"ice\",\"call\":\"00112233445566778899aabbccddeeff\",\"cands\":[{\"c\":\"candidate:1\",\"idx\":-1}]}", CallSignalError.BadCandidate)]
-    [InlineData("{\"v\":1,\"t\":\"ice\",\"call\":\"00112233445566778899aabbccddeeff\",\"cands\":[{\"c\":\"candidate:1\",\"mid\":\"a b\"}]}", CallSignalError.BadCandidate)]
-    public void Hostile_input_gets_a_typed_refusal(string json, CallSignalError expected)
+    public static TheoryData<string, CallSignalError> HostileBodies() => new()
     {
-        Assert.False(CallSignalCodec.TryParse(Encoding.UTF8.GetBytes(json), out var signal, out var error));
+        { "not protobuf", CallSignalError.Malformed },
+        { "no signal", CallSignalError.UnknownType },
+        { "unknown signal", CallSignalError.UnknownType },
+        { "short call id", CallSignalError.BadCallId },
+        { "no call id", CallSignalError.BadCallId },
+        { "hangup without reason", CallSignalError.BadReason },
+        { "hangup with unknown reason", CallSignalError.BadReason },
+        { "notice without kind", CallSignalError.BadReason },
+        { "no candidates", CallSignalError.TooManyCandidates },
+        { "candidate not a candidate line", CallSignalError.BadCandidate },
+        { "candidate with a space in mid", CallSignalError.BadCandidate },
+        { "offer without description", CallSignalError.Malformed },
+        { "offer without media", CallSignalError.BadMedia },
+        { "offer with sha-1", CallSignalError.BadFingerprint },
+        { "offer with short fingerprint", CallSignalError.BadFingerprint },
+        { "sdp not v=0", CallSignalError.BadSdp },
+        { "sdp with NUL", CallSignalError.BadSdp },
+        { "sdp with bare LF", CallSignalError.BadSdp },
+        { "sdp without fingerprint line", CallSignalError.FingerprintMismatch },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileBodies))]
+    public void Hostile_input_gets_a_typed_refusal(string which, CallSignalError expected)
+    {
+        var call = new Proto.Call { CallId = ByteString.CopyFrom(Convert.FromHexString("00112233445566778899aabbccddeeff")) };
+        var offer = CallSignalCodec.ToProto(new CallOffer(Id, CallMedia.Video, TestSdp.For(Fp), Fp)).Offer;
+        byte[]? raw = null;
+        switch (which)
+        {
+            case "not protobuf": raw = [0xFF, 0xFF, 0xFF]; break;
+            case "unknown signal": raw = [.. call.ToByteArray(), 0x42, 0x00]; break; // field 8, empty
+            case "short call id": call.CallId = ByteString.CopyFrom(new byte[15]); call.Notice = new() { Kind = Proto.Call.Types.Notice.Types.Kind.Ringing }; break;
+            case "no call id": call.CallId = ByteString.Empty; call.Notice = new() { Kind = Proto.Call.Types.Notice.Types.Kind.Ringing }; break;
+            case "hangup without reason": call.Hangup = new(); break;
+            case "hangup with unknown reason": call.Hangup = new() { Reason = (Proto.Call.Types.Hangup.Types.Reason)99 }; break;
+            case "notice without kind": call.Notice = new(); break;
+            case "no candidates": call.Ice = new(); break;
+            case "candidate not a candidate line": call.Ice = new() { Candidates_ = { new Proto.Call.Types.Candidate { Candidate_ = "typ host" } } }; break;
+            case "candidate with a space in mid": call.Ice = new() { Candidates_ = { new Proto.Call.Types.Candidate { Candidate_ = "candidate:1", SdpMid = "a b" } } }; break;
+            case "offer without description": offer.Description = null; call.Offer = offer; break;
+            case "offer without media": offer.Media = Proto.Call.Types.Media.Unspecified; call.Offer = offer; break;
+            case "offer with sha-1": offer.Description.Fingerprint = "sha-1 00:11"; call.Offer = offer; break;
+            case "offer with short fingerprint": offer.Description.Fingerprint = "sha-256 00"; call.Offer = offer; break;
+            case "sdp not v=0": offer.Description.Sdp = "v=1\r\n"; call.Offer = offer; break;
+            case "sdp with NUL": offer.Description.Sdp = "v=0\r\na=x\0\r\n"; call.Offer = offer; break;
+            case "sdp with bare LF": offer.Description.Sdp = "v=0\na=fingerprint:x\n"; call.Offer = offer; break;
+            case "sdp without fingerprint line": offer.Description.Sdp = "v=0\r\ns=-\r\n"; call.Offer = offer; break;
+        }
+        Assert.False(CallSignalCodec.TryParse(raw ?? call.ToByteArray(), out var signal, out var error));
         Assert.Equal(expected, error);
         Assert.Null(signal);
-    }
-
-    [Fact]
-    public void Invalid_utf8_is_malformed()
-    {
-        byte[] bytes = [.. "{\"v\":1,\"t\":\"ringing\",\"call\":\""u8, 0x80, .. "\"}"u8];
-        Assert.False(CallSignalCodec.TryParse(bytes, out _, out var error));
-        Assert.Equal(CallSignalError.Malformed, error);
-    }
-
-    [Theory]
-    [InlineData("media", "\"screen\"", CallSignalError.BadMedia)]
-    [InlineData("fp", "\"sha-1 00:11\"", CallSignalError.BadFingerprint)]
-    [InlineData("fp", "\"sha-256 00\"", CallSignalError.BadFingerprint)]
-    [InlineData("sdp", "\"v=1\\r\\n\"", CallSignalError.BadSdp)]
-    [InlineData("sdp", "\"v=0\\r\\na=x\\u0000\\r\\n\"", CallSignalError.BadSdp)]
-    [InlineData("sdp", "\"v=0\\na=fingerprint:x\\n\"", CallSignalError.BadSdp)]
-    [InlineData("sdp", "\"v=0\\r\\ns=-\\r\\n\"", CallSignalError.FingerprintMismatch)]
-    [InlineData("restart", "\"yes\"", CallSignalError.Malformed)]
-    public void An_offer_with_a_bad_field_is_refused(string field, string value, CallSignalError expected)
-    {
-        var json = Text(new CallOffer(Id, CallMedia.Video, TestSdp.For(Fp), Fp));
-        var start = json.IndexOf("\"" + field + "\":", StringComparison.Ordinal) + field.Length + 3;
-        var end = field == "restart" ? json.Length - 1 : json.IndexOf("\",\"", start, StringComparison.Ordinal) + 1;
-        var hostile = json[..start] + value + json[end..];
-        Assert.False(CallSignalCodec.TryParse(Encoding.UTF8.GetBytes(hostile), out _, out var error));
-        Assert.Equal(expected, error);
     }
 
     [Fact]
@@ -110,18 +117,20 @@ public sealed class CallSignalCodecTests
     {
         var other = new DtlsFingerprint(new byte[32]);
         var mixed = TestSdp.For(Fp, video: false) + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=fingerprint:" + other + "\r\n";
-        var bytes = CallSignalCodec.Write(new CallAccept(Id, TestSdp.For(Fp), Fp));
-        var forged = Encoding.UTF8.GetString(bytes).Replace(Escaped(TestSdp.For(Fp)), Escaped(mixed), StringComparison.Ordinal);
-        Assert.False(CallSignalCodec.TryParse(Encoding.UTF8.GetBytes(forged), out _, out var error));
+        var forged = CallSignalCodec.ToProto(new CallAccept(Id, TestSdp.For(Fp), Fp));
+        forged.Accept.Sdp = mixed;
+        Assert.False(CallSignalCodec.TryParse(forged.ToByteArray(), out _, out var error));
         Assert.Equal(CallSignalError.FingerprintMismatch, error);
     }
 
     [Fact]
     public void The_signal_size_limit_holds_at_the_limit_and_one_past_it()
     {
-        var exact = Pad("{\"v\":1,\"t\":\"ringing\",\"call\":\"00112233445566778899aabbccddeeff\",\"pad\":\"", "\"}", CallLimits.MaxSignalBytes);
+        var ringing = CallSignalCodec.Write(new CallNotice(Id, CallSignalType.Ringing));
+        var exact = Pad(ringing, CallLimits.MaxSignalBytes);
+        Assert.Equal(CallLimits.MaxSignalBytes, exact.Length);
         Assert.True(CallSignalCodec.TryParse(exact, out _, out _));
-        var over = Pad("{\"v\":1,\"t\":\"ringing\",\"call\":\"00112233445566778899aabbccddeeff\",\"pad\":\"", "\"}", CallLimits.MaxSignalBytes + 1);
+        var over = Pad(ringing, CallLimits.MaxSignalBytes + 1);
         Assert.False(CallSignalCodec.TryParse(over, out _, out var error));
         Assert.Equal(CallSignalError.TooLarge, error);
     }
@@ -178,7 +187,7 @@ public sealed class CallSignalCodecTests
                 0 => Set(bytes, position, value),
                 1 => bytes[..position],
                 2 => [.. bytes[..position], value, .. bytes[position..]],
-                _ => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes).Replace("\"", "", StringComparison.Ordinal)),
+                _ => [.. bytes.Skip(position)],
             };
             _ = CallSignalCodec.TryParse(bytes, out _, out _);
         }, iter: 20_000);
@@ -194,10 +203,6 @@ public sealed class CallSignalCodecTests
         return bytes;
     }
 
-    private static string Text(CallSignal signal) => Encoding.UTF8.GetString(CallSignalCodec.Write(signal));
-
-    private static string Escaped(string sdp) => sdp.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-
     private static bool Parses(CallSignal signal) => CallSignalCodec.TryParse(CallSignalCodec.Write(signal), out _, out _);
 
     private static CallSignalError Refusal(CallSignal signal)
@@ -206,6 +211,21 @@ public sealed class CallSignalCodecTests
         return error;
     }
 
-    private static byte[] Pad(string head, string tail, int total) =>
-        Encoding.UTF8.GetBytes(head + new string('x', total - head.Length - tail.Length) + tail);
+    /// <summary>The body plus an unknown length-delimited field (number 15) that makes it exactly <paramref name="total"/> bytes.</summary>
+    private static byte[] Pad(byte[] body, int total)
+    {
+        for (var filler = total - body.Length - 2; filler >= 0; filler--)
+        {
+            using var stream = new MemoryStream();
+            var output = new CodedOutputStream(stream);
+            output.WriteTag(15, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(ByteString.CopyFrom(new byte[filler]));
+            output.Flush();
+            if (body.Length + stream.Length == total)
+            {
+                return [.. body, .. stream.ToArray()];
+            }
+        }
+        throw new InvalidOperationException("No padding length fits.");
+    }
 }

@@ -32,7 +32,7 @@ public sealed class ProtocolTraceTests
     public void A_note_and_decrypted_content_show_only_when_plaintext_was_asked_for()
     {
         var note = new ServerFrame { ContactEvent = new ContactEvent { MessageId = ByteString.CopyFrom(Id), From = "bob", Note = "secret note" } };
-        var content = "{\"k\":\"text\",\"text\":\"hello\"}"u8.ToArray();
+        var content = new Parley.Client.Messaging.MessageContent { Kind = Parley.Client.Messaging.ContentKind.Text, Id = Parley.Client.Messaging.MessageId.New(), Text = "hello" }.ToBytes();
 
         var (redacted, quiet) = NewTrace(plaintext: false);
         redacted.Frame(outgoing: false, note);
@@ -51,7 +51,7 @@ public sealed class ProtocolTraceTests
         Assert.Contains("secret note", shown[0], StringComparison.Ordinal);
         using var json = JsonDocument.Parse(shown[1]);
         Assert.Equal("bob", json.RootElement.GetProperty("peer").GetString());
-        Assert.Equal("{\"k\":\"text\",\"text\":\"hello\"}", json.RootElement.GetProperty("content").GetString());
+        Assert.Contains("\"text\": { \"body\": \"hello\" }", json.RootElement.GetProperty("content").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

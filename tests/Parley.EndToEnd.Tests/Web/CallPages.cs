@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -59,6 +60,29 @@ internal static class CallPages
 
     /// <summary>Closes an ended call's view.</summary>
     public static Task CloseAsync(IPage page) => page.Locator(".call").GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+
+    /// <summary>Waits (bounded) until the incoming-call ring's tone reaches the page's audio output (it sounds one second in three).</summary>
+    public static Task RingSoundsAsync(IPage page) =>
+        page.WaitForFunctionAsync("() => window.parleyRing.playing() && window.parleyRing.level() > 0.01", null,
+            new() { PollingInterval = 50, Timeout = (float)Browser.Wait.TotalMilliseconds });
+
+    /// <summary>Waits (bounded) until the ring stopped.</summary>
+    public static Task RingStoppedAsync(IPage page) =>
+        page.WaitForFunctionAsync("() => !window.parleyRing.playing()", null, new() { Timeout = (float)Browser.Wait.TotalMilliseconds });
+
+    /// <summary>A history line of a connected call, whatever it lasted on a loaded machine: "Outgoing video call, 1:05".</summary>
+    public static Regex Lasted(string what) => new(Regex.Escape(what) + @", [0-9]+:[0-9]{2}");
+
+    /// <summary>Polls <paramref name="condition"/> (getStats figures have no event) every 100 ms until true; fails after <paramref name="bound"/>.</summary>
+    public static async Task PollAsync(string what, TimeSpan bound, Func<Task<bool>> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < bound, $"not within {bound.TotalSeconds} s: {what}");
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>axe-core's WCAG 2.1 A/AA rules (as WebAccessibilityTests runs them) on what the page shows now.</summary>
     public static async Task AxeAsync(IPage page, string screen, List<string> problems)

@@ -42,9 +42,11 @@ public sealed class WebCallFlowTests
         await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
         await acceptVoice.WaitForAsync();
         await StateAsync(a, "Ringing");
+        await RingSoundsAsync(b);
         await a.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
         await StateAsync(a, "Call cancelled.");
         await StateAsync(b, "Missed call: the caller hung up.");
+        await RingStoppedAsync(b);
         await a.Locator(".message .body").Filter(new() { HasText = "Outgoing voice call (cancelled)" }).WaitForAsync();
         await CloseAsync(a);
         await CloseAsync(b);
@@ -65,10 +67,10 @@ public sealed class WebCallFlowTests
         await a.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
         await StateAsync(a, "Call ended.");
         await StateAsync(b, "Call ended.");
-        await a.Locator(".message .body").Filter(new() { HasText = "Outgoing voice call, 0:" }).WaitForAsync();
+        await a.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("Outgoing voice call") }).WaitForAsync();
         await CloseAsync(b);
         await b.Locator($"li[data-user={alice.Name}] .conversation").ClickAsync();
-        await b.Locator(".message .body").Filter(new() { HasText = "Incoming voice call, 0:" }).WaitForAsync();
+        await b.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("Incoming voice call") }).WaitForAsync();
         await b.Locator(".message .body").Filter(new() { HasText = "Missed voice call" }).WaitForAsync(); // the cancelled one
         var bobWithCarol = (await bob.OkAsync("history", carol.Name)).Stdout;
         Assert.Contains("Missed voice call (while in another call)", bobWithCarol, StringComparison.Ordinal);
@@ -123,8 +125,8 @@ public sealed class WebCallFlowTests
         await b.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
         await StateAsync(a, "Call ended.");
         await StateAsync(b, "Call ended.");
-        await a.Locator(".message .body").Filter(new() { HasText = "voice call, 0:" }).WaitForAsync();
-        await b.Locator(".message .body").Filter(new() { HasText = "voice call, 0:" }).WaitForAsync();
+        await a.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("voice call") }).WaitForAsync();
+        await b.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("voice call") }).WaitForAsync();
         Assert.Equal(1, await a.Locator(".message .body").Filter(new() { HasText = "voice call" }).CountAsync());
         Assert.Equal(1, await b.Locator(".message .body").Filter(new() { HasText = "voice call" }).CountAsync());
         await CloseAsync(a);
@@ -147,8 +149,8 @@ public sealed class WebCallFlowTests
         await aCalls.Nth(1).WaitForAsync();
         await bCalls.Nth(1).WaitForAsync();
         Assert.Equal((2, 2), (await aCalls.CountAsync(), await bCalls.CountAsync())); // Bob's own call never started
-        Assert.StartsWith("Outgoing voice call, 0:", await aCalls.Last.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.StartsWith("Incoming voice call, 0:", await bCalls.Last.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Matches(CallPages.Lasted("Outgoing voice call"), await aCalls.Last.InnerTextAsync());
+        Assert.Matches(CallPages.Lasted("Incoming voice call"), await bCalls.Last.InnerTextAsync());
         Assert.DoesNotContain(browser.Console, line => line.StartsWith("page error", StringComparison.Ordinal));
     }
 

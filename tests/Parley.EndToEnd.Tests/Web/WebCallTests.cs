@@ -52,8 +52,10 @@ public sealed class WebCallTests
         await acceptVideo.WaitForAsync();
         await CallPages.AxeAsync(b, "incoming-call dialog", axe);
         await a.Locator(".call-state").Filter(new() { HasText = "Ringing" }).WaitForAsync();
+        await CallPages.RingSoundsAsync(b); // the WebAudio ring really reaches the output
         var load = LoadAverage();
         await acceptVideo.ClickAsync();
+        await CallPages.RingStoppedAsync(b);
         try
         {
             await a.Locator(".call-state").Filter(new() { HasText = "Connected" }).WaitForAsync(new() { Timeout = 30_000 }); // the daemon compared the fingerprints
@@ -79,6 +81,10 @@ public sealed class WebCallTests
         await CallPages.AxeAsync(a, "call screen (caller, connected)", axe);
         await CallPages.AxeAsync(b, "call screen (callee, connected)", axe);
 
+        // Loopback through the relay: the quality indicator says good on both sides.
+        await a.Locator(".call-quality[data-quality=good]").WaitForAsync();
+        await b.Locator(".call-quality[data-quality=good]").WaitForAsync();
+
         var aStats = await WaitForMediaAsync(a);
         var bStats = await WaitForMediaAsync(b);
         foreach (var stats in new[] { aStats, bStats })
@@ -94,6 +100,8 @@ public sealed class WebCallTests
         Assert.Equal(aStats.LocalFingerprint, bStats.RemoteFingerprint);
         Assert.Equal(await SignalledFingerprintAsync(b), aStats.RemoteFingerprint); // and what bob signalled
 
+        await SwitchDevicesAsync(a, b);
+
         var setupMs = await b.EvaluateAsync<double>(
             "() => performance.getEntriesByName('parley-call-first-frame')[0].startTime - performance.getEntriesByName('parley-call-accept')[0].startTime");
         File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "call-setup.txt"),
@@ -103,19 +111,69 @@ public sealed class WebCallTests
         await b.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
         await a.Locator(".call-state").Filter(new() { HasText = "Call ended" }).WaitForAsync();
         await b.Locator(".call-state").Filter(new() { HasText = "Call ended" }).WaitForAsync();
-        await a.Locator(".message .body").Filter(new() { HasText = "Outgoing video call, 0:" }).WaitForAsync();
-        Assert.Contains("Incoming video call, 0:", (await bob.OkAsync("history", alice.Name)).Stdout, StringComparison.Ordinal);
+        await a.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("Outgoing video call") }).WaitForAsync();
+        await b.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await b.Locator($"li[data-user={alice.Name}] .conversation").ClickAsync();
+        await b.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("Incoming video call") }).WaitForAsync();
+        Assert.Matches(CallPages.Lasted("Incoming video call"), (await bob.OkAsync("history", alice.Name)).Stdout);
 
         // A declined voice call.
         await a.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
-        await b.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
+        await CallPages.RingSoundsAsync(b);
         await b.GetByRole(AriaRole.Button, new() { Name = "Decline" }).ClickAsync();
+        await CallPages.RingStoppedAsync(b);
         await a.Locator(".call-state").Filter(new() { HasText = "Declined." }).WaitForAsync();
         await a.Locator(".message .body").Filter(new() { HasText = "Outgoing voice call (declined)" }).WaitForAsync();
         Assert.DoesNotContain(browser.Console, line => line.StartsWith("page error", StringComparison.Ordinal));
         Assert.True(axe.Count == 0, string.Join('\n', axe));
     }
+
+    /// <summary>
+    /// The camera and microphone selectors list the fake devices; choosing one replaces the track on
+    /// the sender (another track id in getStats' media-source) and the contact keeps receiving frames and sound.
+    /// </summary>
+    private static async Task SwitchDevicesAsync(IPage caller, IPage callee)
+    {
+        var camera = caller.Locator(".call-devices select[name=camera]");
+        var microphone = caller.Locator(".call-devices select[name=microphone]");
+        await caller.GetByLabel("Camera").WaitForAsync();
+        Assert.True(await camera.Locator("option").CountAsync() >= 1);
+        Assert.True(await microphone.Locator("option").CountAsync() >= 1);
+        Assert.All(await camera.Locator("option").AllInnerTextsAsync(), label => Assert.False(string.IsNullOrWhiteSpace(label)));
+        Assert.All(await microphone.Locator("option").AllInnerTextsAsync(), label => Assert.False(string.IsNullOrWhiteSpace(label)));
+
+        foreach (var (select, kind) in new[] { (camera, "video"), (microphone, "audio") })
+        {
+            var before = await caller.EvaluateAsync<string>(SourceTrackScript, kind);
+            var received = await callee.EvaluateAsync<double>(ReceivedScript, kind);
+            // The fake devices are one of each: choose the selected one again (a change event), which
+            // opens a new track from it and replaces the sender's, as picking another device would.
+            await select.SelectOptionAsync(await select.InputValueAsync());
+            await select.DispatchEventAsync("change");
+            await CallPages.PollAsync($"{kind} track replaced on the sender", MediaWait,
+                async () => await caller.EvaluateAsync<string>(SourceTrackScript, kind) is { Length: > 0 } now && now != before);
+            var minimum = received + (kind == "video" ? 20 : 0.001);
+            await CallPages.PollAsync($"{kind} still received after the switch", MediaWait,
+                async () => await callee.EvaluateAsync<double>(ReceivedScript, kind) > minimum);
+        }
+    }
+
+    /// <summary>The track id of what the page sends of a kind (getStats media-source).</summary>
+    private const string SourceTrackScript = @"async (kind) => {
+        const report = await window.parleyCallStats();
+        let id = '';
+        report.forEach(r => { if (r.type === 'media-source' && r.kind === kind) id = r.trackIdentifier; });
+        return id;
+    }";
+
+    /// <summary>Frames decoded (video) or audio energy (audio) received so far.</summary>
+    private const string ReceivedScript = @"async (kind) => {
+        const report = await window.parleyCallStats();
+        let value = 0;
+        report.forEach(r => { if (r.type === 'inbound-rtp' && r.kind === kind) value = kind === 'video' ? r.framesDecoded : (r.totalAudioEnergy ?? 0); });
+        return value;
+    }";
 
     internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

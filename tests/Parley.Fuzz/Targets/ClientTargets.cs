@@ -17,13 +17,21 @@ internal static class ClientTargets
         using var pointer = new FilePointer(new string('a', FilePointer.BlobIdChars), new byte[FilePointer.KeyBytes], 123_456, new byte[FilePointer.DigestBytes],
             64 * 1024, 1, "holiday photo.jpg", "image/jpeg");
         var pointerJson = pointer.ToJson();
-        yield return new FuzzTarget("Client.MessageContent", input => _ = MessageContent.TryParse(input, out _),
+        var id = new MessageId(Guid.ParseExact("0123456789abcdef0123456789abcdef", "N"));
+        var callId = Parley.Client.Calls.CallId.TryParse("00112233445566778899aabbccddeeff", out var parsedCallId) ? parsedCallId : default;
+        yield return new FuzzTarget("Client.MessageContent", input =>
+        {
+            if (MessageContent.TryParse(input, out var content))
+            {
+                content.File?.Dispose();
+            }
+        },
         [
-            .. ((string[])[
-                """{"k":"text","id":"0123456789abcdef0123456789abcdef","ts":1700000000000,"text":"hello"}""",
-                """{"k":"receipt","id":"0123456789abcdef0123456789abcdef","ts":1,"r":"read","ids":["0123456789abcdef0123456789abcdef","00000000000000000000000000000000"]}""",
-                """{"k":"typing","id":"0123456789abcdef0123456789abcdef","ts":1,"on":true}""",
-            ]).Select(Encoding.UTF8.GetBytes),
+            new MessageContent { Kind = ContentKind.Text, Id = id, SentAtMs = 1_700_000_000_000, Text = "hello" }.ToBytes(),
+            new MessageContent { Kind = ContentKind.Receipt, Id = id, SentAtMs = 1, Receipt = ReceiptKind.Read, Ids = [id, default] }.ToBytes(),
+            new MessageContent { Kind = ContentKind.Typing, Id = id, SentAtMs = 1, Typing = true }.ToBytes(),
+            new MessageContent { Kind = ContentKind.File, Id = id, SentAtMs = 1, File = pointer }.ToBytes(),
+            MessageContent.ForCall(id, 1, new Parley.Client.Calls.CallHangup(callId, Parley.Client.Calls.HangupReason.NoAnswer)).ToBytes(),
         ]);
         yield return new FuzzTarget("Client.FilePointer", input =>
         {

@@ -1,12 +1,14 @@
 // 1:1 calls in the browser (PROTOCOL.md 10B, API.md calls.*). The daemon runs the call state machine
-// and carries every signal end-to-end encrypted; this page does the media: getUserMedia and one
-// RTCPeerConnection that may only use the TURN relay the daemon's server hands out
-// (iceTransportPolicy "relay", no STUN), so the contact never learns this machine's address. Once
-// connected, the remote DTLS certificate fingerprint from getStats goes back to the daemon, which
-// ends the call with a security error unless it equals the one received through the encrypted channel.
+// and carries every signal end-to-end encrypted; this page does the media (CallPeer: a relay-only
+// RTCPeerConnection, camera and microphone), rings, and shows the call. Once connected, the remote
+// DTLS certificate fingerprint from getStats goes back to the daemon, which ends the call with a
+// security error unless it equals the one received through the encrypted channel.
 
 import type { Api } from "./api";
-import { CallView, type CallMedia } from "./views/call";
+import { remoteFingerprint } from "./callmedia";
+import { CallPeer } from "./callpeer";
+import { Ringtone } from "./ringtone";
+import { CallView, endSentence, type CallMedia } from "./views/call";
 
 interface CallInfo {
   id: string;
@@ -20,31 +22,15 @@ interface CallInfo {
 type CallObject = Record<string, unknown>;
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-
-/** "sha-256 AB:CD:…" from getStats' certificate of the selected transport, or null before DTLS is up. */
-export async function remoteFingerprint(pc: RTCPeerConnection): Promise<string | null> {
-  const stats = await pc.getStats();
-  let certificateId: string | undefined;
-  stats.forEach((report) => {
-    if (report.type === "transport" && typeof report.remoteCertificateId === "string") {
-      certificateId = report.remoteCertificateId;
-    }
-  });
-  const certificate = certificateId ? stats.get(certificateId) : undefined;
-  if (!certificate || typeof certificate.fingerprint !== "string" || String(certificate.fingerprintAlgorithm).toLowerCase() !== "sha-256") {
-    return null;
-  }
-
-  return `sha-256 ${certificate.fingerprint.toUpperCase()}`;
-}
+const mediaOf = (call: CallObject): CallMedia => (call.media === "video" ? "video" : "audio");
 
 export class CallController {
   private readonly view: CallView;
+  private readonly ring = new Ringtone();
   private call: CallInfo | null = null;
-  private pc: RTCPeerConnection | null = null;
-  private local: MediaStream | null = null;
+  private peer: CallPeer | null = null;
+  private accepting = false;
   private offer: { id: string; sdp: string; fingerprint: string } | null = null;
-  private remoteCandidates: RTCIceCandidateInit[] = [];
   private localCandidates: RTCIceCandidateInit[] = [];
   /** The contact's call that rang while ours to them was still being placed (our calls.start then fails busy). */
   private crossed: { id: string; media: CallMedia } | null = null;
@@ -56,12 +42,20 @@ export class CallController {
   ) {
     this.view = new CallView(host, {
       accept: (media) => void this.accept(media),
-      decline: () => void this.api.rpc.call("calls.decline", this.api.scopedParams({ call: this.call?.id })).catch(() => undefined),
+      decline: () => {
+        this.ring.stop();
+        void this.api.rpc.call("calls.decline", this.api.scopedParams({ call: this.call?.id })).catch(() => undefined);
+      },
       hangUp: () => void this.hangUp(),
-      mute: (muted) => this.local?.getAudioTracks().forEach((t) => (t.enabled = !muted)),
-      camera: (off) => this.local?.getVideoTracks().forEach((t) => (t.enabled = !off)),
+      mute: (muted) => this.peer?.localStream?.getAudioTracks().forEach((t) => (t.enabled = !muted)),
+      camera: (off) => this.peer?.localStream?.getVideoTracks().forEach((t) => (t.enabled = !off)),
+      device: (kind, id) => void this.switchDevice(kind, id),
     });
-    (window as unknown as { parleyCallStats?: () => Promise<RTCStatsReport | null> }).parleyCallStats = () => (this.pc ? this.pc.getStats() : Promise.resolve(null));
+    // Diagnostics (the browser tests read them): the peer connection's getStats, and the ring.
+    Object.assign(window, {
+      parleyCallStats: () => (this.peer ? this.peer.pc.getStats() : Promise.resolve(null)),
+      parleyRing: { playing: () => this.ring.playing, level: () => this.ring.level() },
+    });
   }
 
   get busy(): boolean {
@@ -74,7 +68,7 @@ export class CallController {
     const call = result.call;
     if (call && result.user && str(call.state) === "incoming" && str(call.sdp) && str(call.fingerprint)) {
       this.offer = { id: String(call.id), sdp: String(call.sdp), fingerprint: String(call.fingerprint) };
-      this.ringing(String(call.id), result.user, call.media === "video" ? "video" : "audio");
+      this.ringing(String(call.id), result.user, mediaOf(call));
     }
   }
 
@@ -87,10 +81,9 @@ export class CallController {
     this.call = { id: "", user, direction: "out", media };
     this.view.show(user, media, "out", "Calling…");
     try {
-      const pc = await this.connect(media);
-      const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
-      const started = (await this.api.rpc.call("calls.start", this.api.scopedParams({ to: user, media, sdp: pc.localDescription!.sdp }))) as { call: CallObject };
+      const peer = await this.connect(media);
+      const sdp = await peer.offer();
+      const started = (await this.api.rpc.call("calls.start", this.api.scopedParams({ to: user, media, sdp }))) as { call: CallObject };
       this.call.id = String(started.call.id);
       void this.refreshChecks(this.call.id);
       this.flushLocalCandidates();
@@ -128,8 +121,7 @@ export class CallController {
         break;
       case "candidates":
         if (this.call?.id === id && Array.isArray(call.candidates)) {
-          this.remoteCandidates.push(...(call.candidates as RTCIceCandidateInit[]));
-          void this.flushRemoteCandidates();
+          void this.peer?.addCandidates(call.candidates as RTCIceCandidateInit[]);
         }
         break;
       case "state":
@@ -152,9 +144,9 @@ export class CallController {
   private applyState(id: string, user: string, call: CallObject): void {
     const state = str(call.state);
     if (state === "incoming" && (!this.call || this.call.id === id)) {
-      this.ringing(id, user, call.media === "video" ? "video" : "audio");
+      this.ringing(id, user, mediaOf(call));
     } else if (state === "incoming" && this.call?.direction === "out" && this.call.id === "" && this.call.user === user) {
-      this.crossed = { id, media: call.media === "video" ? "video" : "audio" };
+      this.crossed = { id, media: mediaOf(call) };
       this.view.status(`${user} is calling you…`);
     } else if (this.call?.id === id || (this.call?.direction === "out" && this.call.id === "")) {
       if (state === "outgoing") {
@@ -163,6 +155,7 @@ export class CallController {
         this.view.status("Connecting…");
       } else if (state === "connected") {
         this.view.connected();
+        this.peer?.watchQuality((quality) => this.view.quality(quality));
         void this.refreshChecks(id);
       } else if (state === "reconnecting") {
         this.view.status("Reconnecting…");
@@ -175,6 +168,7 @@ export class CallController {
   private ringing(id: string, user: string, media: CallMedia): void {
     this.call = { id, user, direction: "in", media };
     this.view.show(user, media, "in", media === "video" ? "Incoming video call" : "Incoming voice call");
+    this.ring.start();
     void this.refreshChecks(id);
   }
 
@@ -190,57 +184,64 @@ export class CallController {
   private async accept(media: CallMedia): Promise<void> {
     const call = this.call;
     const offer = this.offer;
-    if (!call || !offer || offer.id !== call.id || this.pc) {
+    if (!call || !offer || offer.id !== call.id || this.peer || this.accepting) {
       return;
     }
 
+    this.accepting = true;
+    this.ring.stop();
     performance.mark("parley-call-accept");
     this.view.status("Connecting…");
     try {
       call.remoteFingerprint = offer.fingerprint;
-      const pc = await this.connect(media, { type: "offer", sdp: offer.sdp });
-      const answer = await pc.createAnswer();
-      await pc.setLocalDescription(answer);
-      await this.api.rpc.call("calls.accept", this.api.scopedParams({ call: call.id, sdp: pc.localDescription!.sdp }));
+      const peer = await this.connect(media, { type: "offer", sdp: offer.sdp });
+      const sdp = await peer.answer();
+      await this.api.rpc.call("calls.accept", this.api.scopedParams({ call: call.id, sdp }));
       this.flushLocalCandidates();
-      await this.flushRemoteCandidates();
+      await peer.addCandidates([]);
     } catch {
       void this.hangUp();
       this.end("The call could not be answered (camera or microphone unavailable?).");
+    } finally {
+      this.accepting = false;
     }
   }
 
-  /** getUserMedia, the relay-only peer connection, and (callee) the caller's offer applied. */
-  private async connect(media: CallMedia, remote?: RTCSessionDescriptionInit): Promise<RTCPeerConnection> {
-    const turn = (await this.api.rpc.call("calls.turn", this.api.scopedParams())) as { uris: string[]; username: string; credential: string };
-    const pc = new RTCPeerConnection({ iceServers: [{ urls: turn.uris, username: turn.username, credential: turn.credential }], iceTransportPolicy: "relay" });
-    this.pc = pc;
-    pc.onicecandidate = (e) => {
-      if (e.candidate && e.candidate.candidate) {
-        // Exactly the API's fields (it refuses unknown ones such as usernameFragment).
-        const { candidate, sdpMid, sdpMLineIndex } = e.candidate;
-        this.localCandidates.push({ candidate, sdpMid, sdpMLineIndex });
+  /** The relay-only peer connection, (callee) the caller's offer applied, and the camera and microphone. */
+  private async connect(media: CallMedia, remote?: RTCSessionDescriptionInit): Promise<CallPeer> {
+    const peer = await CallPeer.create(this.api, {
+      candidate: (candidate) => {
+        this.localCandidates.push(candidate);
         this.flushLocalCandidates();
-      }
-    };
-    pc.ontrack = (e) => this.view.remote(e.streams[0] ?? new MediaStream([e.track]));
-    pc.onconnectionstatechange = () => void this.onConnectionState(pc);
+      },
+      track: (stream) => this.view.remote(stream),
+      connectionState: (p) => void this.onConnectionState(p),
+    });
+    this.peer = peer;
     if (remote) {
-      await pc.setRemoteDescription(remote);
+      await peer.setRemote(remote);
     }
 
-    this.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: media === "video" });
-    this.view.local(this.local);
-    for (const track of this.local.getTracks()) {
-      pc.addTrack(track, this.local);
-    }
-
-    return pc;
+    this.view.local(await peer.addLocalMedia(media));
+    void peer.devices().then((devices) => peer === this.peer && this.view.devices(devices), () => undefined);
+    return peer;
   }
 
-  private async onConnectionState(pc: RTCPeerConnection): Promise<void> {
+  private async switchDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
+    const peer = this.peer;
+    try {
+      if (peer) {
+        this.view.local(await peer.switchDevice(kind, deviceId));
+      }
+    } catch {
+      this.view.error(kind === "audio" ? "That microphone could not be used." : "That camera could not be used.");
+    }
+  }
+
+  private async onConnectionState(peer: CallPeer): Promise<void> {
     const call = this.call;
-    if (pc !== this.pc || !call || !call.id) {
+    const pc = peer.pc;
+    if (peer !== this.peer || !call || !call.id) {
       return;
     }
 
@@ -266,8 +267,8 @@ export class CallController {
   }
 
   private async applyDescription(call: CallObject): Promise<void> {
-    const pc = this.pc;
-    if (!pc || !this.call) {
+    const peer = this.peer;
+    if (!peer || !this.call) {
       return;
     }
 
@@ -276,44 +277,24 @@ export class CallController {
       this.call.remoteFingerprint = String(call.fingerprint);
     }
 
-    await pc.setRemoteDescription({ type, sdp: String(call.sdp) });
+    await peer.setRemote({ type, sdp: String(call.sdp) });
     if (type === "offer") {
-      const answer = await pc.createAnswer(); // the caller's ICE restart
-      await pc.setLocalDescription(answer);
-      await this.signal({ kind: "answer", sdp: pc.localDescription!.sdp });
+      await this.signal({ kind: "answer", sdp: await peer.answer() }); // the caller's ICE restart
     }
-
-    await this.flushRemoteCandidates();
   }
 
   private async restartIce(): Promise<void> {
-    const pc = this.pc;
-    if (!pc || this.call?.direction !== "out") {
+    const peer = this.peer;
+    if (!peer || this.call?.direction !== "out") {
       return;
     }
 
-    const offer = await pc.createOffer({ iceRestart: true });
-    await pc.setLocalDescription(offer);
-    await this.signal({ kind: "offer", sdp: pc.localDescription!.sdp }).catch(() => undefined);
-  }
-
-  private async flushRemoteCandidates(): Promise<void> {
-    const pc = this.pc;
-    if (!pc || !pc.remoteDescription) {
-      return;
-    }
-
-    const candidates = this.remoteCandidates.splice(0);
-    for (const candidate of candidates) {
-      if (candidate.candidate) {
-        await pc.addIceCandidate(candidate).catch(() => undefined);
-      }
-    }
+    await this.signal({ kind: "offer", sdp: await peer.offer(true) }).catch(() => undefined);
   }
 
   private flushLocalCandidates(): void {
     const call = this.call;
-    if (!call?.id || (call.direction === "in" && !this.pc?.localDescription) || this.localCandidates.length === 0) {
+    if (!call?.id || (call.direction === "in" && !this.peer?.pc.localDescription) || this.localCandidates.length === 0) {
       return;
     }
 
@@ -345,37 +326,10 @@ export class CallController {
   }
 
   private dropMedia(): void {
-    this.pc?.close();
-    this.pc = null;
-    this.local?.getTracks().forEach((t) => t.stop());
-    this.local = null;
+    this.ring.stop();
+    this.peer?.close();
+    this.peer = null;
     this.crossed = null;
-    this.remoteCandidates = [];
     this.localCandidates = [];
-  }
-}
-
-function endSentence(reason: string | undefined): string {
-  switch (reason) {
-    case "security-error":
-      return "Call ended: security check failed — the connection was not end-to-end with your contact.";
-    case "remote-declined":
-      return "Declined.";
-    case "cancelled":
-      return "Call cancelled.";
-    case "remote-cancelled":
-      return "Missed call: the caller hung up.";
-    case "remote-busy":
-      return "Busy in another call.";
-    case "no-answer":
-      return "No answer.";
-    case "failed":
-      return "The call could not connect.";
-    case "connection-lost":
-      return "Connection lost.";
-    case "untrusted-identity":
-      return "Refused: their safety number changed.";
-    default:
-      return "Call ended.";
   }
 }

@@ -1,9 +1,11 @@
 // The call overlay: an incoming call (accept with voice or video, decline), a call being placed, and
-// the call itself (remote and local video, mute, camera off, hang up, duration, the verified mark and
-// the short code to read aloud). Text only through
-// textContent; the remote stream plays in an unmuted <video> (audio included).
+// the call itself (remote and local video, mute, camera off, camera and microphone selection, hang
+// up, duration, connection quality, the verified mark and the short code to read aloud). Text only
+// through textContent; the remote stream plays in an unmuted <video> (audio included).
 
+import type { Quality } from "../callmedia";
 import { h, replaceChildren } from "../dom";
+import { DeviceSelectors, type DeviceList } from "./calldevices";
 
 export type CallMedia = "audio" | "video";
 
@@ -13,6 +15,7 @@ export interface CallActions {
   hangUp(): void;
   mute(muted: boolean): void;
   camera(off: boolean): void;
+  device(kind: "audio" | "video", deviceId: string): void;
 }
 
 export class CallView {
@@ -25,6 +28,8 @@ export class CallView {
   private readonly remoteVideo = h("video", { class: "remote", autoplay: true, playsinline: true, "aria-label": "Contact's video" });
   private readonly localVideo = h("video", { class: "local", autoplay: true, playsinline: true, muted: true, "aria-label": "Your video" });
   private readonly controls = h("div", { class: "call-controls" });
+  private readonly qualityLine = h("p", { class: "call-quality", hidden: true });
+  private readonly devicePicker: DeviceSelectors;
   private connectedAt = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private firstFrame = false;
@@ -34,7 +39,17 @@ export class CallView {
     private readonly actions: CallActions,
   ) {
     this.localVideo.muted = true;
-    replaceChildren(this.element, this.title, this.state, this.alert, h("div", { class: "call-checks" }, this.verifiedMark, this.code), h("div", { class: "videos" }, this.remoteVideo, this.localVideo), this.controls);
+    this.devicePicker = new DeviceSelectors((kind, id) => this.actions.device(kind, id));
+    replaceChildren(
+      this.element,
+      this.title,
+      this.state,
+      this.alert,
+      h("div", { class: "call-checks" }, this.verifiedMark, this.code, this.qualityLine),
+      h("div", { class: "videos" }, this.remoteVideo, this.localVideo),
+      this.devicePicker.element,
+      this.controls,
+    );
     host.appendChild(this.element);
   }
 
@@ -43,6 +58,8 @@ export class CallView {
     this.alert.hidden = true;
     this.verifiedMark.hidden = true;
     this.code.hidden = true;
+    this.qualityLine.hidden = true;
+    this.devicePicker.hide();
     this.firstFrame = false;
     this.element.dataset.media = media;
     this.title.textContent = user;
@@ -95,6 +112,18 @@ export class CallView {
     }
   }
 
+  /** The camera and microphone selectors (once local media is up). */
+  devices(devices: DeviceList): void {
+    this.devicePicker.show(devices, this.element.dataset.media === "video");
+  }
+
+  /** The connection quality from getStats: good, fair or poor. */
+  quality(quality: Quality): void {
+    this.qualityLine.dataset.quality = quality;
+    this.qualityLine.textContent = `Connection: ${quality}`;
+    this.qualityLine.hidden = false;
+  }
+
   security(): void {
     this.alert.textContent = "Security check failed: the media connection does not belong to your contact. Hanging up.";
     this.alert.hidden = false;
@@ -114,6 +143,8 @@ export class CallView {
     this.remoteVideo.srcObject = null;
     this.localVideo.srcObject = null;
     this.code.hidden = true;
+    this.qualityLine.hidden = true;
+    this.devicePicker.hide();
     this.status(sentence);
     if (sentence.startsWith("Call ended: security")) {
       this.alert.textContent = sentence;
@@ -144,5 +175,31 @@ export class CallView {
   private tick(): void {
     const seconds = Math.floor((Date.now() - this.connectedAt) / 1_000);
     this.status(`Connected ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`);
+  }
+}
+
+/** The last line of an ended call, by the daemon's end reason. */
+export function endSentence(reason: string | undefined): string {
+  switch (reason) {
+    case "security-error":
+      return "Call ended: security check failed — the connection was not end-to-end with your contact.";
+    case "remote-declined":
+      return "Declined.";
+    case "cancelled":
+      return "Call cancelled.";
+    case "remote-cancelled":
+      return "Missed call: the caller hung up.";
+    case "remote-busy":
+      return "Busy in another call.";
+    case "no-answer":
+      return "No answer.";
+    case "failed":
+      return "The call could not connect.";
+    case "connection-lost":
+      return "Connection lost.";
+    case "untrusted-identity":
+      return "Refused: their safety number changed.";
+    default:
+      return "Call ended.";
   }
 }
