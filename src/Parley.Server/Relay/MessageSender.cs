@@ -8,7 +8,10 @@ namespace Parley.Server.Relay;
 /// <summary>
 /// Accepts envelopes from connected clients: checks shape, size, rate, the contact relation and the
 /// recipient's queue cap (each refusal is a typed <see cref="SendStatus"/> and changes nothing), then
-/// routes the message. The sender hears ACCEPTED only after the message's batch commits.
+/// routes the message. The sender hears ACCEPTED only after the message's batch commits. Typing
+/// notices are online only (docs/PROTOCOL.md 10.2): pushed to a recipient connected here without being
+/// stored, routed through the queue only when the recipient is connected to another node (Redis never
+/// carries content), and dropped when the recipient is offline.
 /// </summary>
 public sealed class MessageSender
 {
@@ -18,12 +21,14 @@ public sealed class MessageSender
     private readonly SenderRateLimiter _rateLimiter;
     private readonly RelayOptions _options;
     private readonly TimeProvider _time;
+    private readonly IRelayCluster _cluster;
 
     /// <summary>Creates the sender service.</summary>
     public MessageSender(ConnectionRegistry registry, ContactGraph contacts, QueueDepths depths, SenderRateLimiter rateLimiter,
-        IOptions<RelayOptions> options, TimeProvider time)
+        IOptions<RelayOptions> options, TimeProvider time, IRelayCluster cluster)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _cluster = cluster;
         _registry = registry;
         _contacts = contacts;
         _depths = depths;
@@ -87,14 +92,36 @@ public sealed class MessageSender
             return (SendStatus.NotAContact, TimeSpan.Zero, null);
         }
 
+        var message = new QueuedMessage(recipientId, connection.AccountId, connection.Username, id, QueuedKind.Envelope,
+            (int)send.Type, TakeBytes(send.Ciphertext), _time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (send.Type == EnvelopeType.Typing && await IsOnlineOnlyAsync(message, cancellationToken))
+        {
+            return (SendStatus.Accepted, TimeSpan.Zero, null); // pushed or dropped: nothing to store
+        }
+
         if (!_depths.TryReserve(recipientId, _options.QueueCapPerRecipient))
         {
             return (SendStatus.QueueFull, TimeSpan.FromMinutes(1), null);
         }
 
-        var message = new QueuedMessage(recipientId, connection.AccountId, connection.Username, id, QueuedKind.Envelope,
-            (int)send.Type, TakeBytes(send.Ciphertext), _time.GetUtcNow().ToUnixTimeMilliseconds());
         return (SendStatus.Accepted, TimeSpan.Zero, message);
+    }
+
+    /// <summary>
+    /// Handles a typing notice without the queue when it can: pushed to a connection on this node, or
+    /// dropped when the recipient is connected nowhere. False when the recipient is on another node: the
+    /// notice then travels like any message (stored, rung, drained, deleted on acknowledgement).
+    /// </summary>
+    private async ValueTask<bool> IsOnlineOnlyAsync(QueuedMessage message, CancellationToken cancellationToken)
+    {
+        if (_registry.TryGet(message.RecipientId, out var here))
+        {
+            here.PushEphemeral(message);
+            return true;
+        }
+
+        var online = await _cluster.OnlineAsync([message.RecipientId], cancellationToken);
+        return !online.Contains(message.RecipientId);
     }
 
     /// <summary>

@@ -123,6 +123,12 @@ public sealed class RelayConnection : ISendCompletion
         }
     }
 
+    /// <summary>
+    /// An online-only message (a typing notice) that was never stored: sent at once, not tracked for
+    /// acknowledgement (an acknowledgement of it finds nothing to delete), lost if the socket drops.
+    /// </summary>
+    internal void PushEphemeral(QueuedMessage message) => Enqueue(RelayFrames.ToFrame(message));
+
     /// <summary>A message read from the store while draining (a cluster node remembers its sequence).</summary>
     internal void PushStored(QueuedMessage message)
     {

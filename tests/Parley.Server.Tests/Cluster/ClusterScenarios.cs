@@ -75,6 +75,14 @@ public sealed class ClusterScenarios
 
         Assert.Equal(sent.Select(Convert.ToHexString), received.Select(Convert.ToHexString)); // in order, once each
 
+        // Typing is online only, but a recipient on another node still hears it (through the queue, as Redis carries no content).
+        var typing = RelayTestClient.NewId();
+        await a.SendEnvelopeAsync(bob.Username, typing, [1], EnvelopeType.Typing);
+        var typed = (await b.NextAsync(f => f.KindCase == ServerFrame.KindOneofCase.Deliver)).Deliver;
+        Assert.Equal(EnvelopeType.Typing, typed.Type);
+        Assert.Equal(typing, typed.MessageId.ToByteArray());
+        await b.AckAsync(typed.MessageId);
+
         await a.SendAsync(new ClientFrame { PresenceQuery = new PresenceQuery() });
         var answer = await a.NextAsync(f => f.KindCase == ServerFrame.KindOneofCase.Presence && f.Presence.Username == bob.Username);
         Assert.True(answer.Presence.Online);

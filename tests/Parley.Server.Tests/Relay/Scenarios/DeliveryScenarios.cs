@@ -31,6 +31,47 @@ public abstract class DeliveryScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_typing_notice_to_an_online_recipient_is_pushed_and_never_stored()
+    {
+        var (alice, bob) = await _host.CreateContactsAsync();
+        await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
+        var typing = RelayTestClient.NewId();
+        await using (var b = (await _host.ConnectAndDrainAsync(bob)).Client)
+        {
+            await a.SendEnvelopeAsync(bob.Username, typing, [7], EnvelopeType.Typing);
+            var deliver = (await b.NextAsync(Kind.Deliver)).Deliver;
+            Assert.Equal(EnvelopeType.Typing, deliver.Type);
+            Assert.Equal(typing, deliver.MessageId.ToByteArray());
+            Assert.Equal(SendStatus.Accepted, (await a.ResultAsync(typing)).Status);
+            // Bob leaves without acknowledging: a stored message would come again on his next connection.
+        }
+
+        var marker = RelayTestClient.NewId();
+        await a.SendEnvelopeAsync(bob.Username, marker, [8]);
+        Assert.Equal(SendStatus.Accepted, (await a.ResultAsync(marker)).Status);
+        var (again, queued) = await _host.ConnectAndDrainAsync(bob);
+        await using var _ = again;
+        Assert.Equal([marker], queued.Where(f => f.KindCase == Kind.Deliver).Select(f => f.Deliver.MessageId.ToByteArray()));
+    }
+
+    [Fact]
+    public async Task A_typing_notice_to_an_offline_recipient_is_dropped_and_a_message_beside_it_is_queued()
+    {
+        var (alice, bob) = await _host.CreateContactsAsync();
+        await using var a = (await _host.ConnectAndDrainAsync(alice)).Client;
+        var typing = RelayTestClient.NewId();
+        var message = RelayTestClient.NewId();
+        await a.SendEnvelopeAsync(bob.Username, typing, [7], EnvelopeType.Typing);
+        await a.SendEnvelopeAsync(bob.Username, message, [8]);
+        Assert.Equal(SendStatus.Accepted, (await a.ResultAsync(typing)).Status); // the sender cannot tell
+        Assert.Equal(SendStatus.Accepted, (await a.ResultAsync(message)).Status);
+
+        var (b, queued) = await _host.ConnectAndDrainAsync(bob);
+        await using var _ = b;
+        Assert.Equal([message], queued.Where(f => f.KindCase == Kind.Deliver).Select(f => f.Deliver.MessageId.ToByteArray()));
+    }
+
+    [Fact]
     public async Task Offline_recipient_drains_the_queue_in_sender_order_then_queue_empty()
     {
         var (alice, bob) = await _host.CreateContactsAsync();

@@ -42,13 +42,13 @@ public sealed class RelayTestClient : IAsyncDisposable
 
     public static byte[] NewId() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
 
-    public Task SendEnvelopeAsync(string recipient, byte[] id, byte[] ciphertext) => SendAsync(new ClientFrame
+    public Task SendEnvelopeAsync(string recipient, byte[] id, byte[] ciphertext, EnvelopeType type = EnvelopeType.RatchetMessage) => SendAsync(new ClientFrame
     {
         Send = new Send
         {
             MessageId = ByteString.CopyFrom(id),
             Recipient = recipient,
-            Type = EnvelopeType.RatchetMessage,
+            Type = type,
             Ciphertext = ByteString.CopyFrom(ciphertext),
         },
     });
