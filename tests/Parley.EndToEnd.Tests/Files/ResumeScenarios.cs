@@ -217,7 +217,7 @@ public sealed class ResumeScenarios : IDisposable
 
         public override long Position { get => read; set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException(); // the client reads asynchronously
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {

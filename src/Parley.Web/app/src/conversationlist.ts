@@ -1,16 +1,10 @@
 // The daemon's `conversations` answer applied to the model: one call paints the whole sidebar
 // (last activity, unread counts, presence and previews) without fetching any conversation's history.
 
-import type { ContactState, Model } from "./model";
+import type { ContactView, Model } from "./model";
 
-/** One entry of the `conversations` result (docs/API.md). */
-export interface ConversationEntry {
-  user: string;
-  state: ContactState;
-  blocked: boolean;
-  verified: boolean;
-  keyChanged: boolean;
-  note?: string;
+/** One entry of the `conversations` result (docs/API.md): a contact's fields plus the list's. */
+export interface ConversationEntry extends ContactView {
   unread: number;
   online: boolean;
   lastActivity?: string;
