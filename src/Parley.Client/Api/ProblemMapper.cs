@@ -14,6 +14,10 @@ internal sealed class ProblemBody
     public string? Title { get; set; }
 }
 
+/// <summary>Source-generated JSON for <see cref="ProblemBody"/> (no reflection at run time).</summary>
+[JsonSerializable(typeof(ProblemBody))]
+internal sealed partial class ProblemJsonContext : JsonSerializerContext;
+
 /// <summary>Maps HTTP status and problem type to the client's error kinds, in one place.</summary>
 internal static class ProblemMapper
 {

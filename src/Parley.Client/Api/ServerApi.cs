@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Parley.Client.Errors;
 using Parley.Client.Transport;
+using Parley.Wire.Rest;
 
 namespace Parley.Client.Api;
 
@@ -50,7 +52,11 @@ internal sealed class ServerApi
     }
 
     private static HttpRequestMessage Create(HttpMethod method, string path, object? body) =>
-        new(method, new Uri(path, UriKind.Relative)) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: JsonSerializerOptions.Web) };
+        new(method, new Uri(path, UriKind.Relative)) { Content = body is null ? null : JsonContent.Create(body, TypeInfo(body.GetType())) };
+
+    /// <summary>The generated contract of a REST body type; a type outside <see cref="RestJsonContext"/> is a bug, caught by a test.</summary>
+    private static JsonTypeInfo TypeInfo(Type type) =>
+        RestJsonContext.Default.GetTypeInfo(type) ?? throw new InvalidOperationException("A REST body type is missing from the generated JSON contract.");
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -100,7 +106,7 @@ internal sealed class ServerApi
                 using var limited = new MemoryStream();
                 await CopyLimitedAsync(stream, limited, cancellationToken).ConfigureAwait(false);
                 limited.Position = 0;
-                return await JsonSerializer.DeserializeAsync<T>(limited, JsonSerializerOptions.Web, cancellationToken).ConfigureAwait(false)
+                return (T?)await JsonSerializer.DeserializeAsync(limited, TypeInfo(typeof(T)), cancellationToken).ConfigureAwait(false)
                     ?? throw new ParleyClientException(ClientErrorKind.ProtocolViolation);
             }
         }
@@ -134,7 +140,7 @@ internal sealed class ServerApi
                 return null;
             }
 
-            return await response.Content.ReadFromJsonAsync<ProblemBody>(cancellationToken).ConfigureAwait(false);
+            return await response.Content.ReadFromJsonAsync(ProblemJsonContext.Default.ProblemBody, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or HttpRequestException or IOException)
         {
