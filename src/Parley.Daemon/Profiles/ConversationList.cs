@@ -6,6 +6,7 @@ using Parley.Client.Errors;
 using Parley.Client.Messaging;
 using Parley.Client.Relay;
 using Parley.Client.Storage;
+using Parley.Client.Transfers;
 using Parley.Daemon.Api;
 
 namespace Parley.Daemon.Profiles;
@@ -88,6 +89,15 @@ internal sealed class ConversationList(ParleyClient client)
         return line.ToString(0, cut) + "…";
     }
 
+    /// <summary>
+    /// What a message previews as: a file message as its sanitized name (the stored pointer holds the
+    /// file's key, which never leaves the daemon), anything else as its text.
+    /// </summary>
+    private static string PreviewText(StoredMessage message) =>
+        message.Call is null && message.Text.StartsWith(FileMessageText.Prefix, StringComparison.Ordinal)
+            ? FileMessageText.Describe(message.Text) is { } file ? "File: " + file.Name : "File"
+            : message.Text;
+
     private static ConversationView View(string user, Contact? contact, ConversationSummary? summary, HashSet<string>? online) => new()
     {
         User = user,
@@ -99,7 +109,7 @@ internal sealed class ConversationList(ParleyClient client)
         Unread = summary?.Unread ?? 0,
         Online = contact?.State == ContactState.Accepted && online is not null && online.Contains(user),
         LastActivity = summary?.Last.SentAt.ToString("O", CultureInfo.InvariantCulture),
-        Preview = summary is null ? null : Preview(summary.Last.Text),
+        Preview = summary is null ? null : Preview(PreviewText(summary.Last)),
         PreviewDirection = summary is null ? null : summary.Last.Direction == MessageDirection.Incoming ? "in" : "out",
     };
 

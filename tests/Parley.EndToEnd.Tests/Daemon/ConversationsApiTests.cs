@@ -2,7 +2,7 @@ using Parley.Daemon.Api;
 
 namespace Parley.EndToEnd.Tests.Daemon;
 
-/// <summary>The <c>conversations</c> preview: one line, whole at its limit, cut with an ellipsis one past it.</summary>
+/// <summary>The <c>conversations</c> preview: one line, whole at its limit, cut with an ellipsis one past it; a file by its name.</summary>
 public sealed class ConversationsApiTests
 {
     [Fact]
@@ -21,6 +21,11 @@ public sealed class ConversationsApiTests
 
         await api.OkAsync("send", new { to = "alice", text = "two\n\n  lines\tof text " });
         Assert.Equal("two lines of text", await PreviewAsync(api));
+
+        var path = Path.Combine(w.World.Root, "holiday plan.txt");
+        await File.WriteAllTextAsync(path, "sea, sand");
+        await api.OkAsync("files.send", new { to = "alice", path });
+        Assert.Equal("File: holiday plan.txt", await PreviewAsync(api)); // the name, never the stored pointer with its key
     }
 
     private static async Task<string> PreviewAsync(RpcConnection api)
