@@ -47,6 +47,9 @@ internal sealed class Inbox : IRelayHandler
     public Task OnFrameAsync(RelayLink link, ServerFrame frame, CancellationToken cancellationToken) =>
         _context.LockedAsync(() => HandleLockedAsync(link, frame, cancellationToken), cancellationToken);
 
+    public Task OnDeliveriesAsync(RelayLink link, IReadOnlyList<Deliver> deliveries, CancellationToken cancellationToken) =>
+        _context.LockedAsync(() => HandleDeliveriesLockedAsync(link, deliveries, released: false, cancellationToken), cancellationToken);
+
     public async Task OnConnectedAsync(RelayLink link, CancellationToken cancellationToken)
     {
         await _context.LockedAsync(() => ReleaseHeldLockedAsync(link, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -67,7 +70,7 @@ internal sealed class Inbox : IRelayHandler
         switch (frame.KindCase)
         {
             case ServerFrame.KindOneofCase.Deliver:
-                await HandleDeliverLockedAsync(link, frame.Deliver, released: false, cancellationToken).ConfigureAwait(false);
+                await HandleDeliveriesLockedAsync(link, [frame.Deliver], released: false, cancellationToken).ConfigureAwait(false);
                 break;
             case ServerFrame.KindOneofCase.ContactEvent:
                 await _contacts.ApplyEventLockedAsync(frame.ContactEvent, cancellationToken).ConfigureAwait(false);
@@ -89,31 +92,69 @@ internal sealed class Inbox : IRelayHandler
         }
     }
 
-    private async Task HandleDeliverLockedAsync(RelayLink link, Deliver deliver, bool released, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decrypts and stores every delivery in one transaction (one disk commit for a burst), then
+    /// acknowledges them all, then reports them; delivered receipts go out one per sender. Each
+    /// message on its own changes nothing when it is forged or malformed; an exception rolls the whole
+    /// batch back unacknowledged, so the server delivers it again.
+    /// </summary>
+    private async Task HandleDeliveriesLockedAsync(RelayLink link, IReadOnlyList<Deliver> deliveries, bool released, CancellationToken cancellationToken)
     {
-        if (!MessageId.TryFromBytes(deliver.MessageId.Span, out var id) || !UserName.TryParse(deliver.Sender, out var senderName)
-            || _context.Store.HasMessage(id))
+        var handled = new List<(string Sender, MessageId Id, MessageContent Content, DateTimeOffset ServerTime)>();
+        var keyChanged = new List<string>();
+        var undecryptable = new List<string>();
+        _context.Store.InTransaction(() =>
         {
-            await link.AckAsync(deliver.MessageId, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+            foreach (var deliver in deliveries)
+            {
+                if (!MessageId.TryFromBytes(deliver.MessageId.Span, out var id) || !UserName.TryParse(deliver.Sender, out var senderName)
+                    || _context.Store.HasMessage(id))
+                {
+                    continue;
+                }
 
-        var sender = senderName.Value;
-        var (error, content) = DecryptAndStore(id, sender, deliver.Ciphertext.Span, released);
-        if (error == SessionError.UntrustedIdentity)
+                var sender = senderName.Value;
+                var (error, content) = DecryptAndStore(id, sender, deliver.Ciphertext.Span, released);
+                if (error == SessionError.UntrustedIdentity)
+                {
+                    _context.Store.PutSecret(HeldSpace, id.ToString(), deliver.ToByteArray());
+                    keyChanged.Add(sender);
+                }
+                else if (error is not (SessionError.None or SessionError.DuplicateMessage))
+                {
+                    undecryptable.Add(sender);
+                }
+
+                if (content is not null)
+                {
+                    handled.Add((sender, id, content, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(deliver.ServerTimestampMs, 0, 253402300799999))));
+                }
+            }
+        });
+
+        foreach (var sender in keyChanged.Distinct(StringComparer.Ordinal))
         {
-            _context.Store.PutSecret(HeldSpace, id.ToString(), deliver.ToByteArray());
             await _identity.RecordKeyChangeLockedAsync(sender, cancellationToken).ConfigureAwait(false);
         }
-        else if (error is not (SessionError.None or SessionError.DuplicateMessage))
+
+        foreach (var sender in undecryptable)
         {
             _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Undecryptable, Peer = sender });
         }
 
-        await link.AckAsync(deliver.MessageId, cancellationToken).ConfigureAwait(false);
-        if (content is not null)
+        await link.AckManyAsync(deliveries.Select(d => d.MessageId).ToList(), cancellationToken).ConfigureAwait(false);
+        var delivered = new Dictionary<string, List<MessageId>>(StringComparer.Ordinal);
+        foreach (var (sender, id, content, serverTime) in handled)
         {
-            await ReportLockedAsync(link, sender, id, content, DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(deliver.ServerTimestampMs, 0, 253402300799999)), cancellationToken).ConfigureAwait(false);
+            await ReportLockedAsync(link, sender, id, content, serverTime, delivered, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (sender, ids) in delivered)
+        {
+            foreach (var chunk in ids.Chunk(MessageContent.MaxReceiptIds))
+            {
+                await _receipts.SendLockedAsync(link, sender, ReceiptKind.Delivered, chunk, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -168,7 +209,8 @@ internal sealed class Inbox : IRelayHandler
         return (error, content);
     }
 
-    private async Task ReportLockedAsync(RelayLink link, string sender, MessageId id, MessageContent content, DateTimeOffset serverTime, CancellationToken cancellationToken)
+    private async Task ReportLockedAsync(
+        RelayLink link, string sender, MessageId id, MessageContent content, DateTimeOffset serverTime, Dictionary<string, List<MessageId>> delivered, CancellationToken cancellationToken)
     {
         switch (content.Kind)
         {
@@ -185,7 +227,12 @@ internal sealed class Inbox : IRelayHandler
                     _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Message, Peer = sender, Message = stored });
                 }
 
-                await _receipts.SendLockedAsync(link, sender, ReceiptKind.Delivered, [content.Id], cancellationToken).ConfigureAwait(false);
+                if (!delivered.TryGetValue(sender, out var ids))
+                {
+                    delivered[sender] = ids = [];
+                }
+
+                ids.Add(content.Id); // one delivered receipt per sender for the batch
                 break;
             case ContentKind.Receipt:
                 _context.Events.Emit(new ClientEvent { Kind = content.Receipt == ReceiptKind.Read ? ClientEventKind.Read : ClientEventKind.Delivered, Peer = sender, MessageIds = content.Ids! });
@@ -225,7 +272,7 @@ internal sealed class Inbox : IRelayHandler
             }
 
             store.RemoveSecretByTag(HeldSpace, tag);
-            await HandleDeliverLockedAsync(link, deliver, released: true, cancellationToken).ConfigureAwait(false);
+            await HandleDeliveriesLockedAsync(link, [deliver], released: true, cancellationToken).ConfigureAwait(false);
         }
     }
 }

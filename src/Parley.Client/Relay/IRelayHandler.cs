@@ -9,16 +9,26 @@ namespace Parley.Client.Relay;
 public interface IRelayHandler
 {
     /// <summary>
-    /// Handles one incoming frame (delivery, contact event, presence, queue-empty). Called on the
-    /// link's reading loop, one frame at a time and in order, so a delivery is stored and acknowledged
-    /// before the next one is looked at. It must not wait for the verdict on a send of its own (the
-    /// verdict arrives on the loop it is blocking); sending and acknowledging are fine.
+    /// Handles one incoming frame other than a delivery (contact event, presence, queue-empty). Called
+    /// on the link's dispatcher, one call at a time and in the order the frames came, so everything
+    /// before a frame is handled before it. Verdicts on sends are settled by the link while the
+    /// handler runs, so it may wait for one.
     /// </summary>
     /// <param name="link">The link the frame came from.</param>
     /// <param name="frame">The frame.</param>
     /// <param name="cancellationToken">Cancelled when the connection closes.</param>
     /// <returns>A task that completes when the frame is handled.</returns>
     Task OnFrameAsync(RelayLink link, ServerFrame frame, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Handles consecutive deliveries (1 to <see cref="LinkLimits.MaxDeliveriesPerBatch"/>, in
+    /// order), on the same dispatcher as <see cref="OnFrameAsync"/>: store them, then acknowledge them.
+    /// </summary>
+    /// <param name="link">The link the deliveries came from.</param>
+    /// <param name="deliveries">The deliveries, in the server's order.</param>
+    /// <param name="cancellationToken">Cancelled when the connection closes.</param>
+    /// <returns>A task that completes when the deliveries are handled.</returns>
+    Task OnDeliveriesAsync(RelayLink link, IReadOnlyList<Deliver> deliveries, CancellationToken cancellationToken);
 
     /// <summary>
     /// Runs after every successful (re)connection, beside the reading loop: flush the outbox, release

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Google.Protobuf;
 using Parley.Client.Errors;
 using Parley.Wire;
@@ -20,6 +21,7 @@ internal sealed class LinkConnection : IAsyncDisposable
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _presenceLock = new(1, 1);
     private PresenceCollector? _presence;
+    private volatile bool _socketEnded;
 
     public LinkConnection(RelayConnection socket) => _socket = socket;
 
@@ -105,20 +107,46 @@ internal sealed class LinkConnection : IAsyncDisposable
     private async Task ReadAsync(RelayLink link, IRelayHandler handler, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        // Verdicts, pongs and presence answers are settled here as they arrive; everything for the
+        // handler goes through a bounded buffer to one dispatcher, which hands over consecutive
+        // deliveries together (stored in one transaction, acknowledged in one frame).
+        var frames = Channel.CreateBounded<ServerFrame>(new BoundedChannelOptions(LinkLimits.HandlerBufferFrames)
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var dispatching = DispatchLoopAsync(link, handler, frames.Reader, failed, cancellationToken);
         try
         {
-            // Verdicts may come batched from now on (PROTOCOL.md 10.7); single SendResults stay understood.
-            await _socket.SendAsync(new ClientFrame { Capabilities = new Capabilities { SendResultBatch = true } }, cancellationToken).ConfigureAwait(false);
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                var frame = await _socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                if (frame is null)
+                // Verdicts may come batched from now on (PROTOCOL.md 10.7); single SendResults stay understood.
+                await _socket.SendAsync(new ClientFrame { Capabilities = new Capabilities { SendResultBatch = true } }, failed.Token).ConfigureAwait(false);
+                while (!failed.IsCancellationRequested)
                 {
-                    break;
-                }
+                    var frame = await _socket.ReceiveAsync(failed.Token).ConfigureAwait(false);
+                    if (frame is null)
+                    {
+                        _socketEnded = true; // what is still buffered is not handled: unacknowledged, the server delivers it again
+                        break;
+                    }
 
-                await DispatchAsync(link, handler, frame, cancellationToken).ConfigureAwait(false);
+                    if (!SettledHere(frame))
+                    {
+                        await frames.Writer.WriteAsync(frame, failed.Token).ConfigureAwait(false);
+                    }
+                }
             }
+            catch (OperationCanceledException) when (failed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The dispatcher failed; its exception is the one to report, below.
+            }
+            finally
+            {
+                frames.Writer.TryComplete();
+            }
+
+            await dispatching.ConfigureAwait(false);
         }
         finally
         {
@@ -135,32 +163,66 @@ internal sealed class LinkConnection : IAsyncDisposable
         }
     }
 
-    private async Task DispatchAsync(RelayLink link, IRelayHandler handler, ServerFrame frame, CancellationToken cancellationToken)
+    /// <summary>Settles what needs no handler (true), or leaves the frame for the dispatcher (false).</summary>
+    private bool SettledHere(ServerFrame frame)
     {
         switch (frame.KindCase)
         {
             case ServerFrame.KindOneofCase.SendResult:
                 Complete(frame.SendResult);
-                break;
+                return true;
             case ServerFrame.KindOneofCase.SendResultBatch:
                 CompleteBatch(frame.SendResultBatch);
-                break;
+                return true;
             case ServerFrame.KindOneofCase.Pong:
-                break;
+                return true;
             case ServerFrame.KindOneofCase.PresenceQueryDone:
                 _presence?.Done.TrySetResult(_presence.Seen);
-                break;
-            case ServerFrame.KindOneofCase.QueueEmpty:
-                _queueEmpty.TrySetResult();
-                await handler.OnFrameAsync(link, frame, cancellationToken).ConfigureAwait(false);
-                break;
+                return true;
             case ServerFrame.KindOneofCase.Presence:
-                _presence?.Seen.Add(frame.Presence);
-                await handler.OnFrameAsync(link, frame, cancellationToken).ConfigureAwait(false);
-                break;
+                _presence?.Seen.Add(frame.Presence); // before the Done that follows it; the handler sees it too
+                return false;
             default:
-                await handler.OnFrameAsync(link, frame, cancellationToken).ConfigureAwait(false);
-                break;
+                return false;
+        }
+    }
+
+    private async Task DispatchLoopAsync(RelayLink link, IRelayHandler handler, ChannelReader<ServerFrame> frames, CancellationTokenSource failed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deliveries = new List<Deliver>();
+            while (!_socketEnded && await frames.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (!_socketEnded && frames.TryRead(out var frame))
+                {
+                    if (frame.KindCase != ServerFrame.KindOneofCase.Deliver)
+                    {
+                        if (frame.KindCase == ServerFrame.KindOneofCase.QueueEmpty)
+                        {
+                            _queueEmpty.TrySetResult(); // after every delivery before it was handled
+                        }
+
+                        await handler.OnFrameAsync(link, frame, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    deliveries.Add(frame.Deliver);
+                    while (deliveries.Count < LinkLimits.MaxDeliveriesPerBatch && frames.TryPeek(out var next)
+                        && next.KindCase == ServerFrame.KindOneofCase.Deliver && frames.TryRead(out next))
+                    {
+                        deliveries.Add(next.Deliver);
+                    }
+
+                    await handler.OnDeliveriesAsync(link, deliveries, cancellationToken).ConfigureAwait(false);
+                    deliveries = [];
+                }
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await failed.CancelAsync().ConfigureAwait(false); // stops the reader, which then reports this
+            throw;
         }
     }
 

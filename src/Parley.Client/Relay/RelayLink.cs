@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Parley.Client.Errors;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.Client.Relay;
 
@@ -191,6 +192,43 @@ public sealed class RelayLink : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(messageId);
         return Require().SendAsync(new ClientFrame { Ack = new Ack { MessageId = messageId } }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Acknowledges several deliveries: the well-formed ids in one AckBatch frame (PROTOCOL.md 10.7),
+    /// any other singly, as <see cref="AckAsync"/> would.
+    /// </summary>
+    /// <param name="messageIds">The ids of the delivered frames (at most <see cref="MessageIdList.MaxIds"/> well-formed ones).</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the acks are written.</returns>
+    public async Task AckManyAsync(IReadOnlyList<ByteString> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var wellFormed = messageIds.Where(id => id.Length == MessageIdList.IdBytes).ToList();
+        if (wellFormed.Count > MessageIdList.MaxIds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(messageIds));
+        }
+
+        foreach (var odd in messageIds.Where(id => id.Length != MessageIdList.IdBytes))
+        {
+            await AckAsync(odd, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (wellFormed.Count == 1)
+        {
+            await AckAsync(wellFormed[0], cancellationToken).ConfigureAwait(false);
+        }
+        else if (wellFormed.Count > 1)
+        {
+            var packed = new byte[wellFormed.Count * MessageIdList.IdBytes];
+            for (var i = 0; i < wellFormed.Count; i++)
+            {
+                wellFormed[i].Span.CopyTo(packed.AsSpan(i * MessageIdList.IdBytes));
+            }
+
+            await Require().SendAsync(new ClientFrame { AckBatch = new AckBatch { MessageIds = ByteString.CopyFrom(packed) } }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Asks which of <paramref name="names"/> (all contacts when empty) are online now.</summary>

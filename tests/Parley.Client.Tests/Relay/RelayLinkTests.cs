@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
@@ -164,6 +165,54 @@ public sealed class RelayLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Deliveries_waiting_behind_a_busy_handler_reach_it_together_up_to_the_batch_limit_and_verdicts_do_not_wait()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _handler.Gate = gate;
+        await using var link = NewLink();
+        await link.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        using var server = await _relay.AcceptAsync();
+        var total = 1 + LinkLimits.MaxDeliveriesPerBatch + 1;
+        await server.SendAsync(new ServerFrame { Deliver = new Deliver { MessageId = Id(0), Sender = "bob" } });
+        await _handler.Busy.Task.WaitAsync(Timeout);
+        for (var i = 1; i < total; i++)
+        {
+            await server.SendAsync(new ServerFrame { Deliver = new Deliver { MessageId = Id(i), Sender = "bob" } });
+        }
+
+        await server.SendAsync(new ServerFrame { QueueEmpty = new QueueEmpty() });
+
+        // The handler is still busy with the first delivery, yet a verdict sent after everything else
+        // arrives: the link read on, so every delivery above is already waiting for the handler.
+        var send = NewSend();
+        var verdict = link.SendAsync(send, CancellationToken.None);
+        Assert.Equal(send.MessageId, (await server.ReceiveAsync()).Send.MessageId);
+        await server.SendAsync(new ServerFrame { SendResult = new SendResult { MessageId = send.MessageId, Status = SendStatus.Accepted } });
+        Assert.Equal(SendStatus.Accepted, (await verdict.WaitAsync(Timeout)).Status);
+        Assert.False(link.WhenDrainedAsync(TimeSpan.Zero, CancellationToken.None).IsCompletedSuccessfully);
+
+        gate.SetResult();
+        var frames = await _handler.FramesAsync(total + 1);
+        Assert.Equal(Enumerable.Range(0, total).Select(Id), frames.Take(total).Select(f => f.Deliver.MessageId));
+        Assert.Equal(ServerFrame.KindOneofCase.QueueEmpty, frames[^1].KindCase);
+        Assert.Equal([1, LinkLimits.MaxDeliveriesPerBatch, 1], _handler.Batches); // at the limit, then the one past it
+    }
+
+    [Fact]
+    public async Task Several_acks_go_out_as_one_batch_and_a_malformed_id_alone()
+    {
+        await using var link = NewLink();
+        await link.ConnectAsync(CancellationToken.None).WaitAsync(Timeout);
+        using var server = await _relay.AcceptAsync();
+        var odd = ByteString.CopyFrom(1, 2, 3);
+        await link.AckManyAsync([Id(1), odd, Id(2)], CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(odd, (await server.ReceiveAsync()).Ack.MessageId);
+        Assert.Equal(Id(1).Concat(Id(2)), (await server.ReceiveAsync()).AckBatch.MessageIds);
+        await link.AckManyAsync([Id(3)], CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(Id(3), (await server.ReceiveAsync()).Ack.MessageId);
+    }
+
+    [Fact]
     public async Task The_link_asks_for_batched_verdicts_and_understands_them()
     {
         await using var link = NewLink();
@@ -296,6 +345,31 @@ public sealed class RelayLinkTests : IDisposable
         {
             _frames.Writer.TryWrite(frame);
             return Task.CompletedTask;
+        }
+
+        /// <summary>The size of every batch of deliveries handed over, in order.</summary>
+        public ConcurrentQueue<int> Batches { get; } = new();
+
+        /// <summary>When set, the first batch waits for it (the handler is busy storing).</summary>
+        public TaskCompletionSource? Gate { get; set; }
+
+        /// <summary>Completes when the first batch is waiting at the gate.</summary>
+        public TaskCompletionSource Busy { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task OnDeliveriesAsync(RelayLink link, IReadOnlyList<Deliver> deliveries, CancellationToken cancellationToken)
+        {
+            Batches.Enqueue(deliveries.Count);
+            if (Gate is { } gate)
+            {
+                Gate = null;
+                Busy.TrySetResult();
+                await gate.Task.WaitAsync(Timeout, cancellationToken);
+            }
+
+            foreach (var deliver in deliveries)
+            {
+                _frames.Writer.TryWrite(new ServerFrame { Deliver = deliver });
+            }
         }
 
         public Task OnConnectedAsync(RelayLink link, CancellationToken cancellationToken)
