@@ -21,6 +21,7 @@ internal sealed class LinkConnection : IAsyncDisposable
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _presenceLock = new(1, 1);
     private PresenceCollector? _presence;
+    private readonly ByteBudget _buffered = new(LinkLimits.HandlerBufferBytes);
     private volatile bool _socketEnded;
 
     public LinkConnection(RelayConnection socket) => _socket = socket;
@@ -102,6 +103,7 @@ internal sealed class LinkConnection : IAsyncDisposable
         await _socket.DisposeAsync().ConfigureAwait(false);
         _closing.Dispose();
         _presenceLock.Dispose();
+        _buffered.Dispose();
     }
 
     private async Task ReadAsync(RelayLink link, IRelayHandler handler, CancellationToken cancellationToken)
@@ -133,6 +135,7 @@ internal sealed class LinkConnection : IAsyncDisposable
 
                     if (!SettledHere(frame))
                     {
+                        await _buffered.TakeAsync(frame.CalculateSize(), failed.Token).ConfigureAwait(false);
                         await frames.Writer.WriteAsync(frame, failed.Token).ConfigureAwait(false);
                     }
                 }
@@ -204,17 +207,21 @@ internal sealed class LinkConnection : IAsyncDisposable
                         }
 
                         await handler.OnFrameAsync(link, frame, cancellationToken).ConfigureAwait(false);
+                        _buffered.Give(frame.CalculateSize());
                         continue;
                     }
 
                     deliveries.Add(frame.Deliver);
+                    long bytes = frame.CalculateSize();
                     while (deliveries.Count < LinkLimits.MaxDeliveriesPerBatch && frames.TryPeek(out var next)
                         && next.KindCase == ServerFrame.KindOneofCase.Deliver && frames.TryRead(out next))
                     {
                         deliveries.Add(next.Deliver);
+                        bytes += next.CalculateSize();
                     }
 
                     await handler.OnDeliveriesAsync(link, deliveries, cancellationToken).ConfigureAwait(false);
+                    _buffered.Give(bytes);
                     deliveries = [];
                 }
             }

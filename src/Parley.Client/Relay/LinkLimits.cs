@@ -10,6 +10,12 @@ public static class LinkLimits
     public const int HandlerBufferFrames = 1_024;
 
     /// <summary>
+    /// Most bytes of frames waiting for the handler (a frame larger than this still passes, alone), so
+    /// a queue of large messages cannot make the link hold hundreds of megabytes.
+    /// </summary>
+    public const int HandlerBufferBytes = 4 * 1024 * 1024;
+
+    /// <summary>
     /// Most consecutive deliveries handed to the handler at once (one store transaction, one
     /// acknowledgement frame): a burst is stored at disk-commit cost per batch, not per message.
     /// </summary>
