@@ -119,7 +119,7 @@ public sealed class CallService : IAsyncDisposable
     {
         var fingerprint = RequireFingerprint(answerSdp);
         RequireCall(callId);
-        Require(_machine.Accept(answerSdp, fingerprint));
+        Require(_machine.Accept(answerSdp, fingerprint, callId));
     }
 
     /// <summary>Declines the ringing call (<paramref name="callId"/>, or whichever rings when null).</summary>
@@ -129,7 +129,7 @@ public sealed class CallService : IAsyncDisposable
         {
             RequireCall(id);
         }
-        Require(_machine.Decline());
+        Require(_machine.Decline(callId));
     }
 
     /// <summary>Hangs up (cancels, declines or ends) the call <paramref name="callId"/>, or the current one when null.</summary>
@@ -139,7 +139,7 @@ public sealed class CallService : IAsyncDisposable
         {
             RequireCall(id);
         }
-        Require(_machine.HangUp());
+        Require(_machine.HangUp(callId));
     }
 
     /// <summary>Sends the browser's trickled ICE candidates.</summary>

@@ -83,14 +83,14 @@ public sealed class CallStateMachine : IDisposable
         }
     }
 
-    /// <summary>Accepts the ringing incoming call with this side's SDP answer.</summary>
-    public bool Accept(string answerSdp, DtlsFingerprint localFingerprint)
+    /// <summary>Accepts the ringing incoming call (only if it is <paramref name="callId"/>, when given) with this side's SDP answer.</summary>
+    public bool Accept(string answerSdp, DtlsFingerprint localFingerprint, CallId? callId = null)
     {
         RequireDescription(answerSdp, localFingerprint);
         lock (gate)
         {
             EnterGuard();
-            if (call is not { State: CallState.Incoming } ringing)
+            if (call is not { State: CallState.Incoming } ringing || !Is(callId))
             {
                 return false;
             }
@@ -103,13 +103,13 @@ public sealed class CallStateMachine : IDisposable
         }
     }
 
-    /// <summary>Declines the ringing incoming call.</summary>
-    public bool Decline()
+    /// <summary>Declines the ringing incoming call (only if it is <paramref name="callId"/>, when given).</summary>
+    public bool Decline(CallId? callId = null)
     {
         lock (gate)
         {
             EnterGuard();
-            if (call is not { State: CallState.Incoming } ringing)
+            if (call is not { State: CallState.Incoming } ringing || !Is(callId))
             {
                 return false;
             }
@@ -119,12 +119,19 @@ public sealed class CallStateMachine : IDisposable
         }
     }
 
-    /// <summary>Hangs up: cancels an outgoing call, declines an incoming one, ends a live one.</summary>
-    public bool HangUp()
+    /// <summary>
+    /// Hangs up: cancels an outgoing call, declines an incoming one, ends a live one — only if it is
+    /// <paramref name="callId"/>, when given (a glare may have replaced the call the user meant).
+    /// </summary>
+    public bool HangUp(CallId? callId = null)
     {
         lock (gate)
         {
             EnterGuard();
+            if (!Is(callId))
+            {
+                return false;
+            }
             switch (call?.State)
             {
                 case CallState.Outgoing:
@@ -366,6 +373,9 @@ public sealed class CallStateMachine : IDisposable
                 break;
         }
     }
+
+    /// <summary>Whether the current call is <paramref name="callId"/> (any call, when null). Call under the lock.</summary>
+    private bool Is(CallId? callId) => callId is not { } id || call?.Id == id;
 
     private void EnterGuard()
     {

@@ -6,6 +6,7 @@
 
 import type { Api } from "./api";
 import { remoteFingerprint } from "./callmedia";
+import { RpcError } from "./rpc";
 import { CallPeer } from "./callpeer";
 import { Ringtone } from "./ringtone";
 import { CallView, endSentence, type CallMedia } from "./views/call";
@@ -16,6 +17,13 @@ interface CallInfo {
   direction: "out" | "in";
   media: CallMedia;
   remoteFingerprint?: string;
+}
+
+/** A contact's offer of a new call, kept until it is answered. */
+interface RemoteOffer {
+  id: string;
+  sdp: string;
+  fingerprint: string;
 }
 
 /** The `call` object of `call` events and calls.* results (API.md). */
@@ -30,10 +38,12 @@ export class CallController {
   private call: CallInfo | null = null;
   private peer: CallPeer | null = null;
   private accepting = false;
-  private offer: { id: string; sdp: string; fingerprint: string } | null = null;
+  private offer: RemoteOffer | null = null;
   private localCandidates: RTCIceCandidateInit[] = [];
-  /** The contact's call that rang while ours to them was still being placed (our calls.start then fails busy). */
-  private crossed: { id: string; media: CallMedia } | null = null;
+  /** Our call to this contact lost a glare (superseded): the media asked for, to answer theirs with. */
+  private superseded: { user: string; media: CallMedia } | null = null;
+  /** The last steps and events (no SDP, no candidates), for the browser tests' failure reports. */
+  private readonly trace: string[] = [];
 
   constructor(
     private readonly api: Api,
@@ -55,6 +65,13 @@ export class CallController {
     Object.assign(window, {
       parleyCallStats: () => (this.peer ? this.peer.pc.getStats() : Promise.resolve(null)),
       parleyRing: { playing: () => this.ring.playing, level: () => this.ring.level() },
+      parleyCallState: () => ({
+        call: this.call && { id: this.call.id, user: this.call.user, direction: this.call.direction, media: this.call.media },
+        offer: this.offer?.id ?? null,
+        accepting: this.accepting,
+        peer: this.peer ? this.peer.pc.connectionState : null,
+        trace: this.trace,
+      }),
     });
   }
 
@@ -64,11 +81,10 @@ export class CallController {
 
   /** A call ringing here when the page opened (calls.current). */
   async resume(): Promise<void> {
-    const result = (await this.api.rpc.call("calls.current", this.api.scopedParams())) as { user?: string; call?: CallObject };
-    const call = result.call;
-    if (call && result.user && str(call.state) === "incoming" && str(call.sdp) && str(call.fingerprint)) {
-      this.offer = { id: String(call.id), sdp: String(call.sdp), fingerprint: String(call.fingerprint) };
-      this.ringing(String(call.id), result.user, mediaOf(call));
+    const ringing = await this.ringingCall();
+    if (ringing && !this.call) {
+      this.offer = ringing.offer;
+      this.ringing(ringing.id, ringing.user, ringing.media);
     }
   }
 
@@ -78,28 +94,83 @@ export class CallController {
       return;
     }
 
-    this.call = { id: "", user, direction: "out", media };
+    // The daemon's answer to calls.start and the events of the call it places travel apart (events
+    // may come first), and the user may hang up meanwhile: `placing` stays the page's call only as
+    // long as nothing replaced it, and every step checks that it still is.
+    const placing: CallInfo = { id: "", user, direction: "out", media };
+    this.call = placing;
+    this.superseded = null;
     this.view.show(user, media, "out", "Calling…");
+    let id: string;
     try {
-      const peer = await this.connect(media);
-      const sdp = await peer.offer();
-      const started = (await this.api.rpc.call("calls.start", this.api.scopedParams({ to: user, media, sdp }))) as { call: CallObject };
-      this.call.id = String(started.call.id);
-      void this.refreshChecks(this.call.id);
-      this.flushLocalCandidates();
-    } catch (error) {
-      const crossed = this.crossed;
-      if (crossed && this.offer?.id === crossed.id && this.call?.user === user) {
-        // The contact called us while our call was being placed, so the daemon refused ours: answer
-        // theirs at once, as the glare rule does when both calls were placed (PROTOCOL.md 10B.3).
-        this.dropMedia();
-        this.ringing(crossed.id, user, crossed.media);
-        await this.accept(crossed.media === "video" ? media : "audio");
-        return;
+      this.note("start: media");
+      const peer = await this.connect(placing, media);
+      const sdp = peer && this.call === placing ? await peer.offer() : null;
+      if (sdp === null || this.call !== placing) {
+        return; // cancelled before the daemon heard of it
       }
 
-      this.end(error instanceof Error && error.message ? `The call could not start: ${error.message}` : "The call could not start.");
+      this.note("start: calls.start");
+      const started = (await this.api.rpc.call("calls.start", this.api.scopedParams({ to: user, media, sdp }))) as { call: CallObject };
+      id = String(started.call.id);
+      this.note(`start: placed ${id.slice(0, 8)}${this.call === placing ? "" : " (no longer ours)"}`);
+    } catch (error) {
+      this.note(`start: failed ${error instanceof RpcError ? (error.kind ?? error.code) : String(error)}`);
+      if (this.call === placing) {
+        await this.notPlaced(placing, error);
+      }
+
+      return;
     }
+
+    if (this.call !== placing) {
+      // Cancelled here, or superseded by the contact's call, while the daemon placed it: hang up
+      // that call and only that one (the daemon refuses an id that is not its current call's).
+      void this.api.rpc.call("calls.hangup", this.api.scopedParams({ call: id })).catch(() => undefined);
+      return;
+    }
+
+    placing.id = id; // the daemon's answer is authoritative
+    void this.refreshChecks(id);
+    this.flushLocalCandidates();
+  }
+
+  /**
+   * calls.start failed. Busy means a call reached the daemon first: the contact's own call to us
+   * (glare; answered at once, as when both calls were placed, PROTOCOL.md 10B.3) or someone else's,
+   * which then rings here. Decided from the daemon's current call, not from events that may still be
+   * on their way.
+   */
+  private async notPlaced(placing: CallInfo, error: unknown): Promise<void> {
+    const busy = error instanceof RpcError && error.kind === "callBusy";
+    const ringing = busy ? await this.ringingCall() : null;
+    if (this.call !== placing) {
+      return;
+    }
+
+    if (!ringing) {
+      this.end(error instanceof Error && error.message ? `The call could not start: ${error.message}` : "The call could not start.");
+      return;
+    }
+
+    this.dropMedia();
+    this.offer = ringing.offer;
+    this.ringing(ringing.id, ringing.user, ringing.media);
+    if (ringing.user === placing.user) {
+      await this.accept(ringing.media === "video" ? placing.media : "audio");
+    }
+  }
+
+  /** The call ringing here, with its offer (calls.current); null when none. */
+  private async ringingCall(): Promise<{ id: string; user: string; media: CallMedia; offer: RemoteOffer } | null> {
+    const result = (await this.api.rpc.call("calls.current", this.api.scopedParams()).catch(() => ({}))) as { user?: string; call?: CallObject };
+    const call = result.call;
+    if (!call || !result.user || str(call.state) !== "incoming" || !str(call.sdp) || !str(call.fingerprint)) {
+      return null;
+    }
+
+    const offer = { id: String(call.id), sdp: String(call.sdp), fingerprint: String(call.fingerprint) };
+    return { id: offer.id, user: result.user, media: mediaOf(call), offer };
   }
 
   onEvent(event: Record<string, unknown>): void {
@@ -110,6 +181,7 @@ export class CallController {
     }
 
     const id = String(call.id);
+    this.note(`event ${String(call.update)} ${id.slice(0, 8)} ${str(call.state) ?? str(call.sdpType) ?? ""} ${str(call.reason) ?? ""}`);
     switch (call.update) {
       case "description":
         if (call.sdpType === "offer" && this.call?.id !== id) {
@@ -130,11 +202,14 @@ export class CallController {
       case "restart-ice":
         void this.restartIce();
         break;
-      case "answer-now":
-        if (this.offer?.id === id) {
-          void this.accept(this.call?.media ?? "audio");
+      case "answer-now": {
+        // Our own call lost the glare: answer theirs with what we asked for (voice if either is voice).
+        const asked = this.superseded?.user === user ? this.superseded.media : "audio";
+        if (this.offer?.id === id && this.call?.id === id) {
+          void this.accept(this.call.media === "video" ? asked : "audio");
         }
         break;
+      }
       case "recorded":
         this.onRecorded(user);
         break;
@@ -143,12 +218,17 @@ export class CallController {
 
   private applyState(id: string, user: string, call: CallObject): void {
     const state = str(call.state);
+    const mine = this.call;
+    if (mine?.direction === "out" && mine.id === "" && mine.user === user && call.direction === "out" && state === "outgoing") {
+      mine.id = id; // our call's first event, ahead of calls.start's answer
+      this.flushLocalCandidates();
+    }
+
     if (state === "incoming" && (!this.call || this.call.id === id)) {
       this.ringing(id, user, mediaOf(call));
     } else if (state === "incoming" && this.call?.direction === "out" && this.call.id === "" && this.call.user === user) {
-      this.crossed = { id, media: mediaOf(call) };
-      this.view.status(`${user} is calling you…`);
-    } else if (this.call?.id === id || (this.call?.direction === "out" && this.call.id === "")) {
+      this.view.status(`${user} is calling you…`); // our calls.start will fail busy; notPlaced answers theirs
+    } else if (this.call?.id === id) {
       if (state === "outgoing") {
         this.view.status(call.peerRinging ? "Ringing…" : "Calling…");
       } else if (state === "connecting") {
@@ -159,6 +239,12 @@ export class CallController {
         void this.refreshChecks(id);
       } else if (state === "reconnecting") {
         this.view.status("Reconnecting…");
+      } else if (state === "ended" && str(call.reason) === "superseded") {
+        // Glare lost: the contact's call rings next and is answered at once ("answer-now").
+        this.superseded = { user, media: this.call.media };
+        this.dropMedia();
+        this.call = null;
+        this.offer = null;
       } else if (state === "ended") {
         this.end(endSentence(str(call.reason)));
       }
@@ -194,35 +280,63 @@ export class CallController {
     this.view.status("Connecting…");
     try {
       call.remoteFingerprint = offer.fingerprint;
-      const peer = await this.connect(media, { type: "offer", sdp: offer.sdp });
-      const sdp = await peer.answer();
+      const peer = await this.connect(call, media, { type: "offer", sdp: offer.sdp });
+      const sdp = peer && this.call === call ? await peer.answer() : null;
+      if (!peer || sdp === null || this.call !== call) {
+        return; // the call ended meanwhile
+      }
+
       await this.api.rpc.call("calls.accept", this.api.scopedParams({ call: call.id, sdp }));
       this.flushLocalCandidates();
       await peer.addCandidates([]);
     } catch {
-      void this.hangUp();
-      this.end("The call could not be answered (camera or microphone unavailable?).");
+      if (this.call === call) {
+        void this.hangUp();
+        this.end("The call could not be answered (camera or microphone unavailable?).");
+      }
     } finally {
       this.accepting = false;
     }
   }
 
-  /** The relay-only peer connection, (callee) the caller's offer applied, and the camera and microphone. */
-  private async connect(media: CallMedia, remote?: RTCSessionDescriptionInit): Promise<CallPeer> {
+  /**
+   * The relay-only peer connection, (callee) the caller's offer applied, and the camera and
+   * microphone; null (and nothing left open) when `owner` stopped being the page's call meanwhile.
+   */
+  private async connect(owner: CallInfo, media: CallMedia, remote?: RTCSessionDescriptionInit): Promise<CallPeer | null> {
     const peer = await CallPeer.create(this.api, {
       candidate: (candidate) => {
-        this.localCandidates.push(candidate);
-        this.flushLocalCandidates();
+        if (peer === this.peer) {
+          this.localCandidates.push(candidate);
+          this.flushLocalCandidates();
+        }
       },
-      track: (stream) => this.view.remote(stream),
+      track: (stream) => peer === this.peer && this.view.remote(stream),
       connectionState: (p) => void this.onConnectionState(p),
     });
-    this.peer = peer;
-    if (remote) {
-      await peer.setRemote(remote);
+    if (this.call !== owner) {
+      peer.close();
+      return null;
     }
 
-    this.view.local(await peer.addLocalMedia(media));
+    this.peer = peer;
+    try {
+      if (remote) {
+        await peer.setRemote(remote);
+      }
+
+      const local = await peer.addLocalMedia(media);
+      if (this.peer !== peer) {
+        return null;
+      }
+
+      this.view.local(local);
+    } finally {
+      if (this.peer !== peer) {
+        peer.close(); // ended meanwhile: release the camera and microphone opened for it
+      }
+    }
+
     void peer.devices().then((devices) => peer === this.peer && this.view.devices(devices), () => undefined);
     return peer;
   }
@@ -325,11 +439,16 @@ export class CallController {
     this.view.ended(sentence);
   }
 
+  /** Keeps one line of the trace (the last 40). */
+  private note(what: string): void {
+    this.trace.push(`${Math.round(performance.now())} ${what}`);
+    this.trace.splice(0, this.trace.length - 40);
+  }
+
   private dropMedia(): void {
     this.ring.stop();
     this.peer?.close();
     this.peer = null;
-    this.crossed = null;
     this.localCandidates = [];
   }
 }
