@@ -14,6 +14,8 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     private readonly PipeReader _input = transport.Input;
     private readonly PipeWriter _output = transport.Output;
     private volatile bool _disposed;
+    private volatile bool _deferFlush;
+    private bool _unflushed;
 
     public override bool CanRead => true;
 
@@ -57,9 +59,31 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>
+    /// While set, writes only append to the output pipe; the next write made while it is clear (or
+    /// <see cref="FlushAsync(CancellationToken)"/>) sends everything at once. The relay sets it while
+    /// more frames wait behind the one being written. Writes are serialized by the WebSocket.
+    /// </summary>
+    internal bool DeferFlush
+    {
+        get => _deferFlush;
+        set => _deferFlush = value;
+    }
+
+    /// <summary>Whether a deferred write is still waiting for a flush.</summary>
+    internal bool HasUnflushed => _unflushed;
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_deferFlush)
+        {
+            _output.Write(buffer.Span);
+            _unflushed = true;
+            return;
+        }
+
+        _unflushed = false;
         var result = await _output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled)
         {
@@ -70,8 +94,11 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async Task FlushAsync(CancellationToken cancellationToken) =>
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _unflushed = false;
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Ends a pending read or flush (an aborted WebSocket disposes its stream and expects its pending
@@ -91,7 +118,7 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
 
     public override void Flush()
     {
-        // Every write is flushed by WriteAsync.
+        // Writes are flushed by WriteAsync (or, deferred, by the asynchronous FlushAsync).
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Asynchronous reads only.");
