@@ -59,7 +59,7 @@ internal static class CallPages
     })();";
 
     /// <summary>A new context's page signed in to <paramref name="daemon"/>'s web app, connected.</summary>
-    public static async Task<IPage> OpenAsync(Browser browser, DaemonProcess daemon, bool holdCallStart = false)
+    public static async Task<IPage> OpenAsync(Browser browser, ILocalDaemon daemon, bool holdCallStart = false)
     {
         var page = await browser.NewPageAsync();
         if (holdCallStart)

@@ -13,7 +13,6 @@ import { currentChecks, mediaOf, ringingCall, str, type CallInfo, type CallObjec
 import { RpcError } from "./rpc";
 import { endSentence, type CallMedia } from "./views/call";
 
-
 export class CallController {
   private readonly view: CallScreen;
   private readonly link: CallLink;
@@ -142,8 +141,8 @@ export class CallController {
         break;
       case "answer-now": {
         // Our own call lost the glare: answer theirs with what we asked for (voice if either is voice).
-        const asked = this.superseded?.user === user ? this.superseded.media : "audio";
         if (this.offer?.id === id && this.call?.id === id) {
+          const asked = this.superseded?.user === user ? this.superseded.media : this.call.media;
           void this.accept(this.call.media === "video" ? asked : "audio");
         }
         break;
@@ -182,7 +181,7 @@ export class CallController {
         this.superseded = { user, media: this.call.media };
         this.drop();
       } else if (state === "ended") {
-        this.end(endSentence(str(call.reason)));
+        this.end(endSentence(str(call.reason), this.call.direction === "in"));
       }
     }
   }

@@ -113,11 +113,11 @@ async function settle(): Promise<void> {
 }
 
 /** The daemon's events when our call loses a glare: ours ends superseded, theirs rings and is to be answered at once. */
-function loseGlare(h: ReturnType<typeof harness>): void {
+function loseGlare(h: ReturnType<typeof harness>, theirs: "audio" | "video" = "audio"): void {
   h.event("alice", { update: "state", id: Ours, state: "outgoing", direction: "out", media: "audio" });
   h.event("alice", { update: "state", id: Ours, state: "ended", direction: "out", reason: "superseded" });
   h.event("alice", { update: "description", id: Theirs, sdpType: "offer", sdp: "their offer", fingerprint: "sha-256 AA" });
-  h.event("alice", { update: "state", id: Theirs, state: "incoming", direction: "in", media: "audio" });
+  h.event("alice", { update: "state", id: Theirs, state: "incoming", direction: "in", media: theirs });
   h.event("alice", { update: "answer-now", id: Theirs });
 }
 
@@ -146,6 +146,20 @@ for (const answerFirst of [true, false]) {
     if (!answerFirst) {
       assert.deepEqual(h.sent("calls.hangup"), [{ call: Ours }]); // only ever our superseded call
     }
+  });
+}
+
+for (const [ours, theirs, answered] of [["video", "video", "video"], ["audio", "video", "audio"], ["video", "audio", "audio"]] as const) {
+  const kind = (media: string) => (media === "video" ? "video" : "voice");
+  test(`a glare's loser that placed a ${kind(ours)} call answers a ${kind(theirs)} call with ${kind(answered)}`, async () => {
+    const h = harness();
+    h.hold("calls.start"); // its answer comes after the events
+    void h.calls.start("alice", ours);
+    await settle();
+    loseGlare(h, theirs);
+    await settle();
+    assert.equal(h.sent("calls.accept").length, 1);
+    assert.equal(h.peers.at(-1)!.media, answered);
   });
 }
 
