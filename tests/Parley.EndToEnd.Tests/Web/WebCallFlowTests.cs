@@ -97,62 +97,83 @@ public sealed class WebCallFlowTests
         await using var browser = await Browser.LaunchAsync(MediaArgs);
         var a = await OpenAsync(browser, aliceDaemon, holdCallStart: true);
         var b = await OpenAsync(browser, bobDaemon, holdCallStart: true);
-        await a.Locator($"li[data-user={bob.Name}] .conversation").ClickAsync();
-        await b.Locator($"li[data-user={alice.Name}] .conversation").ClickAsync();
-
-        // 1. Both place a call; with the server frozen, both daemons hold an outgoing call before either
-        // offer moves. Thawed, the offers cross: the smaller call id wins on both sides, the other side
-        // answers it at once, and each history shows the one call.
-        await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
-        await b.GetByRole(AriaRole.Button, new() { Name = $"Voice call {alice.Name}" }).ClickAsync();
-        await WaitForHeldCallAsync(a);
-        await WaitForHeldCallAsync(b);
-        await world.Server.FreezeAsync(true);
-        try
+        await ExplainingAsync(browser, [("alice", a), ("bob", b)], async () =>
         {
-            await ReleaseAsync(a);
+            await a.Locator($"li[data-user={bob.Name}] .conversation").ClickAsync();
+            await b.Locator($"li[data-user={alice.Name}] .conversation").ClickAsync();
+
+            // 1. Both place a call; with the server frozen, both daemons hold an outgoing call before
+            // either offer moves. Thawed, the offers cross: the smaller call id wins on both sides and
+            // the other side answers it at once. Each page gets its calls.start answer only after the
+            // loser's page has been told of the winner's call (answers and events travel apart, so a
+            // loaded daemon can deliver them in that order): the pages must still end in one call,
+            // and each history shows that one call.
+            await a.EvaluateAsync("() => window.parleyTestHoldReplies()");
+            await b.EvaluateAsync("() => window.parleyTestHoldReplies()");
+            await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
+            await b.GetByRole(AriaRole.Button, new() { Name = $"Voice call {alice.Name}" }).ClickAsync();
+            await WaitForHeldCallAsync(a);
+            await WaitForHeldCallAsync(b);
+            string aliceCall, bobCall;
+            await world.Server.FreezeAsync(true);
+            try
+            {
+                await ReleaseAsync(a);
+                await ReleaseAsync(b);
+                aliceCall = CallId(await aliceEvents.WaitForEventAsync(e => State(e) == "outgoing", Browser.Wait));
+                bobCall = CallId(await bobEvents.WaitForEventAsync(e => State(e) == "outgoing", Browser.Wait));
+            }
+            finally
+            {
+                await world.Server.FreezeAsync(false);
+            }
+
+            var (loser, loserEvents, winnerCall) = string.CompareOrdinal(aliceCall, bobCall) < 0 ? (b, bobEvents, aliceCall) : (a, aliceEvents, bobCall);
+            await loserEvents.WaitForEventAsync(e => State(e) == "incoming" && CallId(e) == winnerCall, Browser.Wait);
+            await StateAsync(loser, "Connecting"); // it took the winner's call and is answering it
+            await WaitForAsync(a, "window.parleyTestHeldReplies() === 1");
+            await WaitForAsync(b, "window.parleyTestHeldReplies() === 1");
+            await a.EvaluateAsync("() => window.parleyTestReleaseReplies()");
+            await b.EvaluateAsync("() => window.parleyTestReleaseReplies()");
+
+            await StateAsync(a, "Connected");
+            await StateAsync(b, "Connected");
+            await b.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
+            await StateAsync(a, "Call ended.");
+            await StateAsync(b, "Call ended.");
+            await a.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("voice call") }).WaitForAsync();
+            await b.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("voice call") }).WaitForAsync();
+            Assert.Equal(1, await a.Locator(".message .body").Filter(new() { HasText = "voice call" }).CountAsync());
+            Assert.Equal(1, await b.Locator(".message .body").Filter(new() { HasText = "voice call" }).CountAsync());
+            Assert.Null((await aliceEvents.OkAsync("calls.current", new { profile = alice.Name }))["call"]); // nothing left ringing
+            Assert.Null((await bobEvents.OkAsync("calls.current", new { profile = bob.Name }))["call"]);
+            await CloseAsync(a);
+            await CloseAsync(b);
+
+            // 2. Bob places a call whose request to his daemon is held while Alice's call arrives and
+            // rings there: his daemon then refuses his call as busy, and his page answers hers instead.
+            await b.EvaluateAsync("() => window.parleyTestHold()");
+            await b.GetByRole(AriaRole.Button, new() { Name = $"Voice call {alice.Name}" }).ClickAsync();
+            await WaitForHeldCallAsync(b);
+            await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
+            await StateAsync(b, $"{alice.Name} is calling you");
             await ReleaseAsync(b);
-            await aliceEvents.WaitForEventAsync(e => State(e) == "outgoing");
-            await bobEvents.WaitForEventAsync(e => State(e) == "outgoing");
-        }
-        finally
-        {
-            await world.Server.FreezeAsync(false);
-        }
-
-        await StateAsync(a, "Connected");
-        await StateAsync(b, "Connected");
-        await b.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
-        await StateAsync(a, "Call ended.");
-        await StateAsync(b, "Call ended.");
-        await a.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("voice call") }).WaitForAsync();
-        await b.Locator(".message .body").Filter(new() { HasTextRegex = CallPages.Lasted("voice call") }).WaitForAsync();
-        Assert.Equal(1, await a.Locator(".message .body").Filter(new() { HasText = "voice call" }).CountAsync());
-        Assert.Equal(1, await b.Locator(".message .body").Filter(new() { HasText = "voice call" }).CountAsync());
-        await CloseAsync(a);
-        await CloseAsync(b);
-
-        // 2. Bob places a call whose request to his daemon is held while Alice's call arrives and rings
-        // there: his daemon then refuses his call as busy, and his page answers hers instead of failing.
-        await b.EvaluateAsync("() => window.parleyTestHold()");
-        await b.GetByRole(AriaRole.Button, new() { Name = $"Voice call {alice.Name}" }).ClickAsync();
-        await WaitForHeldCallAsync(b);
-        await a.GetByRole(AriaRole.Button, new() { Name = $"Voice call {bob.Name}" }).ClickAsync();
-        await StateAsync(b, $"{alice.Name} is calling you");
-        await ReleaseAsync(b);
-        await StateAsync(a, "Connected");
-        await StateAsync(b, "Connected");
-        await a.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
-        await StateAsync(b, "Call ended.");
-        var aCalls = a.Locator(".message .body").Filter(new() { HasText = "voice call" });
-        var bCalls = b.Locator(".message .body").Filter(new() { HasText = "voice call" });
-        await aCalls.Nth(1).WaitForAsync();
-        await bCalls.Nth(1).WaitForAsync();
-        Assert.Equal((2, 2), (await aCalls.CountAsync(), await bCalls.CountAsync())); // Bob's own call never started
-        Assert.Matches(CallPages.Lasted("Outgoing voice call"), await aCalls.Last.InnerTextAsync());
-        Assert.Matches(CallPages.Lasted("Incoming voice call"), await bCalls.Last.InnerTextAsync());
-        Assert.DoesNotContain(browser.Console, line => line.StartsWith("page error", StringComparison.Ordinal));
+            await StateAsync(a, "Connected");
+            await StateAsync(b, "Connected");
+            await a.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
+            await StateAsync(b, "Call ended.");
+            var aCalls = a.Locator(".message .body").Filter(new() { HasText = "voice call" });
+            var bCalls = b.Locator(".message .body").Filter(new() { HasText = "voice call" });
+            await aCalls.Nth(1).WaitForAsync();
+            await bCalls.Nth(1).WaitForAsync();
+            Assert.Equal((2, 2), (await aCalls.CountAsync(), await bCalls.CountAsync())); // Bob's own call never started
+            Assert.Matches(CallPages.Lasted("Outgoing voice call"), await aCalls.Last.InnerTextAsync());
+            Assert.Matches(CallPages.Lasted("Incoming voice call"), await bCalls.Last.InnerTextAsync());
+            Assert.DoesNotContain(browser.Console, line => line.StartsWith("page error", StringComparison.Ordinal));
+        });
     }
+
+    private static string CallId(JsonObject e) => e["call"]?["id"]?.GetValue<string>() ?? "";
 
     private static string? State(JsonObject e) =>
         e["type"]?.GetValue<string>() == "call" && e["call"]?["update"]?.GetValue<string>() == "state" ? e["call"]?["state"]?.GetValue<string>() : null;
