@@ -60,9 +60,10 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>
-    /// While set, writes only append to the output pipe; the next write made while it is clear (or
-    /// <see cref="FlushAsync(CancellationToken)"/>) sends everything at once. The relay sets it while
-    /// more frames wait behind the one being written. Writes are serialized by the WebSocket.
+    /// While set, writes only append to the output pipe and the WebSocket's flushes are ignored; the
+    /// next write made while it is clear (or <see cref="FlushPendingAsync"/>) sends everything at once.
+    /// The relay sets it while more frames wait behind the one being written. Writes are serialized by
+    /// the WebSocket.
     /// </summary>
     internal bool DeferFlush
     {
@@ -94,8 +95,30 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>
+    /// Sends what deferred writes left in the pipe. The WebSocket calls this after every frame it
+    /// writes: while <see cref="DeferFlush"/> is set that call does nothing (the run's last write flushes),
+    /// and with nothing left unflushed it does not flush an empty pipe a second time.
+    /// </summary>
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_deferFlush || !_unflushed)
+        {
+            return;
+        }
+
+        _unflushed = false;
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends whatever deferred writes left in the pipe, whatever <see cref="DeferFlush"/> says (the end of a run).</summary>
+    internal async ValueTask FlushPendingAsync(CancellationToken cancellationToken)
+    {
+        if (!_unflushed)
+        {
+            return;
+        }
+
         _unflushed = false;
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -118,7 +141,7 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
 
     public override void Flush()
     {
-        // Writes are flushed by WriteAsync (or, deferred, by the asynchronous FlushAsync).
+        // Writes are flushed by WriteAsync (or, deferred, by the asynchronous flushes).
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Asynchronous reads only.");

@@ -108,7 +108,7 @@ internal sealed class RelayOutput
         if (!more && _transport is { HasUnflushed: true })
         {
             // The last of a run wrote nothing of its own (an empty gathering): flush what the run wrote.
-            await _transport.FlushAsync(aborted);
+            await _transport.FlushPendingAsync(aborted);
         }
     }
 
