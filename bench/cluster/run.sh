@@ -8,9 +8,11 @@
 #
 #   bench/cluster/run.sh                      # NODES=2 RATE=10000 DURATION=8 CONNECTIONS=200
 #   NODES=1 bench/cluster/run.sh
+#   SERVER=/path/to/parley-server.dll bench/cluster/run.sh   # another build of the server (before/after)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NODES=${NODES:-2} RATE=${RATE:-10000} DURATION=${DURATION:-8} CONNECTIONS=${CONNECTIONS:-200}
+SERVER=${SERVER:-src/Parley.Server/bin/Release/net10.0/parley-server.dll}
 PG=/usr/lib/postgresql/15/bin
 root=$(mktemp -d /tmp/parley-cbench-XXXXXX); chmod 0755 "$root"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -40,7 +42,7 @@ secret="$root/secret.key"; head -c 32 /dev/urandom >"$secret"; chmod 600 "$secre
 nodeports=(); nodepids=(); metricports=()
 for i in $(seq 1 "$NODES"); do
   port=$(free_port); mport=$(free_port); metricports+=("$mport"); data="$root/node$i"; mkdir -m 700 "$data"; cp "$secret" "$data/server-secret.key"
-  dotnet src/Parley.Server/bin/Release/net10.0/parley-server.dll --http --data "$data" --urls "http://127.0.0.1:$port" \
+  dotnet "$SERVER" --http --data "$data" --urls "http://127.0.0.1:$port" \
     --Metrics:Urls "http://127.0.0.1:$mport" --Storage:Provider postgres --Storage:ConnectionString "$conn" --Cluster:Redis "127.0.0.1:$redisport" \
     --Relay:SendRatePerSecond 1000000 --Relay:SendBurst 1000000 --Relay:QueueCapPerRecipient 1000000 \
     --Accounts:MinArgon2MemoryKiB 8 --Accounts:MinArgon2Iterations 1 --Accounts:PowDifficulty 1 \

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Parley.Client.Conversations;
 using Parley.Client.Errors;
 using Parley.Client.Messaging;
@@ -23,18 +22,15 @@ public sealed class CallService : IAsyncDisposable
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ProfileContext _context;
+    private readonly CallEffects _effects;
     private readonly CallStateMachine _machine;
-    private readonly Channel<CallEffect> _work = Channel.CreateUnbounded<CallEffect>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _offerLock = new();
-    private readonly Task _pump;
     private CallCarrier? _carrier;
-    private CallOffer? _ringingOffer;
 
     internal CallService(ProfileContext context)
     {
         _context = context;
-        _machine = new CallStateMachine(context.Time, OnEffect);
-        _pump = Task.Run(PumpAsync);
+        _effects = new CallEffects(context, () => Carrier, id => _machine!.Call is { } call && call.Id == id ? call.Peer : string.Empty);
+        _machine = new CallStateMachine(context.Time, _effects.Handle);
     }
 
     /// <summary>Whether incoming calls ring on this client (set by a daemon that serves the web app); otherwise they are recorded as missed.</summary>
@@ -44,16 +40,8 @@ public sealed class CallService : IAsyncDisposable
     public CallSnapshot? Current => _machine.Current;
 
     /// <summary>The offer of the call ringing here (for a browser that opens after it arrived), or null.</summary>
-    public CallOffer? RingingOffer
-    {
-        get
-        {
-            lock (_offerLock)
-            {
-                return _machine.Current is { State: CallState.Incoming } c && _ringingOffer?.CallId == c.CallId ? _ringingOffer : null;
-            }
-        }
-    }
+    public CallOffer? RingingOffer =>
+        _machine.Current is { State: CallState.Incoming } c && _effects.LastOffer is { } offer && offer.CallId == c.CallId ? offer : null;
 
     /// <summary>
     /// Fetches fresh TURN credentials (one per call attempt) and checks them with
@@ -119,7 +107,7 @@ public sealed class CallService : IAsyncDisposable
     {
         var fingerprint = RequireFingerprint(answerSdp);
         RequireCall(callId);
-        Require(_machine.Accept(answerSdp, fingerprint));
+        Require(_machine.Accept(answerSdp, fingerprint, callId));
     }
 
     /// <summary>Declines the ringing call (<paramref name="callId"/>, or whichever rings when null).</summary>
@@ -129,7 +117,7 @@ public sealed class CallService : IAsyncDisposable
         {
             RequireCall(id);
         }
-        Require(_machine.Decline());
+        Require(_machine.Decline(callId));
     }
 
     /// <summary>Hangs up (cancels, declines or ends) the call <paramref name="callId"/>, or the current one when null.</summary>
@@ -139,7 +127,7 @@ public sealed class CallService : IAsyncDisposable
         {
             RequireCall(id);
         }
-        Require(_machine.HangUp());
+        Require(_machine.HangUp(callId));
     }
 
     /// <summary>Sends the browser's trickled ICE candidates.</summary>
@@ -202,15 +190,7 @@ public sealed class CallService : IAsyncDisposable
     {
         _machine.HangUp();
         _machine.Dispose();
-        _work.Writer.TryComplete();
-        try
-        {
-            await _pump.WaitAsync(DrainTimeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // The link is gone or stuck; the contact's own timeouts end the call.
-        }
+        await _effects.DrainAsync(DrainTimeout).ConfigureAwait(false);
     }
 
     internal void Attach(RelayLink link, ConversationService conversations) => _carrier = new CallCarrier(_context, link, conversations);
@@ -245,77 +225,8 @@ public sealed class CallService : IAsyncDisposable
     {
         var now = _context.Time.GetUtcNow();
         var reason = now - serverTime >= CallLimits.OfferTtl ? CallEndReason.Expired : CallEndReason.NoAnswer;
-        _work.Writer.TryWrite(new CallFinished(new CallRecord(offer.CallId, sender, CallRecordKind.Missed, offer.Media, reason,
+        _effects.Handle(new CallFinished(new CallRecord(offer.CallId, sender, CallRecordKind.Missed, offer.Media, reason,
             serverTime < now ? serverTime : now, null, now)));
-    }
-
-    /// <summary>The machine's effects, under its lock: media and state go out as events at once; sending and storing queue for the pump.</summary>
-    private void OnEffect(CallEffect effect)
-    {
-        switch (effect)
-        {
-            case SendCallSignal or CallFinished:
-                _work.Writer.TryWrite(effect);
-                break;
-            case CallStateChanged changed:
-                Emit(changed.Call.Peer, new CallUpdate(CallUpdateKind.State, changed.Call.CallId, Snapshot: changed.Call));
-                break;
-            case ApplyRemoteDescription apply:
-                if (apply.Description is CallOffer { Restart: false } offer)
-                {
-                    lock (_offerLock)
-                    {
-                        _ringingOffer = offer;
-                    }
-                }
-                Emit(PeerOf(apply.CallId), new CallUpdate(CallUpdateKind.RemoteDescription, apply.CallId, Description: apply.Description));
-                break;
-            case AddRemoteCandidates add:
-                Emit(PeerOf(add.CallId), new CallUpdate(CallUpdateKind.RemoteCandidates, add.CallId, Candidates: add.Candidates));
-                break;
-            case RestartIce restart:
-                Emit(PeerOf(restart.CallId), new CallUpdate(CallUpdateKind.RestartIce, restart.CallId));
-                break;
-            case AnswerAutomatically answer:
-                Emit(PeerOf(answer.CallId), new CallUpdate(CallUpdateKind.AnswerAutomatically, answer.CallId));
-                break;
-        }
-    }
-
-    /// <summary>The contact of the machine's current call (effects other than state changes always concern it).</summary>
-    private string PeerOf(CallId id) => _machine.Call is { } call && call.Id == id ? call.Peer : string.Empty;
-
-    private void Emit(string peer, CallUpdate update) =>
-        _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Call, Peer = peer, Call = update });
-
-    /// <summary>Sends signals and stores records, one at a time, each under the profile's gate.</summary>
-    private async Task PumpAsync()
-    {
-        await foreach (var effect in _work.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                switch (effect)
-                {
-                    case SendCallSignal send:
-                        await _context.LockedAsync(() => Carrier.SendLockedAsync(send.Peer, send.Signal, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
-                        break;
-                    case CallFinished finished:
-                        var stored = await _context.Locked(() => _context.Store.AddCallRecord(finished.Record), CancellationToken.None).ConfigureAwait(false);
-                        if (stored?.Call is { } record)
-                        {
-                            Emit(record.Peer, new CallUpdate(CallUpdateKind.Recorded, record.CallId, Record: record));
-                        }
-                        break;
-                }
-            }
-#pragma warning disable CA1031 // A signal that cannot go (link closing, store closed) must not stop the pump; the call's timeouts end it.
-            catch (Exception e) when (e is not OutOfMemoryException)
-#pragma warning restore CA1031
-            {
-                _ = e;
-            }
-        }
     }
 
     private static DtlsFingerprint RequireFingerprint(string sdp) =>

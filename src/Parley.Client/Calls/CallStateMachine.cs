@@ -29,33 +29,17 @@ public sealed class CallStateMachine : IDisposable
     }
 
     /// <summary>The call in progress, or null when idle.</summary>
-    public CallSnapshot? Current
-    {
-        get
-        {
-            lock (gate)
-            {
-                return call?.Snapshot();
-            }
-        }
-    }
+    public CallSnapshot? Current => Locked(() => call?.Snapshot(), guard: false);
 
     /// <summary>
     /// The two DTLS fingerprints of the call whose media connected (ours as signalled; the contact's as
     /// signalled, which the media's matched), or null when there is no such call.
     /// </summary>
-    public CallFingerprints? ConnectedFingerprints
-    {
-        get
-        {
-            lock (gate)
-            {
-                return call is { State: CallState.Connected or CallState.Reconnecting, LocalFingerprint: { } local, RemoteFingerprint: { } remote } c
-                    ? new CallFingerprints(c.Id, c.Peer, local, remote)
-                    : null;
-            }
-        }
-    }
+    public CallFingerprints? ConnectedFingerprints => Locked(
+        () => call is { State: CallState.Connected or CallState.Reconnecting, LocalFingerprint: { } local, RemoteFingerprint: { } remote } c
+            ? new CallFingerprints(c.Id, c.Peer, local, remote)
+            : null,
+        guard: false);
 
     /// <summary>Places a call with this side's SDP offer (which must carry <paramref name="localFingerprint"/>).</summary>
     public CallStartResult Start(string peer, bool peerTrusted, CallMedia media, string offerSdp, DtlsFingerprint localFingerprint, out CallId callId)
@@ -83,14 +67,13 @@ public sealed class CallStateMachine : IDisposable
         }
     }
 
-    /// <summary>Accepts the ringing incoming call with this side's SDP answer.</summary>
-    public bool Accept(string answerSdp, DtlsFingerprint localFingerprint)
+    /// <summary>Accepts the ringing incoming call (only if it is <paramref name="callId"/>, when given) with this side's SDP answer.</summary>
+    public bool Accept(string answerSdp, DtlsFingerprint localFingerprint, CallId? callId = null)
     {
         RequireDescription(answerSdp, localFingerprint);
-        lock (gate)
+        return Locked(() =>
         {
-            EnterGuard();
-            if (call is not { State: CallState.Incoming } ringing)
+            if (call is not { State: CallState.Incoming } ringing || !Is(callId))
             {
                 return false;
             }
@@ -100,48 +83,43 @@ public sealed class CallStateMachine : IDisposable
             Enter(CallState.Connecting, CallLimits.ConnectTimeout);
             FlushCandidates(ringing);
             return true;
-        }
+        });
     }
 
-    /// <summary>Declines the ringing incoming call.</summary>
-    public bool Decline()
+    /// <summary>Declines the ringing incoming call (only if it is <paramref name="callId"/>, when given).</summary>
+    public bool Decline(CallId? callId = null) => Locked(() =>
     {
-        lock (gate)
+        if (call is not { State: CallState.Incoming } ringing || !Is(callId))
         {
-            EnterGuard();
-            if (call is not { State: CallState.Incoming } ringing)
-            {
+            return false;
+        }
+        Emit(new SendCallSignal(ringing.Peer, new CallNotice(ringing.Id, CallSignalType.Decline)));
+        End(CallEndReason.Declined);
+        return true;
+    });
+
+    /// <summary>
+    /// Hangs up: cancels an outgoing call, declines an incoming one, ends a live one — only if it is
+    /// <paramref name="callId"/>, when given (a glare may have replaced the call the user meant).
+    /// </summary>
+    public bool HangUp(CallId? callId = null) => Locked(() =>
+    {
+        switch (Is(callId) ? call?.State : null)
+        {
+            case CallState.Outgoing:
+                End(CallEndReason.Cancelled, HangupReason.Cancelled);
+                return true;
+            case CallState.Incoming:
+                Emit(new SendCallSignal(call!.Peer, new CallNotice(call.Id, CallSignalType.Decline)));
+                End(CallEndReason.Declined);
+                return true;
+            case CallState.Connecting or CallState.Connected or CallState.Reconnecting:
+                End(call!.ConnectedAt is null ? CallEndReason.Cancelled : CallEndReason.LocalHangup, HangupReason.Normal);
+                return true;
+            default:
                 return false;
-            }
-            Emit(new SendCallSignal(ringing.Peer, new CallNotice(ringing.Id, CallSignalType.Decline)));
-            End(CallEndReason.Declined);
-            return true;
         }
-    }
-
-    /// <summary>Hangs up: cancels an outgoing call, declines an incoming one, ends a live one.</summary>
-    public bool HangUp()
-    {
-        lock (gate)
-        {
-            EnterGuard();
-            switch (call?.State)
-            {
-                case CallState.Outgoing:
-                    End(CallEndReason.Cancelled, HangupReason.Cancelled);
-                    return true;
-                case CallState.Incoming:
-                    Emit(new SendCallSignal(call.Peer, new CallNotice(call.Id, CallSignalType.Decline)));
-                    End(CallEndReason.Declined);
-                    return true;
-                case CallState.Connecting or CallState.Connected or CallState.Reconnecting:
-                    End(call.ConnectedAt is null ? CallEndReason.Cancelled : CallEndReason.LocalHangup, HangupReason.Normal);
-                    return true;
-                default:
-                    return false;
-            }
-        }
-    }
+    });
 
     /// <summary>Sends this side's trickled ICE candidates (split into signals of at most <see cref="CallLimits.MaxCandidatesPerSignal"/>).</summary>
     public bool SendCandidates(IReadOnlyList<IceCandidate> candidates)
@@ -151,52 +129,21 @@ public sealed class CallStateMachine : IDisposable
         {
             throw new ArgumentException("Not a valid ICE candidate.", nameof(candidates));
         }
-        lock (gate)
-        {
-            EnterGuard();
-            if (call is null || candidates.Count == 0)
-            {
-                return false;
-            }
-            foreach (var chunk in candidates.Chunk(CallLimits.MaxCandidatesPerSignal))
-            {
-                Emit(new SendCallSignal(call.Peer, new CallIceCandidates(call.Id, chunk)));
-            }
-            return true;
-        }
+        return Locked(() => new LocalMedia(this).SendCandidates(candidates));
     }
 
     /// <summary>Sends the caller's ICE-restart re-offer (after <see cref="RestartIce"/>).</summary>
     public bool SendOffer(string sdp, DtlsFingerprint localFingerprint)
     {
         RequireDescription(sdp, localFingerprint);
-        lock (gate)
-        {
-            EnterGuard();
-            if (call is not { IsLive: true, Direction: CallDirection.Outgoing } live || !localFingerprint.Equals(live.LocalFingerprint))
-            {
-                return false;
-            }
-            Emit(new SendCallSignal(live.Peer, new CallOffer(live.Id, live.Media, sdp, localFingerprint, restart: true)));
-            return true;
-        }
+        return Locked(() => new LocalMedia(this).SendOffer(sdp, localFingerprint));
     }
 
     /// <summary>Sends the callee's answer to a re-offer.</summary>
     public bool SendAnswer(string sdp, DtlsFingerprint localFingerprint)
     {
         RequireDescription(sdp, localFingerprint);
-        lock (gate)
-        {
-            EnterGuard();
-            if (call is not { IsLive: true, AnswerOwed: true } live || !localFingerprint.Equals(live.LocalFingerprint))
-            {
-                return false;
-            }
-            live.AnswerOwed = false;
-            Emit(new SendCallSignal(live.Peer, new CallAnswer(live.Id, sdp, localFingerprint)));
-            return true;
-        }
+        return Locked(() => new LocalMedia(this).SendAnswer(sdp, localFingerprint));
     }
 
     /// <summary>
@@ -207,57 +154,14 @@ public sealed class CallStateMachine : IDisposable
     public bool MediaConnected(DtlsFingerprint remoteFingerprint)
     {
         ArgumentNullException.ThrowIfNull(remoteFingerprint);
-        lock (gate)
-        {
-            EnterGuard();
-            if (call is not { State: CallState.Connecting or CallState.Reconnecting } live)
-            {
-                return false;
-            }
-            if (!remoteFingerprint.Equals(live.RemoteFingerprint))
-            {
-                End(CallEndReason.SecurityError, HangupReason.Security);
-                return true;
-            }
-            live.ConnectedAt ??= time.GetUtcNow();
-            Enter(CallState.Connected, null);
-            return true;
-        }
+        return Locked(() => new LocalMedia(this).Connected(remoteFingerprint));
     }
 
     /// <summary>Media of a connected call was lost: restart ICE for at most <see cref="CallLimits.IceRestartTimeout"/>.</summary>
-    public bool MediaLost()
-    {
-        lock (gate)
-        {
-            EnterGuard();
-            if (call is not { State: CallState.Connected } live)
-            {
-                return false;
-            }
-            Enter(CallState.Reconnecting, CallLimits.IceRestartTimeout);
-            if (live.Direction == CallDirection.Outgoing)
-            {
-                Emit(new RestartIce(live.Id)); // only the caller re-offers, so restarts never collide
-            }
-            return true;
-        }
-    }
+    public bool MediaLost() => Locked(() => new LocalMedia(this).Lost());
 
     /// <summary>The media layer failed for good (no camera, peer connection closed): end the call.</summary>
-    public bool MediaFailed()
-    {
-        lock (gate)
-        {
-            EnterGuard();
-            if (call is not { IsLive: true } live)
-            {
-                return false;
-            }
-            End(live.ConnectedAt is null ? CallEndReason.Failed : CallEndReason.ConnectionLost, HangupReason.Failed);
-            return true;
-        }
-    }
+    public bool MediaFailed() => Locked(() => new LocalMedia(this).Failed());
 
     /// <summary>
     /// A signal from <paramref name="peer"/>, already decrypted and authenticated by the session;
@@ -268,19 +172,10 @@ public sealed class CallStateMachine : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(peer);
         ArgumentNullException.ThrowIfNull(signal);
-        lock (gate)
-        {
-            EnterGuard();
-            if (signal is CallOffer { Restart: false } offer)
-            {
-                return new IncomingOffer(this, peer, peerTrusted, offer, serverTime).Handle();
-            }
-            if (call is null || call.Id != signal.CallId || !string.Equals(call.Peer, peer, StringComparison.Ordinal))
-            {
-                return SignalDisposition.Ignored;
-            }
-            return new InCallSignal(this, call, signal).Handle() ? SignalDisposition.Applied : SignalDisposition.Ignored;
-        }
+        return Locked(() => signal is CallOffer { Restart: false } offer
+            ? new IncomingOffer(this, peer, peerTrusted, offer, serverTime).Handle()
+            : call is null || call.Id != signal.CallId || !string.Equals(call.Peer, peer, StringComparison.Ordinal) ? SignalDisposition.Ignored
+            : new InCallSignal(this, call, signal).Handle() ? SignalDisposition.Applied : SignalDisposition.Ignored);
     }
 
     /// <inheritdoc />
@@ -364,6 +259,22 @@ public sealed class CallStateMachine : IDisposable
             case CallState.Reconnecting:
                 End(CallEndReason.ConnectionLost, HangupReason.Failed);
                 break;
+        }
+    }
+
+    /// <summary>Whether the current call is <paramref name="callId"/> (any call, when null). Call under the lock.</summary>
+    private bool Is(CallId? callId) => callId is not { } id || call?.Id == id;
+
+    /// <summary>Runs <paramref name="action"/> under the lock; a change (<paramref name="guard"/>) refuses a re-entrant call from the effect sink.</summary>
+    private T Locked<T>(Func<T> action, bool guard = true)
+    {
+        lock (gate)
+        {
+            if (guard)
+            {
+                EnterGuard();
+            }
+            return action();
         }
     }
 

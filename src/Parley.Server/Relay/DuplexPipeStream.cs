@@ -14,6 +14,8 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     private readonly PipeReader _input = transport.Input;
     private readonly PipeWriter _output = transport.Output;
     private volatile bool _disposed;
+    private volatile bool _deferFlush;
+    private bool _unflushed;
 
     public override bool CanRead => true;
 
@@ -57,9 +59,32 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>
+    /// While set, writes only append to the output pipe and the WebSocket's flushes are ignored; the
+    /// next write made while it is clear (or <see cref="FlushPendingAsync"/>) sends everything at once.
+    /// The relay sets it while more frames wait behind the one being written. Writes are serialized by
+    /// the WebSocket.
+    /// </summary>
+    internal bool DeferFlush
+    {
+        get => _deferFlush;
+        set => _deferFlush = value;
+    }
+
+    /// <summary>Whether a deferred write is still waiting for a flush.</summary>
+    internal bool HasUnflushed => _unflushed;
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_deferFlush)
+        {
+            _output.Write(buffer.Span);
+            _unflushed = true;
+            return;
+        }
+
+        _unflushed = false;
         var result = await _output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled)
         {
@@ -70,8 +95,33 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async Task FlushAsync(CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Sends what deferred writes left in the pipe. The WebSocket calls this after every frame it
+    /// writes: while <see cref="DeferFlush"/> is set that call does nothing (the run's last write flushes),
+    /// and with nothing left unflushed it does not flush an empty pipe a second time.
+    /// </summary>
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_deferFlush || !_unflushed)
+        {
+            return;
+        }
+
+        _unflushed = false;
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends whatever deferred writes left in the pipe, whatever <see cref="DeferFlush"/> says (the end of a run).</summary>
+    internal async ValueTask FlushPendingAsync(CancellationToken cancellationToken)
+    {
+        if (!_unflushed)
+        {
+            return;
+        }
+
+        _unflushed = false;
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Ends a pending read or flush (an aborted WebSocket disposes its stream and expects its pending
@@ -91,7 +141,7 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
 
     public override void Flush()
     {
-        // Every write is flushed by WriteAsync.
+        // Writes are flushed by WriteAsync (or, deferred, by the asynchronous flushes).
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Asynchronous reads only.");

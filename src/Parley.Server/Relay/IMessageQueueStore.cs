@@ -56,4 +56,27 @@ public sealed class QueueBatch
 
     /// <summary>Per delete: rows removed (0 or 1).</summary>
     public int[] Deleted { get; set; } = [];
+
+    /// <summary>
+    /// Throws unless the created rows drew their sequence numbers in the batch's order. The queue's
+    /// order is the sequence, so a drain would otherwise see a sender's messages reordered. Both
+    /// engines number the rows of one multi-row insert in order; a store checks before it commits, so
+    /// a violation abandons the transaction (its senders retry) instead of committing out of order.
+    /// </summary>
+    internal void CheckSequenceOrder()
+    {
+        var last = long.MinValue;
+        for (var i = 0; i < Inserts.Count; i++)
+        {
+            if (Inserted[i])
+            {
+                if (Inserts[i].Sequence <= last)
+                {
+                    throw new InvalidOperationException("The database assigned queue sequence numbers out of the batch's order.");
+                }
+
+                last = Inserts[i].Sequence;
+            }
+        }
+    }
 }

@@ -8,9 +8,11 @@ namespace Parley.Server.Relay;
 /// something to send and ends when the queue is empty, so an idle connection holds no send loop, no
 /// waiter and no queue storage — only this object. One pump at a time, so frames leave in the order
 /// they were queued. After <see cref="Complete"/> nothing more is taken; <see cref="Drained"/>
-/// completes once what was queued before has been sent (or the socket failed).
+/// completes once what was queued before has been sent (or the socket failed). The send function is
+/// told whether more frames are already waiting behind the one it sends, so it can leave the flush
+/// to the last of them (one socket write for a run of frames).
 /// </summary>
-internal sealed class OutboundQueue(Func<ServerFrame, ValueTask> send) : IThreadPoolWorkItem
+internal sealed class OutboundQueue(Func<ServerFrame, bool, ValueTask> send) : IThreadPoolWorkItem
 {
     private readonly Lock _gate = new();
     private Queue<ServerFrame>? _frames;
@@ -81,11 +83,11 @@ internal sealed class OutboundQueue(Func<ServerFrame, ValueTask> send) : IThread
 
     private async Task PumpAsync()
     {
-        while (TryTake(out var frame))
+        while (TryTake(out var frame, out var more))
         {
             try
             {
-                await send(frame).ConfigureAwait(false);
+                await send(frame, more).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
             {
@@ -103,7 +105,7 @@ internal sealed class OutboundQueue(Func<ServerFrame, ValueTask> send) : IThread
         }
     }
 
-    private bool TryTake(out ServerFrame frame)
+    private bool TryTake(out ServerFrame frame, out bool more)
     {
         TaskCompletionSource? drained = null;
         lock (_gate)
@@ -111,6 +113,7 @@ internal sealed class OutboundQueue(Func<ServerFrame, ValueTask> send) : IThread
             if (_frames is { Count: > 0 })
             {
                 frame = _frames.Dequeue();
+                more = _frames.Count > 0;
                 return true;
             }
 
@@ -125,6 +128,7 @@ internal sealed class OutboundQueue(Func<ServerFrame, ValueTask> send) : IThread
 
         drained?.TrySetResult();
         frame = null!;
+        more = false;
         return false;
     }
 

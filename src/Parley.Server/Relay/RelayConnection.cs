@@ -1,36 +1,33 @@
-using System.Buffers;
 using System.Net.WebSockets;
-using Google.Protobuf;
 using Parley.Wire;
-using Parley.Wire.Relay;
 
 namespace Parley.Server.Relay;
 
 /// <summary>
-/// One authenticated client socket. Outgoing frames go through an <see cref="OutboundQueue"/> whose
-/// pump runs only while there is something to send; frames are serialized into pooled buffers only
-/// while they are being sent, so an idle connection holds no buffers and no send loop. While the connection drains its stored queue, live messages are held
-/// back and sent afterwards, so per-sender order is kept and nothing is sent twice. A client that
-/// announced <see cref="Capabilities.SendResultBatch"/> gets its send results gathered: results that
-/// become final while the previous frame is written go out together as one SendResultBatch.
+/// One authenticated client socket: what was delivered on it and not yet acknowledged, and its drains.
+/// Outgoing frames go through its <see cref="RelayOutput"/>. While the connection drains its stored
+/// queue, live messages are held back and sent afterwards, so per-sender order is kept and nothing is
+/// sent twice.
 /// </summary>
 public sealed class RelayConnection : ISendCompletion
 {
-    /// <summary>Marker in the outbound channel: "send the gathered results now".</summary>
-    private static readonly ServerFrame FlushResults = new();
-    private readonly OutboundQueue _outbound;
+    private readonly RelayOutput _output;
     private readonly Dictionary<MessageId, long> _unacked = [];
     private readonly Lock _gate = new();
-    private readonly Lock _resultsGate = new();
     private List<QueuedMessage>? _held = [];
     private AcknowledgementLedger? _ledger;
-    private List<(MessageId Id, SendStatus Status)> _results = [];
-    private List<(MessageId Id, SendStatus Status)> _sending = [];
-    private volatile bool _batchResults;
-    private Task? _sendsFinished;
 
     /// <summary>Wraps an accepted socket of an authenticated account.</summary>
     public RelayConnection(WebSocket socket, long accountId, string username, byte[]? sessionTokenHash = null)
+        : this(socket, null, accountId, username, sessionTokenHash)
+    {
+    }
+
+    /// <summary>
+    /// Wraps a socket accepted at the connection level over <paramref name="transport"/>: a run of
+    /// queued frames is written to it with one flush (one socket write) instead of one each.
+    /// </summary>
+    internal RelayConnection(WebSocket socket, DuplexPipeStream? transport, long accountId, string username, byte[]? sessionTokenHash)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(username);
@@ -38,7 +35,7 @@ public sealed class RelayConnection : ISendCompletion
         AccountId = accountId;
         Username = username;
         SessionTokenHash = sessionTokenHash;
-        _outbound = new OutboundQueue(SendQueuedAsync);
+        _output = new RelayOutput(this, transport);
     }
 
     /// <summary>Cancels sends when the connection is aborted (set by the session before anything is queued).</summary>
@@ -78,34 +75,17 @@ public sealed class RelayConnection : ISendCompletion
     internal (WebSocketCloseStatus Status, string Reason)? Termination { get; private set; }
 
     /// <summary>Queues a frame for sending; frames after the socket closed are dropped.</summary>
-    public void Enqueue(ServerFrame frame) => _outbound.TryEnqueue(frame);
+    public void Enqueue(ServerFrame frame) => _output.Enqueue(frame);
 
     /// <summary>The client understands SendResultBatch (it sent Capabilities); later results are gathered.</summary>
-    internal void EnableResultBatches() => _batchResults = true;
+    internal void EnableResultBatches() => _output.EnableResultBatches();
 
     /// <inheritdoc />
     public void Complete(QueuedMessage message, SendStatus status)
     {
         ArgumentNullException.ThrowIfNull(message);
         InFlight.Release();
-        if (!_batchResults)
-        {
-            Enqueue(new ServerFrame { SendResult = new SendResult { MessageId = UnsafeByteOperations.UnsafeWrap(message.Id.ToBytes()), Status = status } });
-            return;
-        }
-
-        bool first;
-        lock (_resultsGate)
-        {
-            _results.Add((message.Id, status));
-            first = _results.Count == 1;
-        }
-
-        if (first)
-        {
-            // One marker per gathering: everything added before the send loop reaches it rides along.
-            _outbound.TryEnqueue(FlushResults);
-        }
+        _output.AddResult(message.Id, status);
     }
 
     /// <summary>A live message for this account: sent now, or held while the stored queue drains.</summary>
@@ -242,34 +222,7 @@ public sealed class RelayConnection : ISendCompletion
     /// Takes no more frames. The returned task completes once the frames already queued are sent and,
     /// if the server ended the connection (<see cref="Terminate"/>), its close frame too.
     /// </summary>
-    internal Task StopSending()
-    {
-        lock (_resultsGate)
-        {
-            _outbound.Complete();
-            return _sendsFinished ??= FinishSendingAsync();
-        }
-    }
-
-    private async Task FinishSendingAsync()
-    {
-        // Always yields first: the caller holds a lock.
-        await _outbound.Drained.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-        if (Termination is { } end && Socket.State == WebSocketState.Open)
-        {
-            try
-            {
-                await Socket.CloseOutputAsync(end.Status, end.Reason, Aborted).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-            {
-                // The socket went away first: nothing left to close.
-            }
-        }
-    }
-
-    private ValueTask SendQueuedAsync(ServerFrame frame) =>
-        ReferenceEquals(frame, FlushResults) ? new ValueTask(SendGatheredResultsAsync(Aborted)) : new ValueTask(SendFrameAsync(frame, Aborted));
+    internal Task StopSending() => _output.StopSending();
 
     private void SendLocked(QueuedMessage message)
     {
@@ -284,41 +237,5 @@ public sealed class RelayConnection : ISendCompletion
         }
 
         Enqueue(RelayFrames.ToFrame(message));
-    }
-
-    private async Task SendGatheredResultsAsync(CancellationToken cancellationToken)
-    {
-        lock (_resultsGate)
-        {
-            (_sending, _results) = (_results, _sending);
-        }
-
-        try
-        {
-            for (var start = 0; start < _sending.Count; start += MessageIdList.MaxIds)
-            {
-                var count = Math.Min(MessageIdList.MaxIds, _sending.Count - start);
-                await SendFrameAsync(RelayFrames.ToResultBatch(_sending, start, count), cancellationToken);
-            }
-        }
-        finally
-        {
-            _sending.Clear();
-        }
-    }
-
-    private async Task SendFrameAsync(ServerFrame frame, CancellationToken cancellationToken)
-    {
-        var size = frame.CalculateSize();
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
-        try
-        {
-            frame.WriteTo(buffer.AsSpan(0, size));
-            await Socket.SendAsync(buffer.AsMemory(0, size), WebSocketMessageType.Binary, true, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 }

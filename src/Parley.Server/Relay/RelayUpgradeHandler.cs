@@ -87,7 +87,8 @@ public sealed partial class RelayUpgradeHandler : IPublicConnectionMiddleware
             return; // the client left during the handshake
         }
 
-        using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
+        var transport = new DuplexPipeStream(connection.Transport);
+        using var socket = WebSocket.CreateFromStream(transport, new WebSocketCreationOptions
         {
             IsServer = true,
             KeepAliveInterval = _options.KeepAliveInterval,
@@ -95,7 +96,7 @@ public sealed partial class RelayUpgradeHandler : IPublicConnectionMiddleware
         });
         using (AddressScope(_clientLogger, ClientAddress(connection, request.ForwardedFor)))
         {
-            var relay = new RelayConnection(socket, session!.AccountId.Value, session.Username, session.TokenHash);
+            var relay = new RelayConnection(socket, transport, session!.AccountId.Value, session.Username, session.TokenHash);
             await new RelaySession(relay, _delivery, _sender, _presence, _metrics, _logger).RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
         }
     }

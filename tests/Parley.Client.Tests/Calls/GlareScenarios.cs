@@ -80,5 +80,30 @@ public sealed class GlareScenarios : IDisposable
         Assert.Equal(CallSignalType.Busy, line.Alice.Sent.Last().Signal.Type);
     }
 
+    /// <summary>
+    /// The page cancels its own call after the daemon already replaced it with the contact's winning
+    /// call (glare), and names the call it meant: the contact's call must ring on, neither declined nor
+    /// accepted by a request meant for the superseded one.
+    /// </summary>
+    [Fact]
+    public void A_hangup_decline_or_accept_naming_the_superseded_call_leaves_the_winning_call_alone()
+    {
+        var mine = line.Alice.Call(line.Bob);
+        var theirs = new CallId(mine.Value - 1);
+        line.Alice.Machine.Receive("bob", true, new CallOffer(theirs, CallMedia.Audio, line.Bob.Sdp, line.Bob.Fingerprint), line.Clock.GetUtcNow());
+        var sent = line.Alice.Sent.Count();
+
+        Assert.False(line.Alice.Machine.HangUp(mine));
+        Assert.False(line.Alice.Machine.Decline(mine));
+        Assert.False(line.Alice.Machine.Accept(line.Alice.Sdp, line.Alice.Fingerprint, mine));
+
+        Assert.Equal((theirs, CallState.Incoming), (line.Alice.Machine.Current!.CallId, line.Alice.State));
+        Assert.Equal(sent, line.Alice.Sent.Count()); // no decline, no accept went out
+        Assert.True(line.Alice.Machine.Accept(line.Alice.Sdp, line.Alice.Fingerprint, theirs));
+        Assert.Equal(CallState.Connecting, line.Alice.State);
+        Assert.True(line.Alice.Machine.HangUp(theirs));
+        Assert.Null(line.Alice.Machine.Current);
+    }
+
     public void Dispose() => line.Dispose();
 }

@@ -8,7 +8,7 @@ namespace Parley.EndToEnd.Tests.Daemon;
 /// A real <c>parley daemon</c> as a child process for one home: waits for the addresses it prints
 /// (socket, port, secret in the web URL's fragment), stops with SIGTERM or dies with SIGKILL.
 /// </summary>
-internal sealed class DaemonProcess : IAsyncDisposable
+internal sealed class DaemonProcess : ILocalDaemon, IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
     private readonly Process _process;

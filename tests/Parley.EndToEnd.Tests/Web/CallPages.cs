@@ -15,26 +15,51 @@ internal static class CallPages
 
     /// <summary>
     /// Installed before the app loads: the page's <c>calls.start</c> request to its daemon waits in the
-    /// page until <c>parleyTestRelease()</c>, so a test can choose when a placed call reaches the daemon.
+    /// page until <c>parleyTestRelease()</c>, so a test can choose when a placed call reaches the daemon;
+    /// after <c>parleyTestHoldReplies()</c>, the daemon's answer to it waits in the page (behind the
+    /// call's events, which travel apart from answers) until <c>parleyTestReleaseReplies()</c>.
     /// </summary>
     private const string HoldCallStart = @"(() => {
         const held = [];
+        const heldReplies = [];
+        const startIds = new Set();
         let holding = true;
+        let holdingReplies = false;
         const send = WebSocket.prototype.send;
         WebSocket.prototype.send = function (data) {
-            if (holding && typeof data === 'string' && data.includes('""method"":""calls.start""')) {
-                held.push(() => send.call(this, data));
-                return;
+            if (typeof data === 'string' && data.includes('""method"":""calls.start""')) {
+                startIds.add(JSON.parse(data).id);
+                if (holding) {
+                    held.push(() => send.call(this, data));
+                    return;
+                }
             }
             return send.call(this, data);
         };
+        const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+        Object.defineProperty(WebSocket.prototype, 'onmessage', {
+            configurable: true,
+            get() { return onmessage.get.call(this); },
+            set(handler) {
+                onmessage.set.call(this, handler && ((e) => {
+                    if (holdingReplies && typeof e.data === 'string' && startIds.has(JSON.parse(e.data).id)) {
+                        heldReplies.push(() => handler.call(this, e));
+                        return;
+                    }
+                    return handler.call(this, e);
+                }));
+            },
+        });
         window.parleyTestHeld = () => held.length;
         window.parleyTestRelease = () => { holding = false; held.splice(0).forEach((f) => f()); };
         window.parleyTestHold = () => { holding = true; };
+        window.parleyTestHeldReplies = () => heldReplies.length;
+        window.parleyTestHoldReplies = () => { holdingReplies = true; };
+        window.parleyTestReleaseReplies = () => { holdingReplies = false; heldReplies.splice(0).forEach((f) => f()); };
     })();";
 
     /// <summary>A new context's page signed in to <paramref name="daemon"/>'s web app, connected.</summary>
-    public static async Task<IPage> OpenAsync(Browser browser, DaemonProcess daemon, bool holdCallStart = false)
+    public static async Task<IPage> OpenAsync(Browser browser, ILocalDaemon daemon, bool holdCallStart = false)
     {
         var page = await browser.NewPageAsync();
         if (holdCallStart)
@@ -47,9 +72,60 @@ internal static class CallPages
         return page;
     }
 
-    /// <summary>Waits until the page placed a call whose <c>calls.start</c> is being held.</summary>
+    /// <summary>Waits until the page placed a call whose <c>calls.start</c> is being held (polled: a loaded page may paint no frames).</summary>
     public static Task WaitForHeldCallAsync(IPage page) =>
-        page.WaitForFunctionAsync("() => window.parleyTestHeld() === 1", null, new() { Timeout = (float)Browser.Wait.TotalMilliseconds });
+        page.WaitForFunctionAsync("() => window.parleyTestHeld() === 1", null, new() { PollingInterval = 100, Timeout = (float)Browser.Wait.TotalMilliseconds });
+
+    /// <summary>
+    /// Runs <paramref name="steps"/>; when one fails, fails with what each page showed and its call
+    /// controller's state and trace (steps and events, no SDP), the held requests and the last console lines.
+    /// </summary>
+    public static async Task ExplainingAsync(Browser browser, (string Name, IPage Page)[] pages, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var report = new System.Text.StringBuilder(e.Message).AppendLine().AppendLine("--- the pages when it failed:");
+            foreach (var (name, page) in pages)
+            {
+                report.Append(name).Append(": ").AppendLine(await DescribeAsync(page));
+            }
+
+            report.AppendLine("--- last console lines:");
+            foreach (var line in browser.Console.TakeLast(20))
+            {
+                report.AppendLine(line);
+            }
+
+            throw new Xunit.Sdk.XunitException(report.ToString(), e);
+        }
+    }
+
+    private static async Task<string> DescribeAsync(IPage page)
+    {
+        const string Script = @"() => JSON.stringify({
+            view: document.querySelector('.call')?.hidden === false
+                ? (document.querySelector('.call h2')?.textContent ?? '') + ' | ' + (document.querySelector('.call-state')?.textContent ?? '')
+                : '(no call view)',
+            held: typeof window.parleyTestHeld === 'function' ? window.parleyTestHeld() : null,
+            state: typeof window.parleyCallState === 'function' ? window.parleyCallState() : null,
+        }, null, 1)";
+        try
+        {
+            return await page.EvaluateAsync<string>(Script).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            return "(page unreadable: " + e.Message + ")";
+        }
+    }
+
+    /// <summary>Waits (polled) until <paramref name="condition"/>, a JavaScript expression, holds on the page.</summary>
+    public static Task WaitForAsync(IPage page, string condition) =>
+        page.WaitForFunctionAsync("() => " + condition, null, new() { PollingInterval = 100, Timeout = (float)Browser.Wait.TotalMilliseconds });
 
     /// <summary>Lets the held <c>calls.start</c> go to the daemon (and every later one, until <c>parleyTestHold()</c> holds again).</summary>
     public static Task ReleaseAsync(IPage page) => page.EvaluateAsync("() => window.parleyTestRelease()");

@@ -23,17 +23,12 @@ public sealed class WebCallTests
     [Fact]
     public async Task A_video_call_between_two_browsers_flows_both_ways_through_the_loopback_relay_then_a_declined_call()
     {
-        await using var coturn = await CoturnProcess.StartAsync();
-        await using var world = await World.StartAsync(coturn.ServerArguments);
-        var alice = world.NewUser("alice");
-        var bob = world.NewUser("bob");
-        await Task.WhenAll(alice.RegisterAsync(), bob.RegisterAsync());
+        await using var stage = await CallStage.StartAsync("alice", "bob");
+        var (alice, bob) = (stage["alice"], stage["bob"]);
         await User.BefriendAsync(alice, bob);
-        await using var aliceDaemon = await DaemonProcess.StartAsync(alice.Cli);
-        await using var bobDaemon = await DaemonProcess.StartAsync(bob.Cli);
-        await using var browser = await Browser.LaunchAsync(CallPages.MediaArgs);
-        var a = await CallPages.OpenAsync(browser, aliceDaemon);
-        var b = await CallPages.OpenAsync(browser, bobDaemon);
+        await stage.OpenAsync();
+        var (a, b) = (stage.Page("alice"), stage.Page("bob"));
+        var (browser, coturn) = (stage.Browser, stage.Coturn);
 
         var axe = new List<string>();
         await a.Locator($"li[data-user={bob.Name}] .conversation").ClickAsync();
@@ -65,7 +60,7 @@ public sealed class WebCallTests
             var diag = "a: " + await a.Locator(".call").InnerTextAsync() + "\nb: " + await b.Locator(".call").InnerTextAsync()
                 + "\nastats: " + await a.EvaluateAsync<string>("async () => { const r = await window.parleyCallStats(); const o = []; r?.forEach(x => o.push(JSON.stringify(x))); return o.join('\\n'); }")
                 + "\nconsole: " + string.Join("\n", browser.Console) + "\ncoturn: " + coturn.Output[Math.Max(0, coturn.Output.Length - 3000)..]
-                + "\nalice daemon: " + aliceDaemon.Output + "\nbob daemon: " + bobDaemon.Output;
+                + "\nalice daemon: " + ((DaemonProcess)stage.Daemon("alice")).Output + "\nbob daemon: " + ((DaemonProcess)stage.Daemon("bob")).Output;
             Assert.Fail(diag);
         }
 

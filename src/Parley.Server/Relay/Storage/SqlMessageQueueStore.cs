@@ -1,21 +1,17 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Relay.Storage;
 
 /// <summary>
 /// <see cref="IMessageQueueStore"/> on the shared <see cref="IDatabase"/> (SQLite or PostgreSQL; the
-/// SQL is common to both). A batch is one write transaction; on PostgreSQL its statements go in one
-/// round trip (<see cref="DbBatch"/>), on SQLite a prepared statement is re-executed per row.
+/// reads are common to both). A batch is one write transaction: on PostgreSQL one multi-row insert and one
+/// multi-row delete in one round trip (<see cref="PostgresQueueBatchWriter"/>), on SQLite multi-row
+/// statements bound by position on SQLite's own API (<see cref="SqliteQueueBatchWriter"/>).
 /// </summary>
 public sealed class SqlMessageQueueStore : IMessageQueueStore
 {
-    private const string InsertSql =
-        "INSERT INTO relay_queue (recipient_id, sender_id, sender_name, message_id, kind, subtype, body, created_ms) " +
-        "VALUES (@r, @s, @n, @m, @k, @t, @b, @c) ON CONFLICT (sender_id, message_id) DO NOTHING RETURNING seq";
-
-    private const string DeleteSql = "DELETE FROM relay_queue WHERE sender_id = @s AND message_id = @m AND recipient_id = @r";
-
     private const string SelectColumns = "seq, recipient_id, sender_id, sender_name, message_id, kind, subtype, body, created_ms";
 
     // PostgreSQL only: one statement reads the next page of many queues (a catch-up tick's worth), each
@@ -66,13 +62,13 @@ public sealed class SqlMessageQueueStore : IMessageQueueStore
         }
 
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        if (connection.CanCreateBatch)
+        if (_database.Kind == DatabaseKind.Postgres)
         {
-            await QueueBatchWriter.WriteBatchedAsync(connection, transaction, batch, InsertSql, DeleteSql, cancellationToken);
+            await PostgresQueueBatchWriter.WriteAsync(connection, transaction, batch, cancellationToken);
         }
         else
         {
-            await QueueBatchWriter.WriteRowByRowAsync(connection, transaction, batch, InsertSql, DeleteSql, cancellationToken);
+            SqliteQueueBatchWriter.Write((SqliteConnection)connection, batch);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -4,8 +4,9 @@
 // samples the connection quality; what to send goes back through PeerEvents.
 
 import type { Api } from "./api";
-import { listDevices, lossBetween, rateQuality, sampleConnection, switchDevice, type MediaDevice, type PacketCounts, type Quality } from "./callmedia";
+import { listDevices, lossBetween, rateQuality, remoteFingerprint, sampleConnection, switchDevice, type PacketCounts, type Quality } from "./callmedia";
 import type { CallMedia } from "./views/call";
+import type { DeviceList } from "./views/calldevices";
 
 /** How often the connection quality is sampled from getStats. */
 const QualityIntervalMs = 2_000;
@@ -14,10 +15,32 @@ export interface PeerEvents {
   /** A local candidate to trickle to the contact (exactly the API's fields). */
   candidate(candidate: RTCIceCandidateInit): void;
   track(stream: MediaStream): void;
-  connectionState(peer: CallPeer): void;
+  connectionState(peer: MediaPeer): void;
 }
 
-export class CallPeer {
+/** What the call flow uses of one call's media: CallPeer in the browser, a fake in the unit tests. */
+export interface MediaPeer {
+  readonly connectionState: RTCPeerConnectionState;
+  readonly hasLocalDescription: boolean;
+  readonly localStream: MediaStream | null;
+  addLocalMedia(media: CallMedia): Promise<MediaStream>;
+  offer(iceRestart?: boolean): Promise<string>;
+  answer(): Promise<string>;
+  setRemote(description: RTCSessionDescriptionInit): Promise<void>;
+  addCandidates(candidates: RTCIceCandidateInit[]): Promise<void>;
+  devices(): Promise<DeviceList>;
+  switchDevice(kind: "audio" | "video", deviceId: string): Promise<MediaStream>;
+  watchQuality(report: (quality: Quality) => void): void;
+  /** The remote certificate's fingerprint as getStats reports it (`sha-256 AB:…`), or null. */
+  remoteFingerprint(): Promise<string | null>;
+  stats(): Promise<RTCStatsReport>;
+  close(): void;
+}
+
+/** Opens a call's media (fresh TURN credentials, a relay-only connection); tells `events` what it produces. */
+export type PeerFactory = (events: PeerEvents) => Promise<MediaPeer>;
+
+export class CallPeer implements MediaPeer {
   private local: MediaStream | null = null;
   private readonly pendingCandidates: RTCIceCandidateInit[] = [];
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
@@ -44,9 +67,30 @@ export class CallPeer {
     return this.local;
   }
 
-  /** The camera (for video) and microphone, added to the connection. */
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc.connectionState;
+  }
+
+  get hasLocalDescription(): boolean {
+    return this.pc.localDescription !== null;
+  }
+
+  remoteFingerprint(): Promise<string | null> {
+    return remoteFingerprint(this.pc);
+  }
+
+  stats(): Promise<RTCStatsReport> {
+    return this.pc.getStats();
+  }
+
+  /** The camera (for video) and microphone, added to the connection (released again if it closed meanwhile). */
   async addLocalMedia(media: CallMedia): Promise<MediaStream> {
     const local = await navigator.mediaDevices.getUserMedia({ audio: true, video: media === "video" });
+    if (this.pc.signalingState === "closed") {
+      local.getTracks().forEach((t) => t.stop());
+      throw new Error("The call ended while the camera and microphone opened.");
+    }
+
     this.local = local;
     for (const track of local.getTracks()) {
       this.pc.addTrack(track, local);
@@ -88,7 +132,7 @@ export class CallPeer {
   }
 
   /** The cameras and microphones, and which of them the call uses. */
-  async devices(): Promise<{ cameras: MediaDevice[]; microphones: MediaDevice[]; camera?: string; microphone?: string }> {
+  async devices(): Promise<DeviceList> {
     const devices = await listDevices();
     const inUse = (track: MediaStreamTrack | undefined) => track?.getSettings().deviceId;
     return { ...devices, camera: inUse(this.local?.getVideoTracks()[0]), microphone: inUse(this.local?.getAudioTracks()[0]) };

@@ -1,7 +1,8 @@
 // The signed-in screen: sidebar and conversation, kept in step with the daemon's events.
 
 import type { Api } from "./api";
-import { CallController } from "./calls";
+import { browserCalls } from "./callbrowser";
+import type { CallController } from "./calls";
 import { applyConversationList } from "./conversationlist";
 import { FileClient } from "./fileclient";
 import { showNotification } from "./notifications";
@@ -92,7 +93,7 @@ export class Messenger {
       this.list,
     );
     replaceChildren(root, h("div", { class: "layout" }, sidebar, h("main", { class: "main" }, this.chat.element)), this.toast);
-    this.calls = new CallController(api, root, (user) => void this.loadHistory(user, false));
+    this.calls = browserCalls(api, root, (user) => void this.loadHistory(user, false));
     document.addEventListener("visibilitychange", this.onVisibility);
   }
 

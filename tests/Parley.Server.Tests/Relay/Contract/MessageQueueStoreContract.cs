@@ -60,6 +60,73 @@ public abstract class MessageQueueStoreContract
     }
 
     [Fact]
+    public async Task A_large_batch_numbers_its_rows_in_batch_order_and_reports_each_insert_and_delete()
+    {
+        var store = await StoreAsync();
+        var (alice, bob, sender) = (NewAccount(), NewAccount(), NewAccount());
+        var earlier = new QueueBatch();
+        earlier.Inserts.AddRange(Enumerable.Range(0, 3).Select(_ => Message(alice, sender)));
+        await store.CommitAsync(earlier, CancellationToken.None).WaitAsync(Timeout);
+
+        // 1,000 new rows for two recipients, with an already stored key in the middle (a retry), and in
+        // the same commit: a delete of a stored row, the same delete again, one naming the wrong
+        // recipient and one of a row that does not exist.
+        var batch = new QueueBatch();
+        batch.Inserts.AddRange(Enumerable.Range(0, 1_000).Select(i => Message(i % 3 == 0 ? bob : alice, sender)));
+        var retry = new QueuedMessage(alice, sender, "sender", earlier.Inserts[1].Id, QueuedKind.Envelope, 2, [7], 1);
+        batch.Inserts.Insert(500, retry);
+        batch.Deletes.Add(new QueueDelete(bob, earlier.Inserts[0].Key));
+        batch.Deletes.Add(new QueueDelete(alice, earlier.Inserts[0].Key));
+        batch.Deletes.Add(new QueueDelete(alice, earlier.Inserts[0].Key));
+        batch.Deletes.Add(new QueueDelete(alice, Message(alice, sender).Key));
+        batch.Deletes.Add(new QueueDelete(alice, earlier.Inserts[2].Key));
+        await store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(Enumerable.Range(0, 1_001).Select(i => i != 500), batch.Inserted);
+        Assert.Equal(0, retry.Sequence);
+        var created = batch.Inserts.Where(m => m.Sequence > 0).Select(m => m.Sequence).ToList();
+        Assert.Equal(1_000, created.Count);
+        Assert.Equal(created.Order(), created);
+        Assert.True(created[0] > earlier.Inserts[2].Sequence);
+        Assert.Equal([0, 1, 0, 0, 1], batch.Deleted);
+
+        var aliceQueue = await store.ReadAsync(alice, 0, 2_000, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(
+            new[] { earlier.Inserts[1].Id }.Concat(batch.Inserts.Where(m => m.RecipientId == alice && m.Sequence > 0).Select(m => m.Id)),
+            aliceQueue.Select(m => m.Id));
+        Assert.Equal(earlier.Inserts[1].Body, aliceQueue[0].Body);
+        var bobQueue = await store.ReadAsync(bob, 0, 2_000, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(batch.Inserts.Where(m => m.RecipientId == bob).Select(m => (m.Id, m.Body)), bobQueue.Select(m => (m.Id, m.Body)));
+    }
+
+    [Theory]
+    [InlineData(SqliteQueueBatchWriter.RowsPerInsert, SqliteQueueBatchWriter.RowsPerDelete)]
+    [InlineData(SqliteQueueBatchWriter.RowsPerInsert + 1, SqliteQueueBatchWriter.RowsPerDelete + 1)]
+    public async Task Batches_at_and_one_past_a_statements_row_limit_are_written_whole(int inserts, int deletes)
+    {
+        var store = await StoreAsync();
+        var (recipient, sender) = (NewAccount(), NewAccount());
+        var first = new QueueBatch();
+        first.Inserts.AddRange(Enumerable.Range(0, inserts).Select(_ => Message(recipient, sender)));
+        await store.CommitAsync(first, CancellationToken.None).WaitAsync(Timeout);
+        Assert.All(first.Inserted, Assert.True);
+        Assert.Equal(first.Inserts.Select(m => m.Sequence).Order(), first.Inserts.Select(m => m.Sequence));
+        Assert.Equal(inserts, first.Inserts.Select(m => m.Sequence).Distinct().Count());
+
+        // The last delete repeats the first: past the limit it is in the next statement, and still counts 0.
+        var doomed = new QueueBatch();
+        doomed.Inserts.AddRange(Enumerable.Range(0, deletes).Select(_ => Message(recipient, sender)));
+        await store.CommitAsync(doomed, CancellationToken.None).WaitAsync(Timeout);
+        var second = new QueueBatch();
+        second.Deletes.AddRange(doomed.Inserts.Take(deletes - 1).Select(m => new QueueDelete(recipient, m.Key)));
+        second.Deletes.Add(new QueueDelete(recipient, doomed.Inserts[0].Key));
+        await store.CommitAsync(second, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(Enumerable.Range(0, deletes).Select(i => i < deletes - 1 ? 1 : 0), second.Deleted);
+        var left = await store.ReadAsync(recipient, 0, 1_000, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(first.Inserts.Append(doomed.Inserts[^1]).Select(m => m.Id), left.Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task Sequence_numbers_come_from_the_database_and_are_never_reused()
     {
         var store = await StoreAsync();

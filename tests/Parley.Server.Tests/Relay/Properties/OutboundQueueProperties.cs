@@ -24,7 +24,7 @@ public sealed class OutboundQueueProperties
         var sent = new ConcurrentQueue<ulong>();
         var inSend = 0;
         var overlapped = false;
-        var queue = new OutboundQueue(async frame =>
+        var queue = new OutboundQueue(async (frame, _) =>
         {
             overlapped |= Interlocked.Increment(ref inSend) > 1;
             if (frame.Pong.Nonce % 7 == 0)
@@ -60,7 +60,7 @@ public sealed class OutboundQueueProperties
     public async Task Complete_on_an_idle_queue_is_drained_at_once_and_refuses_later_frames()
     {
         var sent = 0;
-        var queue = new OutboundQueue(_ =>
+        var queue = new OutboundQueue((_, _) =>
         {
             Interlocked.Increment(ref sent);
             return ValueTask.CompletedTask;
@@ -78,10 +78,12 @@ public sealed class OutboundQueueProperties
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sent = new ConcurrentQueue<ulong>();
-        var queue = new OutboundQueue(async frame =>
+        var more = new ConcurrentQueue<bool>();
+        var queue = new OutboundQueue(async (frame, follows) =>
         {
             await release.Task;
             sent.Enqueue(frame.Pong.Nonce);
+            more.Enqueue(follows);
         });
         for (ulong i = 0; i < 10; i++)
         {
@@ -94,13 +96,17 @@ public sealed class OutboundQueueProperties
         release.SetResult();
         await drained.WaitAsync(Timeout);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (ulong)i), sent);
+
+        // The sender is told which frames have more behind them (it flushes only at the last); the first
+        // may have been taken before the others were queued.
+        Assert.Equal([true, true, true, true, true, true, true, true, false], more.Skip(1));
     }
 
     [Fact]
     public async Task A_socket_that_fails_drops_the_rest_and_drains_without_a_fault()
     {
         var attempts = 0;
-        var queue = new OutboundQueue(_ =>
+        var queue = new OutboundQueue((_, _) =>
         {
             Interlocked.Increment(ref attempts);
             throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
@@ -116,7 +122,7 @@ public sealed class OutboundQueueProperties
     [Fact]
     public async Task An_unexpected_failure_faults_Drained_instead_of_vanishing()
     {
-        var queue = new OutboundQueue(_ => throw new InvalidOperationException("bug"));
+        var queue = new OutboundQueue((_, _) => throw new InvalidOperationException("bug"));
         queue.TryEnqueue(Frame(1));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => queue.Drained.WaitAsync(Timeout));

@@ -178,8 +178,8 @@ export class CallView {
   }
 }
 
-/** The last line of an ended call, by the daemon's end reason. */
-export function endSentence(reason: string | undefined): string {
+/** The last line of an ended call, by the daemon's end reason (and whether it was an incoming call). */
+export function endSentence(reason: string | undefined, incoming = false): string {
   switch (reason) {
     case "security-error":
       return "Call ended: security check failed — the connection was not end-to-end with your contact.";
@@ -192,7 +192,7 @@ export function endSentence(reason: string | undefined): string {
     case "remote-busy":
       return "Busy in another call.";
     case "no-answer":
-      return "No answer.";
+      return incoming ? "Missed call." : "No answer.";
     case "failed":
       return "The call could not connect.";
     case "connection-lost":

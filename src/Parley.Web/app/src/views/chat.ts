@@ -45,6 +45,8 @@ export class ChatView {
   readonly element: HTMLElement;
   private readonly header = h("header", { class: "chat-header" });
   private readonly e2e = encryptionDetails(); // one element, so it stays open across renders
+  /** The header's elements, made once and updated in place: a render between a button's press and release must not swallow the click. */
+  private readonly head = this.headerElements();
   private readonly banner = h("div", { class: "banner", role: "alert", hidden: true });
   private readonly log = h("ol", { class: "messages", "aria-label": "Messages", "aria-live": "polite", tabindex: "0" });
   private readonly typingLine = h("p", { class: "typing-line", "aria-live": "polite" });
@@ -81,6 +83,33 @@ export class ChatView {
         this.actions.loadOlder(this.user);
       }
     });
+  }
+
+  private headerElements() {
+    const open = (act: (user: string) => void) => () => {
+      if (this.user) {
+        act(this.user);
+      }
+    };
+    const name = h("h2", {});
+    const presence = h("span", { class: "presence" });
+    const voice = h("button", { type: "button", onclick: open((user) => this.actions.call(user, "audio")) }, "Voice call");
+    const video = h("button", { type: "button", onclick: open((user) => this.actions.call(user, "video")) }, "Video call");
+    const safety = h("button", { type: "button", onclick: open((user) => this.actions.showSafetyNumber(user)) });
+    const block = h("button", { type: "button", onclick: open((user) => this.actions.block(user, block.dataset.blocked !== "true")) });
+    const remove = h("button", { type: "button", class: "danger", onclick: open((user) => this.actions.remove(user)) }, "Remove");
+    return {
+      title: h("div", { class: "title" }, name, presence),
+      name,
+      presence,
+      calls: h("div", { class: "call-buttons" }, voice, video),
+      voice,
+      video,
+      menu: h("div", { class: "menu" }, safety, block, remove),
+      safety,
+      block,
+      remove,
+    };
   }
 
   get openUser(): string | null {
@@ -144,30 +173,20 @@ export class ChatView {
 
   private renderHeader(conversation: Conversation): void {
     const { user, contact } = conversation;
-    const state = contact.state === "contact" ? (conversation.online ? "online" : "offline") : contact.state;
-    const menu = h(
-      "div",
-      { class: "menu" },
-      h("button", { type: "button", onclick: () => this.actions.showSafetyNumber(user) }, contact.verified ? "Verified ✓" : "Safety number"),
-      h("button", { type: "button", onclick: () => this.actions.block(user, !contact.blocked) }, contact.blocked ? "Unblock" : "Block"),
-      contact.state === "contact" ? h("button", { type: "button", class: "danger", onclick: () => this.actions.remove(user) }, "Remove") : null,
-    );
-    const callable = contact.state === "contact" && !contact.blocked && !contact.keyChanged;
-    const calls = callable
-      ? h(
-          "div",
-          { class: "call-buttons" },
-          h("button", { type: "button", "aria-label": `Voice call ${user}`, onclick: () => this.actions.call(user, "audio") }, "Voice call"),
-          h("button", { type: "button", "aria-label": `Video call ${user}`, onclick: () => this.actions.call(user, "video") }, "Video call"),
-        )
-      : null;
-    replaceChildren(
-      this.header,
-      h("div", { class: "title" }, h("h2", {}, user), h("span", { class: `presence ${conversation.online ? "online" : ""}` }, state)),
-      this.e2e,
-      calls,
-      menu,
-    );
+    const head = this.head;
+    head.name.textContent = user;
+    head.presence.className = `presence ${conversation.online ? "online" : ""}`;
+    head.presence.textContent = contact.state === "contact" ? (conversation.online ? "online" : "offline") : contact.state;
+    head.calls.hidden = !(contact.state === "contact" && !contact.blocked && !contact.keyChanged);
+    head.voice.setAttribute("aria-label", `Voice call ${user}`);
+    head.video.setAttribute("aria-label", `Video call ${user}`);
+    head.safety.textContent = contact.verified ? "Verified ✓" : "Safety number";
+    head.block.textContent = contact.blocked ? "Unblock" : "Block";
+    head.block.dataset.blocked = String(contact.blocked);
+    head.remove.hidden = contact.state !== "contact";
+    if (!this.header.contains(head.title)) {
+      replaceChildren(this.header, head.title, this.e2e, head.calls, head.menu);
+    }
   }
 
   private renderBanner(conversation: Conversation): void {
