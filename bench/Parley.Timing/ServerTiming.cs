@@ -58,6 +58,10 @@ internal static class ServerTiming
             yield break;
         }
 
+        var challenge = await MeasureAsync(samples, login, async name =>
+            [await TimeAsync(() => anonymous.PostAsJsonAsync("/v1/auth/challenge", new PowChallengeRequest(name, null), RestJson.Options), HttpStatusCode.OK)]);
+        yield return Result.Of("login challenge for a username (200): existing vs unknown username", "ms", challenge[0][0], challenge[1][0]);
+
         var fetch = await MeasureAsync(samples, pair, async name => [await TimeAsync(() => asRequester.GetAsync(Route("/v1/keys/" + name)), HttpStatusCode.NotFound)]);
         yield return Result.Of("bundle fetch (404): unrelated existing vs unknown username", "ms", fetch[0][0], fetch[1][0]);
 
