@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.Server.Relay;
 
@@ -209,6 +210,29 @@ public sealed class RelayConnection : ISendCompletion
 
         key = default;
         return false;
+    }
+
+    /// <summary>
+    /// Resolves the packed ids of a well-formed AckBatch under one lock; the ones this connection delivered
+    /// (and not yet saw acknowledged) are returned as deletions of this account's queue, in the frame's order.
+    /// </summary>
+    internal List<QueueDelete> TakeDelivered(ReadOnlySpan<byte> packedIds)
+    {
+        var count = MessageIdList.Count(packedIds);
+        var deletes = new List<QueueDelete>(count);
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (MessageId.TryRead(MessageIdList.At(packedIds, i), out var id) && _unacked.Remove(id, out var sender))
+                {
+                    _ledger?.Acknowledged(id);
+                    deletes.Add(new QueueDelete(AccountId, new MessageKey(sender, id)));
+                }
+            }
+        }
+
+        return deletes;
     }
 
     /// <summary>Ends the connection from the server side: queued frames go out, then a close with this status.</summary>
