@@ -108,7 +108,7 @@ public sealed class RelayConnection : ISendCompletion
     /// An online-only message (a typing notice) that was never stored: sent at once, not tracked for
     /// acknowledgement (an acknowledgement of it finds nothing to delete), lost if the socket drops.
     /// </summary>
-    internal void PushEphemeral(QueuedMessage message) => Enqueue(RelayFrames.ToFrame(message));
+    internal void PushEphemeral(QueuedMessage message) => _output.EnqueueDelivery(message);
 
     /// <summary>A message read from the store while draining (a cluster node remembers its sequence).</summary>
     internal void PushStored(QueuedMessage message)
@@ -260,6 +260,6 @@ public sealed class RelayConnection : ISendCompletion
             return;
         }
 
-        Enqueue(RelayFrames.ToFrame(message));
+        _output.EnqueueDelivery(message);
     }
 }
