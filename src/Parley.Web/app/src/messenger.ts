@@ -37,6 +37,9 @@ export class Messenger {
   /** Whether a connection event arrived since subscribing (events then decide the state, not a status answer). */
   private connectionEventSeen = false;
   private disposed = false;
+  /** The number of the latest conversation-list refresh asked for, and of the latest one applied. */
+  private listAsked = 0;
+  private listApplied = 0;
   /** Whether notifications may show message text (the profile's setting, off by default). */
   private previews = false;
 
@@ -280,7 +283,15 @@ export class Messenger {
 
   /** Re-reads the conversation list from the daemon (`conversations`) and shows it. */
   private async refreshList(): Promise<void> {
+    // Refreshes overlap (start-up, an action, contact events) and the daemon answers them in any
+    // order: an answer older than one already applied would put back a stale contact state.
+    const asked = ++this.listAsked;
     const result = await this.api.conversations();
+    if (asked < this.listApplied) {
+      return;
+    }
+
+    this.listApplied = asked;
     applyConversationList(this.model, result, document.visibilityState === "visible" ? this.chat.openUser : null);
     this.render();
     if (performance.getEntriesByName("parley:list").length === 0) {
