@@ -1,124 +1,128 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Parley.Crypto.Auth;
-using Parley.Crypto.Bundles;
-using Parley.Crypto.Keys;
 using Parley.Wire.Rest;
 
 namespace Parley.Timing;
 
 /// <summary>
-/// Server-side oracles measured over HTTPS on loopback, as a stranger would: login start for an
-/// existing vs an unknown username, and bundle fetches for an unrelated existing user vs an unknown
-/// one (which must look the same), with a related user's fetch for reference. Classes interleaved at
-/// random; wall time per request as the client sees it.
+/// Account-existence oracles measured over HTTPS on loopback, as a stranger would (issue 14, item 3):
+/// every REST endpoint that takes a username, called with an unknown name and with an existing user
+/// outside the relation, same request shape, the two classes interleaved at random, wall time per
+/// request as the client sees it. Login start and finish compare an existing account with an unknown
+/// name. A related user's bundle fetch (200 vs 404) is the positive control: a difference the test must
+/// see. Contact requests are left out on purpose: their target sees them, so they may tell (rate-limited).
 /// </summary>
 internal static class ServerTiming
 {
-    private const string Password = "timing-runner-password-9f2c";
+    private const int WarmUp = 200;
 
-    public static async Task<IReadOnlyList<Result>> RunAsync(ServerUnderTest server, int samples)
+    public static async IAsyncEnumerable<Result> RunAsync(ServerUnderTest server, int samples, int loginSamples)
     {
         using var anonymous = server.CreateClient();
-        var existing = await RegisterAsync(anonymous, "existing");
-        var requester = await RegisterAsync(anonymous, "requester");
-        var stranger = await RegisterAsync(anonymous, "stranger");
-        var contact = await RegisterAsync(anonymous, "contact");
-        using var asRequester = await LoggedInAsync(server, requester);
-        using var asStranger = await LoggedInAsync(server, stranger);
-        using var asContact = await LoggedInAsync(server, contact);
-        await PublishKeysAsync(asStranger);
-        await PublishKeysAsync(asContact);
-        Check(await asRequester.PostAsJsonAsync("/v1/contacts/requests", new ContactRequestBody { Username = contact }, RestJson.Options), HttpStatusCode.NoContent);
+        var existing = await Accounts.RegisterAsync(anonymous, "existing");
+        var requester = await Accounts.RegisterAsync(anonymous, "requester");
+        var stranger = await Accounts.RegisterAsync(anonymous, "stranger");
+        var contact = await Accounts.RegisterAsync(anonymous, "contact");
+        using var asRequester = await Accounts.LoggedInAsync(server, requester);
+        using var asStranger = await Accounts.LoggedInAsync(server, stranger);
+        using var asContact = await Accounts.LoggedInAsync(server, contact);
+        await Accounts.PublishKeysAsync(asStranger);
+        await Accounts.PublishKeysAsync(asContact);
+        Accounts.Check(await asRequester.PostAsJsonAsync("/v1/contacts/requests", new ContactRequestBody { Username = contact }, RestJson.Options), HttpStatusCode.NoContent);
         var unknown = "nobody_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        string[] login = [existing, unknown];
+        string[] pair = [stranger, unknown];
 
-        var login = await MeasureAsync(samples, [existing, unknown], name =>
-            anonymous.PostAsJsonAsync("/v1/auth/login/start", new LoginStartRequest(name, null), RestJson.Options), HttpStatusCode.OK);
-        var fetch = await MeasureAsync(samples, [stranger, unknown], name => asRequester.GetAsync(new Uri("/v1/keys/" + name, UriKind.Relative)), HttpStatusCode.NotFound);
-        var related = await MeasureAsync(Math.Min(samples, 2_000), [contact], name => asRequester.GetAsync(new Uri("/v1/keys/" + name, UriKind.Relative)), HttpStatusCode.OK);
-        return
+        if (loginSamples > 0)
+        {
+            var start = await MeasureAsync(loginSamples, login, async name =>
+                [await TimeAsync(() => anonymous.PostAsJsonAsync("/v1/auth/login/start", new LoginStartRequest(name, null), RestJson.Options), HttpStatusCode.OK)]);
+            yield return Result.Of("login start (200): existing vs unknown username", "ms", start[0][0], start[1][0]);
+
+            var publicA = Accounts.B64(Accounts.SomePublicA());
+            var finish = await MeasureAsync(loginSamples, login, async name =>
+            {
+                var started = await Accounts.StartAsync(anonymous, name);
+                var wrong = Accounts.B64(RandomNumberGenerator.GetBytes(SrpParameters.ProofLength));
+                return [await TimeAsync(() => anonymous.PostAsJsonAsync("/v1/auth/login/finish", new LoginFinishRequest(started.LoginId, publicA, wrong), RestJson.Options),
+                    HttpStatusCode.Unauthorized)];
+            });
+            yield return Result.Of("login finish, wrong proof (401): existing vs unknown username", "ms", finish[0][0], finish[1][0]);
+        }
+
+        if (samples == 0)
+        {
+            yield break;
+        }
+
+        var fetch = await MeasureAsync(samples, pair, async name => [await TimeAsync(() => asRequester.GetAsync(Route("/v1/keys/" + name)), HttpStatusCode.NotFound)]);
+        yield return Result.Of("bundle fetch (404): unrelated existing vs unknown username", "ms", fetch[0][0], fetch[1][0]);
+
+        foreach (var (action, status) in new[]
+        {
+            ("accept", HttpStatusCode.Conflict), ("decline", HttpStatusCode.Conflict), ("cancel", HttpStatusCode.Conflict),
+            ("remove", HttpStatusCode.NotFound), ("unblock", HttpStatusCode.NotFound),
+        })
+        {
+            var times = await MeasureAsync(samples, pair, async name => [await TimeAsync(() => asRequester.PostAsync(Route($"/v1/contacts/{name}/{action}"), null), status)]);
+            yield return Result.Of($"contacts {action} ({(int)status}): unrelated existing vs unknown username", "ms", times[0][0], times[1][0]);
+        }
+
+        // Block then unblock in one sample, so the relation is empty again before the next one.
+        var blocks = await MeasureAsync(samples, pair, async name =>
         [
-            Result.Of("login start: existing vs unknown username", "ms", login[0], login[1]),
-            Result.Of("bundle fetch (404): unrelated existing vs unknown username", "ms", fetch[0], fetch[1]),
-            Result.Of("bundle fetch: related (200, reference) vs unrelated (404)", "ms", related[0], fetch[0]),
-        ];
+            await TimeAsync(() => asRequester.PostAsync(Route($"/v1/contacts/{name}/block"), null), HttpStatusCode.NoContent),
+            await TimeAsync(() => asRequester.PostAsync(Route($"/v1/contacts/{name}/unblock"), null), HttpStatusCode.NoContent),
+        ]);
+        yield return Result.Of("contacts block (204): unrelated existing vs unknown username", "ms", blocks[0][0], blocks[1][0]);
+        yield return Result.Of("contacts unblock a blocked name (204): existing vs unknown username", "ms", blocks[0][1], blocks[1][1]);
+
+        var related = await MeasureAsync(Math.Min(samples, 2_000), [contact, stranger], async name =>
+            [await TimeAsync(() => asRequester.GetAsync(Route("/v1/keys/" + name)), name == contact ? HttpStatusCode.OK : HttpStatusCode.NotFound)]);
+        yield return Result.Of("positive control, bundle fetch: related (200) vs unrelated (404)", "ms", related[0][0], related[1][0]);
     }
 
-    private static async Task<List<double>[]> MeasureAsync(int samples, string[] names, Func<string, Task<HttpResponseMessage>> call, HttpStatusCode expected)
+    /// <summary>
+    /// Calls <paramref name="sample"/> <paramref name="samples"/> times per name, the names in random
+    /// order; each call returns one or more timings (slots). Result: [name][slot] → timings.
+    /// </summary>
+    private static async Task<List<double>[][]> MeasureAsync(int samples, string[] names, Func<string, Task<double[]>> sample)
     {
-        var times = names.Select(_ => new List<double>(samples)).ToArray();
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < WarmUp; i++)
         {
-            (await call(names[i % names.Length])).Dispose(); // warm-up: JIT, connection, caches
+            await sample(names[i % names.Length]); // JIT, connection, caches
         }
+
+        List<double>[][]? times = null;
         for (var i = 0; i < samples * names.Length; i++)
         {
             var c = RandomNumberGenerator.GetInt32(names.Length);
-            var start = Stopwatch.GetTimestamp();
-            using var response = await call(names[c]);
-            var body = await response.Content.ReadAsByteArrayAsync();
-            times[c].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            if (response.StatusCode != expected || body.Length == 0)
+            var timings = await sample(names[c]);
+            times ??= names.Select(_ => timings.Select(_ => new List<double>(samples)).ToArray()).ToArray();
+            for (var slot = 0; slot < timings.Length; slot++)
             {
-                throw new InvalidOperationException($"Expected {expected}, got {response.StatusCode}.");
+                times[c][slot].Add(timings[slot]);
             }
         }
-        return times;
+        return times!;
     }
 
-    private static async Task<string> RegisterAsync(HttpClient client, string prefix)
+    /// <summary>Wall time of one request, response body read; a wrong status stops the run (the comparison would be void).</summary>
+    private static async Task<double> TimeAsync(Func<Task<HttpResponseMessage>> call, HttpStatusCode expected)
     {
-        var name = prefix + "_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var registration = SrpRegistration.Create(name, Password, new Argon2Parameters(1024, 1, 1));
-        using var challengeResponse = await client.PostAsync(new Uri("/v1/auth/challenge", UriKind.Relative), null);
-        var challenge = (await challengeResponse.Content.ReadFromJsonAsync<PowChallengeResponse>(RestJson.Options))!;
-        var counter = ProofOfWork.Solve(Convert.FromBase64String(challenge.Challenge), challenge.Difficulty);
-        var request = new RegisterRequest(name, Convert.ToBase64String(registration.SrpSalt), Convert.ToBase64String(registration.Verifier),
-            Convert.ToBase64String(registration.ArgonSalt), new Argon2ParametersDto(1024, 1, 1), new PowSolution(challenge.Challenge, (long)counter), null);
-        Check(await client.PostAsJsonAsync("/v1/accounts", request, RestJson.Options), HttpStatusCode.Created);
-        return name;
-    }
-
-    private static async Task<HttpClient> LoggedInAsync(ServerUnderTest server, string name)
-    {
-        var client = server.CreateClient();
-        using var started = await client.PostAsJsonAsync("/v1/auth/login/start", new LoginStartRequest(name, null), RestJson.Options);
-        var start = (await started.Content.ReadFromJsonAsync<LoginStartResponse>(RestJson.Options))!;
-        using var stretched = StretchedPassword.Derive(Password, Convert.FromBase64String(start.ArgonSalt), new Argon2Parameters(1024, 1, 1));
-        using var session = new SrpClientSession(name, stretched, Convert.FromBase64String(start.SrpSalt));
-        var m1 = session.ComputeProof(Convert.FromBase64String(start.B));
-        using var finished = await client.PostAsJsonAsync("/v1/auth/login/finish",
-            new LoginFinishRequest(start.LoginId, Convert.ToBase64String(session.PublicA), Convert.ToBase64String(m1)), RestJson.Options);
-        var token = (await finished.Content.ReadFromJsonAsync<LoginFinishResponse>(RestJson.Options))!.Token;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    private static async Task PublishKeysAsync(HttpClient client)
-    {
-        using var identity = IdentityKeyPair.Generate();
-        using var signed = SignedPreKeyRecord.Generate(identity, new SignedPreKeyId(1), DateTimeOffset.UtcNow);
-        using var lastResort = KemPreKeyRecord.Generate(identity, new KemPreKeyId(1_000_000), isLastResort: true);
-        Check(await client.PutAsJsonAsync("/v1/keys/identity", new IdentityKeyUpload(B64(identity.PublicKey.Serialize())), RestJson.Options), HttpStatusCode.NoContent);
-        Check(await client.PutAsJsonAsync("/v1/keys/signed-prekey", new SignedPreKeyUpload(B64(signed.PublicPreKey.Serialize())), RestJson.Options), HttpStatusCode.NoContent);
-        Check(await client.PutAsJsonAsync("/v1/keys/kem-last-resort", new KemLastResortUpload(B64(lastResort.PublicPreKey.Serialize())), RestJson.Options), HttpStatusCode.NoContent);
-        Check(await client.PutAsJsonAsync("/v1/keys/cipher-suites", new CipherSuitesUpload(B64(SignedSuiteList.Create(identity, CipherSuites.All).Serialize())), RestJson.Options),
-            HttpStatusCode.NoContent);
-    }
-
-    private static void Check(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        using (response)
+        var start = Stopwatch.GetTimestamp();
+        using var response = await call();
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (response.StatusCode != expected || (expected != HttpStatusCode.NoContent && body.Length == 0))
         {
-            if (response.StatusCode != expected)
-            {
-                throw new InvalidOperationException($"Set-up request: expected {expected}, got {response.StatusCode}.");
-            }
+            throw new InvalidOperationException($"Expected {expected}, got {response.StatusCode}.");
         }
+        return elapsed;
     }
 
-    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes);
+    private static Uri Route(string path) => new(path, UriKind.Relative);
 }

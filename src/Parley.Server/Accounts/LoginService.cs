@@ -31,6 +31,9 @@ public sealed partial class LoginService(
 {
     private const int LoginIdLength = 32;
 
+    /// <summary>An id no account has (ids start at 1): what a login for an unknown name looks up.</summary>
+    private static readonly AccountId NoAccount = new(0);
+
     /// <summary>An SRP proof that checked out.</summary>
     /// <param name="Account">The account proved.</param>
     /// <param name="M2">The server's proof for the client.</param>
@@ -70,7 +73,8 @@ public sealed partial class LoginService(
         RandomNumberGenerator.Fill(loginId);
         var idHash = SHA256.HashData(loginId);
         await throttle.OpenAsync(plan, Convert.ToHexString(idHash), cancellationToken).ConfigureAwait(false);
-        var credentials = account?.Credentials ?? fakes.For(plan.Username);
+        var fake = fakes.For(plan.Username); // made for known names too: both paths do the same work
+        var credentials = account?.Credentials ?? fake;
         var (publicB, privateB) = SrpServerSession.Begin(credentials.Verifier);
         var expires = time.GetUtcNow().Add(options.Value.LoginLifetime);
         await challenges.CreateAsync(idHash, new PendingLogin(plan.Username, account?.Id, privateB, publicB, expires, plan),
@@ -112,10 +116,11 @@ public sealed partial class LoginService(
             await throttle.CloseAsync(pending.Plan, Convert.ToHexString(idHash), succeeded: false).ConfigureAwait(false);
             throw Failed();
         }
-        var account = pending.AccountId is { } accountId
-            ? await accounts.FindByIdAsync(accountId, cancellationToken).ConfigureAwait(false)
-            : null;
-        var verifier = account?.Credentials.Verifier ?? fakes.For(pending.Username).Verifier;
+        // An unknown name looks up an id no account has, and a known one derives the fake verifier too: both
+        // paths make the same query and the same derivation (docs/SECURITY.md, "Timing").
+        var account = await accounts.FindByIdAsync(pending.AccountId ?? NoAccount, cancellationToken).ConfigureAwait(false);
+        var fake = fakes.For(pending.Username).Verifier;
+        var verifier = account?.Credentials.Verifier ?? fake;
         var ok = SrpServerSession.TryFinish(verifier, pending.PrivateB, pending.PublicB, publicA, proof, out var m2);
         CryptographicOperations.ZeroMemory(pending.PrivateB);
         var succeeded = ok && account is not null;
