@@ -11,7 +11,7 @@ namespace Parley.Timing;
 /// Account-existence oracles measured over HTTPS on loopback, as a stranger would (issue 14, item 3):
 /// every REST endpoint that takes a username, called with an unknown name and with an existing user
 /// outside the relation, same request shape, the two classes interleaved at random, wall time per
-/// request as the client sees it. Login start and finish compare an existing account with an unknown
+/// request as the client sees it. Login start, finish and challenge compare an existing account with an unknown
 /// name. A related user's bundle fetch (200 vs 404) is the positive control: a difference the test must
 /// see. Contact requests are left out on purpose: their target sees them, so they may tell (rate-limited).
 /// </summary>
@@ -57,6 +57,10 @@ internal static class ServerTiming
         {
             yield break;
         }
+
+        var challenge = await MeasureAsync(samples, login, async name =>
+            [await TimeAsync(() => anonymous.PostAsJsonAsync("/v1/auth/challenge", new PowChallengeRequest(name, null), RestJson.Options), HttpStatusCode.OK)]);
+        yield return Result.Of("login challenge for a username (200): existing vs unknown username", "ms", challenge[0][0], challenge[1][0]);
 
         var fetch = await MeasureAsync(samples, pair, async name => [await TimeAsync(() => asRequester.GetAsync(Route("/v1/keys/" + name)), HttpStatusCode.NotFound)]);
         yield return Result.Of("bundle fetch (404): unrelated existing vs unknown username", "ms", fetch[0][0], fetch[1][0]);

@@ -35,6 +35,13 @@ public interface IAccountStore
     /// <summary>Finds an account by normalized username.</summary>
     Task<AccountRecord?> FindByUsernameAsync(string username, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The id of the account with this normalized username, or null. For endpoints that take another
+    /// user's name: one query that always returns one integer (0 when there is none), so an unknown name
+    /// costs what an existing one costs — no credentials read for one and nothing for the other.
+    /// </summary>
+    Task<AccountId?> FindIdByUsernameAsync(string username, CancellationToken cancellationToken);
+
     /// <summary>Finds an account by id.</summary>
     Task<AccountRecord?> FindByIdAsync(AccountId id, CancellationToken cancellationToken);
 

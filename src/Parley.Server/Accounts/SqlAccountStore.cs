@@ -47,6 +47,15 @@ public sealed class SqlAccountStore(IDatabase database) : IAccountStore
         FindAsync($"SELECT {Columns} FROM accounts WHERE username = @k", username, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<AccountId?> FindIdByUsernameAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand("SELECT COALESCE((SELECT id FROM accounts WHERE username = @k), 0)").With("k", username);
+        var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return id > 0 ? new AccountId(id) : null;
+    }
+
+    /// <inheritdoc />
     public Task<AccountRecord?> FindByIdAsync(AccountId id, CancellationToken cancellationToken) =>
         FindAsync($"SELECT {Columns} FROM accounts WHERE id = @k", id.Value, cancellationToken);
 

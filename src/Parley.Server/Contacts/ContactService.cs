@@ -212,7 +212,8 @@ public sealed class ContactService
             throw ProblemException.BadRequest("Username must be 3-32 characters of a-z, 0-9, '_', '.', '-'");
         }
 
-        var peer = await _accounts.FindAsync(name, cancellationToken) ?? Ghost(name);
+        var ghost = Ghost(name); // hashed for known names too: the same work either way
+        var peer = await _accounts.FindAsync(name, cancellationToken) ?? ghost;
 
         if (peer.Id == me.Id)
         {

@@ -26,7 +26,7 @@ public sealed class AccountStoreLookup : IAccountLookup
             return null;
         }
 
-        var account = await _accounts.FindByUsernameAsync(normalized, cancellationToken);
-        return account is null ? null : new ContactRef(account.Id.Value, account.Username);
+        var id = await _accounts.FindIdByUsernameAsync(normalized, cancellationToken);
+        return id is { } found ? new ContactRef(found.Value, normalized) : null;
     }
 }

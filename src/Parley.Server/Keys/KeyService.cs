@@ -137,8 +137,8 @@ public sealed partial class KeyService(
     public async Task<PreKeyBundleResponse> FetchAsync(AccountId requester, string? username, CancellationToken cancellationToken)
     {
         var name = RequestDecoding.Username(username);
-        var found = await accounts.FindByUsernameAsync(name, cancellationToken).ConfigureAwait(false);
-        var targetId = found?.Id.Value ?? UnknownAccount;
+        var found = await accounts.FindIdByUsernameAsync(name, cancellationToken).ConfigureAwait(false);
+        var targetId = found?.Value ?? UnknownAccount;
         var mine = await contacts.GetAsync(requester.Value, targetId, cancellationToken).ConfigureAwait(false);
         var theirs = await contacts.GetAsync(targetId, requester.Value, cancellationToken).ConfigureAwait(false);
         var related = mine?.State is ContactState.Outgoing or ContactState.Incoming or ContactState.Accepted && theirs?.State != ContactState.Blocked;
@@ -146,16 +146,16 @@ public sealed partial class KeyService(
         {
             throw NoBundle();
         }
-        await limiter.AcquireAsync(requester, target.Id, cancellationToken).ConfigureAwait(false);
-        var parts = await store.GetBundlePartsAsync(target.Id, cancellationToken).ConfigureAwait(false)
+        await limiter.AcquireAsync(requester, target, cancellationToken).ConfigureAwait(false);
+        var parts = await store.GetBundlePartsAsync(target, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The contact has not published a complete set of keys");
         if (!IdentityKey.TryParse(parts.Identity, out var identity) || !SignedPreKey.TryParse(parts.SignedPreKey, out var signed)
             || !KemPreKey.TryParse(parts.KemLastResort, out var lastResort) || !SignedSuiteList.TryParse(parts.Suites, out var suites))
         {
             throw new InvalidOperationException("Stored keys no longer parse."); // Verified at upload: a bug or corruption.
         }
-        var oneTimeBytes = await store.TakeOneTimeAsync(target.Id, OneTimeKind.X25519, cancellationToken).ConfigureAwait(false);
-        var kemBytes = await store.TakeOneTimeAsync(target.Id, OneTimeKind.MlKem, cancellationToken).ConfigureAwait(false);
+        var oneTimeBytes = await store.TakeOneTimeAsync(target, OneTimeKind.X25519, cancellationToken).ConfigureAwait(false);
+        var kemBytes = await store.TakeOneTimeAsync(target, OneTimeKind.MlKem, cancellationToken).ConfigureAwait(false);
         OneTimePreKey? oneTime = null;
         if (oneTimeBytes is not null && !OneTimePreKey.TryParse(oneTimeBytes, out oneTime))
         {
@@ -168,14 +168,14 @@ public sealed partial class KeyService(
         }
         var bundle = new PreKeyBundle(name, identity, signed, oneTime, kem!, suites);
         metrics.PrekeyFetches.WithLabels(oneTime is null ? "false" : "true").Inc();
-        var left = await store.CountAsync(target.Id, cancellationToken).ConfigureAwait(false);
+        var left = await store.CountAsync(target, cancellationToken).ConfigureAwait(false);
         var low = options.Value.LowPreKeyThreshold;
         if (left.OneTime < low || left.Kem < low)
         {
             metrics.PrekeysLow.Inc();
             foreach (var listener in stockListeners)
             {
-                listener.OnStockLow(target.Id, left.OneTime, left.Kem, low);
+                listener.OnStockLow(target, left.OneTime, left.Kem, low);
             }
         }
         return new PreKeyBundleResponse(Convert.ToBase64String(bundle.Serialize()));

@@ -18,7 +18,8 @@ namespace Parley.Server.Tests.Attacks;
 /// Issue 14, item 3, for the login endpoints (which take a username without a session): an unknown
 /// name gets the answer an existing account gets, and — the deterministic half of "in time" — the
 /// server makes the same account-store calls for both. A failed finish for an unknown name used to
-/// skip the account lookup that a known name's finish makes.
+/// skip the account lookup that a known name's finish makes. The endpoints that take another user's
+/// name (ExistenceOracleTests' table) are checked the same way.
 /// </summary>
 public abstract class LoginExistenceOracleTests : IDisposable
 {
@@ -97,6 +98,34 @@ public abstract class LoginExistenceOracleTests : IDisposable
         Assert.Equal(answers[0].Status, answers[1].Status);
         Assert.Equal(answers[0].Difficulty, answers[1].Difficulty);
         Assert.Equal(["FindByUsernameAsync"], answers[0].Calls);
+        Assert.Equal(answers[0].Calls, answers[1].Calls);
+    }
+
+    /// <summary>
+    /// The endpoints that take another user's name look it up by id only — one query that answers one
+    /// integer for known and unknown names alike. They used to read the whole account (credentials
+    /// included) for a known name and nothing for an unknown one, which the timing runner saw in the
+    /// bundle fetch (docs/SECURITY.md, "Timing").
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ExistenceOracleTests.Endpoints), MemberType = typeof(ExistenceOracleTests))]
+    public async Task Endpoints_that_take_a_username_make_the_same_store_calls_for_unknown_and_existing_names(string method, string route)
+    {
+        using var me = await SignedUpClientAsync(factory.CreateClient, NewUsername("asker"));
+        var (stranger, unknown) = await NamesAsync(me);
+        var answers = new List<(HttpStatusCode Status, string[] Calls)>();
+        foreach (var name in new[] { stranger, unknown })
+        {
+            answers.Add(await RecordAsync(async () =>
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(string.Format(System.Globalization.CultureInfo.InvariantCulture, route, name), UriKind.Relative));
+                using var response = await me.SendAsync(request).WaitAsync(RequestTimeout);
+                return response.StatusCode;
+            }));
+        }
+
+        Assert.Equal(answers[0].Status, answers[1].Status);
+        Assert.Equal(["FindIdByUsernameAsync"], answers[0].Calls);
         Assert.Equal(answers[0].Calls, answers[1].Calls);
     }
 

@@ -37,6 +37,8 @@ public abstract class AccountKeyStoreContract
         var found = await store.FindByIdAsync(id, CancellationToken.None).WaitAsync(Timeout);
         Assert.Equal(name + "x", found!.Username);
         Assert.Null(await store.FindByUsernameAsync(name + "y", CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(id, await store.FindIdByUsernameAsync(name + "x", CancellationToken.None).WaitAsync(Timeout));
+        Assert.Null(await store.FindIdByUsernameAsync(name + "y", CancellationToken.None).WaitAsync(Timeout));
     }
 
     [Fact]
