@@ -9,7 +9,7 @@ internal sealed record CommandDoc(IReadOnlyList<string> Details, IReadOnlyList<i
 internal static class CommandDocs
 {
     private static readonly int[] Online = [ExitCodes.ServerUnreachable, ExitCodes.NotLoggedIn, ExitCodes.CertificateChanged];
-    private static readonly int[] ToContact = [.. Online, ExitCodes.NotAContact, ExitCodes.Blocked, ExitCodes.KeyChanged, ExitCodes.NoSuchUser];
+    private static readonly int[] ToContact = [.. Online, ExitCodes.NotAContact, ExitCodes.Blocked, ExitCodes.KeyChanged];
 
     private static readonly Dictionary<string, CommandDoc> Docs = new(StringComparer.Ordinal)
     {
@@ -58,14 +58,14 @@ internal static class CommandDocs
             [("parley password", "Change the password interactively.")]),
         ["account"] = new([], [], [("parley account delete", "Delete the account.")]),
         ["account delete"] = new(["Asks for the password again. Deletes the account, its queued messages and files on the server, and this profile's local data. This cannot be undone."], [ExitCodes.ServerUnreachable, ExitCodes.WrongPassword, ExitCodes.NotLoggedIn], [("parley account delete", "Delete the current account.")]),
-        ["contacts"] = new(["Only contacts can message each other: one side sends a request, the other accepts it."], [], [("parley contacts list", "Your contacts and pending requests.")]),
+        ["contacts"] = new(["Only contacts can message each other: one side sends a request, the other accepts it.", "The server tells whether a user exists only to 'contacts request' (exit 9), which the user sees; every other command answers a user who does not exist as one who is not your contact (exit 5)."], [], [("parley contacts list", "Your contacts and pending requests.")]),
         ["contacts request"] = new([], [.. Online, ExitCodes.NoSuchUser, ExitCodes.Blocked], [("parley contacts request bob --note \"it's alice from the climbing club\"", "Ask bob, with a note.")]),
-        ["contacts accept"] = new([], [.. Online, ExitCodes.NoSuchUser], [("parley contacts accept alice", "Accept alice's request.")]),
-        ["contacts decline"] = new([], [.. Online, ExitCodes.NoSuchUser], [("parley contacts decline mallory", "Decline mallory's request.")]),
+        ["contacts accept"] = new([], [.. Online, ExitCodes.NotAContact], [("parley contacts accept alice", "Accept alice's request.")]),
+        ["contacts decline"] = new([], [.. Online, ExitCodes.NotAContact], [("parley contacts decline mallory", "Decline mallory's request.")]),
         ["contacts remove"] = new([], [.. Online, ExitCodes.NotAContact], [("parley contacts remove bob", "You and bob can no longer message each other.")]),
         ["contacts list"] = new(["When the server cannot be reached, the contacts saved on this machine are shown with a warning."], [ExitCodes.NotLoggedIn], [("parley contacts list --json", "One JSON object per contact.")]),
-        ["block"] = new([], [.. Online, ExitCodes.NoSuchUser], [("parley block mallory", "Nothing from mallory reaches you.")]),
-        ["unblock"] = new([], [.. Online, ExitCodes.NoSuchUser], [("parley unblock mallory", "Lift the block.")]),
+        ["block"] = new(["Blocking a user name that does not exist succeeds too: the server does not tell."], [.. Online], [("parley block mallory", "Nothing from mallory reaches you.")]),
+        ["unblock"] = new([], [.. Online], [("parley unblock mallory", "Lift the block.")]),
         ["send"] = new(
             [
                 "Prints what happened: 'sent to bob' once the server has stored the message, or 'queued: the server is unreachable' (exit status 3) when it was saved to be sent on the next connection. With --json: {\"id\", \"to\", \"status\"}.",
@@ -85,11 +85,11 @@ internal static class CommandDocs
             ],
             ToContact,
             [("parley chat bob", "Chat with bob.")]),
-        ["history"] = new(["Shows the conversation from the local store, oldest first. A user who is neither a contact nor known to this profile gets the same error as 'parley send'."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact, ExitCodes.NoSuchUser], [("parley history bob --limit 20", "The last 20 messages with bob.")]),
+        ["history"] = new(["Shows the conversation from the local store, oldest first. A user who is neither a contact nor known to this profile gets the same error as 'parley send'."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact], [("parley history bob --limit 20", "The last 20 messages with bob.")]),
         ["file"] = new(["Files are encrypted on this machine with a fresh key; the key travels inside an end-to-end encrypted message, the server stores only ciphertext."], [], [("parley file send bob ./photo.jpg", "Send a file.")]),
         ["file send"] = new(["Uploads in chunks and resumes an interrupted upload of the same file to the same contact when run again."], ToContact, [("parley file send bob ./report.pdf", "Send report.pdf to bob.")]),
         ["file get"] = new(["Downloads, verifies and decrypts the file of a received message, saving it under its sanitized name in --out (never overwriting a file)."], Online, [("parley file get 0b7c... --out ~/Downloads", "Save a received file.")]),
-        ["verify"] = new(["Compare the numbers with your contact in person or over a channel you trust; if they match, run again with --confirm."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact, ExitCodes.NoSuchUser, ExitCodes.KeyChanged], [("parley verify bob", "Show the safety number."), ("parley verify bob --confirm", "Mark bob as verified.")]),
+        ["verify"] = new(["Compare the numbers with your contact in person or over a channel you trust; if they match, run again with --confirm."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact, ExitCodes.KeyChanged], [("parley verify bob", "Show the safety number."), ("parley verify bob --confirm", "Mark bob as verified.")]),
         ["trust"] = new(["Messages that arrived under the new key are held until you trust it; they then appear in the history where they were sent."], [ExitCodes.NotLoggedIn, ExitCodes.NotAContact], [("parley trust bob", "Accept bob's new key.")]),
         ["disconnect"] = new(
             ["Sends the session's last message (it tells the contact's client to forget the session too), then forgets it here. History stays on both sides. The next message, from either side, starts a fresh key agreement on a new prekey bundle. A message the contact sent on the old session before their client saw the end cannot be read and is reported as undecryptable.", "Needs the server: when it cannot be reached, nothing changes."],

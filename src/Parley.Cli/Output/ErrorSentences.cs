@@ -37,6 +37,7 @@ internal static class ErrorSentences
         ClientErrorKind.InvalidInput => "The input is not valid.",
         ClientErrorKind.CallsNotConfigured => "Calls are not available on this server (it has no TURN relay configured).",
         ClientErrorKind.CallBusy => "You are already in a call; hang up first.",
+        ClientErrorKind.NoPendingRequest => "There is no pending contact request from that user (it may have been cancelled).",
         ClientErrorKind.NoSuchCall => "There is no such call in progress (it may have ended).",
         ClientErrorKind.IdentityReplaced => "Your account's identity was replaced by a login from another home, so this home's keys no longer receive your messages: they go to that home, and this one does not connect (it could not decrypt them). Use the other home, or make this one the account's again with 'parley login USER --replace-identity' (your contacts will see a key change).",
         _ => "The operation failed.",

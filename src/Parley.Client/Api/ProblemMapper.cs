@@ -36,6 +36,7 @@ internal static class ProblemMapper
             (_, "weak-password") => ClientErrorKind.WeakPassword,
             (_, "bad-proof" or "wrong-password" or "authentication-failed") => ClientErrorKind.WrongPassword,
             (_, "no-such-user" or "unknown-user") => ClientErrorKind.UserDoesNotExist,
+            (_, "no-pending-request") => ClientErrorKind.NoPendingRequest,
             (HttpStatusCode.NotFound, _) when title.StartsWith("No such", StringComparison.OrdinalIgnoreCase) => ClientErrorKind.UserDoesNotExist,
             (HttpStatusCode.NotFound, _) => ClientErrorKind.NotAContact,
             (HttpStatusCode.TooManyRequests or HttpStatusCode.Forbidden, _) => ClientErrorKind.Refused,

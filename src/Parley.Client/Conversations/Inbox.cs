@@ -144,9 +144,25 @@ internal sealed class Inbox : IRelayHandler
 
         await link.AckManyAsync(deliveries.Select(d => d.MessageId).ToList(), cancellationToken).ConfigureAwait(false);
         var delivered = new Dictionary<string, List<MessageId>>(StringComparer.Ordinal);
+        string? showing = null; // a run of messages from one sender on screen is handed out, and read-receipted, once
         foreach (var (sender, id, content, serverTime) in handled)
         {
-            await ReportLockedAsync(link, sender, id, content, serverTime, delivered, cancellationToken).ConfigureAwait(false);
+            var show = content.Kind is ContentKind.Text or ContentKind.File && Policy.For(sender) == IncomingDisplay.Show;
+            if (showing is not null && (!show || showing != sender))
+            {
+                await _receipts.ShowUnshownLockedAsync(link, showing, cancellationToken).ConfigureAwait(false);
+            }
+
+            showing = show ? sender : null;
+            if (!show)
+            {
+                ReportLocked(sender, id, content, serverTime, delivered);
+            }
+        }
+
+        if (showing is not null)
+        {
+            await _receipts.ShowUnshownLockedAsync(link, showing, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (sender, ids) in delivered)
@@ -209,20 +225,12 @@ internal sealed class Inbox : IRelayHandler
         return (error, content);
     }
 
-    private async Task ReportLockedAsync(
-        RelayLink link, string sender, MessageId id, MessageContent content, DateTimeOffset serverTime, Dictionary<string, List<MessageId>> delivered, CancellationToken cancellationToken)
+    private void ReportLocked(string sender, MessageId id, MessageContent content, DateTimeOffset serverTime, Dictionary<string, List<MessageId>> delivered)
     {
         switch (content.Kind)
         {
-            case ContentKind.Text or ContentKind.File:
-                var display = Policy.For(sender);
-                if (display == IncomingDisplay.Show)
-                {
-                    await _receipts.ShowUnshownLockedAsync(link, sender, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-
-                if (display == IncomingDisplay.Announce && _context.Store.GetMessage(id) is { } stored)
+            case ContentKind.Text or ContentKind.File: // shown ones are handed out by the caller, a run at a time
+                if (Policy.For(sender) == IncomingDisplay.Announce && _context.Store.GetMessage(id) is { } stored)
                 {
                     _context.Events.Emit(new ClientEvent { Kind = ClientEventKind.Message, Peer = sender, Message = stored });
                 }

@@ -74,4 +74,10 @@ public enum ClientErrorKind
     /// are no longer the account's, so it does not connect (it would take messages it cannot decrypt).
     /// </summary>
     IdentityReplaced,
+
+    /// <summary>
+    /// Accept or decline found no pending request from that user. The server answers the same for a
+    /// user who does not exist, so this says nothing about existence.
+    /// </summary>
+    NoPendingRequest,
 }

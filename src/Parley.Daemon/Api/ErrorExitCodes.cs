@@ -18,7 +18,7 @@ public static class ErrorExitCodes
     {
         ClientErrorKind.ServerUnreachable or ClientErrorKind.ServerUnreachableMessageQueued => 3,
         ClientErrorKind.WrongPassword => 4,
-        ClientErrorKind.NotAContact => 5,
+        ClientErrorKind.NotAContact or ClientErrorKind.NoPendingRequest => 5,
         ClientErrorKind.Blocked => 6,
         ClientErrorKind.KeyChanged => 7,
         ClientErrorKind.NotLoggedIn => 8,

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using Parley.Client.Profiles;
 using Parley.Client.Storage;
@@ -20,8 +20,10 @@ public static class DaemonPaths
     {
         ArgumentNullException.ThrowIfNull(home);
         ArgumentNullException.ThrowIfNull(keys);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(home.Root));
-        return Path.Combine(keys.Directory, "d-" + Convert.ToHexStringLower(hash.AsSpan(0, 8)) + ".sock");
+        // Not a secret and not an authenticator (the directory is the user's own, mode 0700): a
+        // non-cryptographic hash keeps OpenSSL from loading in every command that talks to the daemon.
+        var hash = XxHash3.Hash(Encoding.UTF8.GetBytes(home.Root));
+        return Path.Combine(keys.Directory, "d-" + Convert.ToHexStringLower(hash) + ".sock");
     }
 
     /// <summary>The lock file that keeps a second daemon off <paramref name="home"/>.</summary>

@@ -17,6 +17,14 @@ public sealed partial class GroupCommitWriter
                 case WriterOpKind.Ack:
                     CollectAck(op.Delete, batch);
                     break;
+                case WriterOpKind.AckMany:
+                    // One frame's acknowledgements stay together (a batch may pass MaxBatchSize by at most one frame's ids).
+                    foreach (var delete in op.Deletes!)
+                    {
+                        CollectAck(delete, batch);
+                    }
+
+                    break;
                 case WriterOpKind.Barrier:
                     batch.Signals.Add(op.Signal!);
                     break;

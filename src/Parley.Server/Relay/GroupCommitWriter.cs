@@ -73,6 +73,19 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
     public void Acknowledge(QueueDelete delete) => _ops.Writer.TryWrite(WriterOp.Ack(delete));
 
     /// <summary>
+    /// Queues the deletions of one AckBatch frame as one unit of work (one channel write and read, not
+    /// one per id). The list is the writer's from now on.
+    /// </summary>
+    public void Acknowledge(List<QueueDelete> deletes)
+    {
+        ArgumentNullException.ThrowIfNull(deletes);
+        if (deletes.Count > 0)
+        {
+            _ops.Writer.TryWrite(WriterOp.AckMany(deletes));
+        }
+    }
+
+    /// <summary>
     /// Completes once everything submitted before this call has been committed (or refused). A
     /// connecting client waits for this before reading its queue, so nothing submitted while it was
     /// offline is missed.

@@ -157,18 +157,14 @@ public sealed class MessageDelivery
         }
     }
 
-    /// <summary>Handles an AckBatch (already checked to be well-formed): one acknowledgement per packed id.</summary>
+    /// <summary>
+    /// Handles an AckBatch (already checked to be well-formed): the ids are resolved under one lock of the
+    /// connection and reach the writer as one unit of work.
+    /// </summary>
     public void Acknowledge(RelayConnection connection, ReadOnlySpan<byte> packedIds)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var count = Wire.Relay.MessageIdList.Count(packedIds);
-        for (var i = 0; i < count; i++)
-        {
-            if (MessageId.TryRead(Wire.Relay.MessageIdList.At(packedIds, i), out var id) && connection.TryTakeDelivered(id, out var key))
-            {
-                _writer.Acknowledge(new QueueDelete(connection.AccountId, key));
-            }
-        }
+        _writer.Acknowledge(connection.TakeDelivered(packedIds));
     }
 
     /// <summary>Unregisters the connection; true if it was the account's current one (the account went offline).</summary>

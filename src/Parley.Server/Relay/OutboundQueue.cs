@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Parley.Wire;
 
 namespace Parley.Server.Relay;
 
@@ -12,10 +11,10 @@ namespace Parley.Server.Relay;
 /// told whether more frames are already waiting behind the one it sends, so it can leave the flush
 /// to the last of them (one socket write for a run of frames).
 /// </summary>
-internal sealed class OutboundQueue(Func<ServerFrame, bool, ValueTask> send) : IThreadPoolWorkItem
+internal sealed class OutboundQueue<T>(Func<T, bool, ValueTask> send) : IThreadPoolWorkItem
 {
     private readonly Lock _gate = new();
-    private Queue<ServerFrame>? _frames;
+    private Queue<T>? _frames;
     private bool _pumping;
     private bool _completed;
     private TaskCompletionSource? _drained;
@@ -43,7 +42,7 @@ internal sealed class OutboundQueue(Func<ServerFrame, bool, ValueTask> send) : I
     }
 
     /// <summary>Queues a frame; false once the queue is completed (the frame is dropped).</summary>
-    public bool TryEnqueue(ServerFrame frame)
+    public bool TryEnqueue(T frame)
     {
         lock (_gate)
         {
@@ -52,7 +51,7 @@ internal sealed class OutboundQueue(Func<ServerFrame, bool, ValueTask> send) : I
                 return false;
             }
 
-            (_frames ??= new Queue<ServerFrame>()).Enqueue(frame);
+            (_frames ??= new Queue<T>()).Enqueue(frame);
             if (_pumping)
             {
                 return true;
@@ -105,7 +104,7 @@ internal sealed class OutboundQueue(Func<ServerFrame, bool, ValueTask> send) : I
         }
     }
 
-    private bool TryTake(out ServerFrame frame, out bool more)
+    private bool TryTake(out T frame, out bool more)
     {
         TaskCompletionSource? drained = null;
         lock (_gate)
@@ -127,7 +126,7 @@ internal sealed class OutboundQueue(Func<ServerFrame, bool, ValueTask> send) : I
         }
 
         drained?.TrySetResult();
-        frame = null!;
+        frame = default!;
         more = false;
         return false;
     }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Parley.Wire;
+using Parley.Wire.Relay;
 
 namespace Parley.Server.Relay;
 
@@ -107,7 +108,7 @@ public sealed class RelayConnection : ISendCompletion
     /// An online-only message (a typing notice) that was never stored: sent at once, not tracked for
     /// acknowledgement (an acknowledgement of it finds nothing to delete), lost if the socket drops.
     /// </summary>
-    internal void PushEphemeral(QueuedMessage message) => Enqueue(RelayFrames.ToFrame(message));
+    internal void PushEphemeral(QueuedMessage message) => _output.EnqueueDelivery(message);
 
     /// <summary>A message read from the store while draining (a cluster node remembers its sequence).</summary>
     internal void PushStored(QueuedMessage message)
@@ -211,6 +212,29 @@ public sealed class RelayConnection : ISendCompletion
         return false;
     }
 
+    /// <summary>
+    /// Resolves the packed ids of a well-formed AckBatch under one lock; the ones this connection delivered
+    /// (and not yet saw acknowledged) are returned as deletions of this account's queue, in the frame's order.
+    /// </summary>
+    internal List<QueueDelete> TakeDelivered(ReadOnlySpan<byte> packedIds)
+    {
+        var count = MessageIdList.Count(packedIds);
+        var deletes = new List<QueueDelete>(count);
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (MessageId.TryRead(MessageIdList.At(packedIds, i), out var id) && _unacked.Remove(id, out var sender))
+                {
+                    _ledger?.Acknowledged(id);
+                    deletes.Add(new QueueDelete(AccountId, new MessageKey(sender, id)));
+                }
+            }
+        }
+
+        return deletes;
+    }
+
     /// <summary>Ends the connection from the server side: queued frames go out, then a close with this status.</summary>
     internal void Terminate(WebSocketCloseStatus status, string reason)
     {
@@ -236,6 +260,6 @@ public sealed class RelayConnection : ISendCompletion
             return;
         }
 
-        Enqueue(RelayFrames.ToFrame(message));
+        _output.EnqueueDelivery(message);
     }
 }

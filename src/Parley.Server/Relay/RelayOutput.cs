@@ -7,7 +7,7 @@ using Parley.Wire.Relay;
 namespace Parley.Server.Relay;
 
 /// <summary>
-/// The send side of one <see cref="RelayConnection"/>. Frames go through an <see cref="OutboundQueue"/>
+/// The send side of one <see cref="RelayConnection"/>. Frames go through an <see cref="OutboundQueue{T}"/>
 /// whose pump runs only while there is something to send; each is serialized into a pooled buffer only
 /// while it is written, so an idle connection holds no buffers and no send loop. On a socket accepted
 /// at the connection level (<see cref="DuplexPipeStream"/>) a run of queued frames is flushed once, so
@@ -21,7 +21,7 @@ internal sealed class RelayOutput
     private static readonly ServerFrame FlushResults = new();
     private readonly RelayConnection _connection;
     private readonly DuplexPipeStream? _transport;
-    private readonly OutboundQueue _outbound;
+    private readonly OutboundQueue<Outgoing> _outbound;
     private readonly Lock _resultsGate = new();
     private List<(MessageId Id, SendStatus Status)> _results = [];
     private List<(MessageId Id, SendStatus Status)> _sending = [];
@@ -33,11 +33,15 @@ internal sealed class RelayOutput
     {
         _connection = connection;
         _transport = transport;
-        _outbound = new OutboundQueue(SendQueuedAsync);
+        _outbound = new OutboundQueue<Outgoing>(SendQueuedAsync);
     }
 
     /// <summary>Queues a frame for sending; frames after the socket closed are dropped.</summary>
-    public void Enqueue(ServerFrame frame) => _outbound.TryEnqueue(frame);
+    public void Enqueue(ServerFrame frame) => _outbound.TryEnqueue(new Outgoing(frame, null));
+
+    /// <summary>Queues the delivery of a queue entry (an envelope is encoded straight from the entry when it is sent).</summary>
+    public void EnqueueDelivery(QueuedMessage message) =>
+        _outbound.TryEnqueue(DeliverEncoding.Applies(message) ? new Outgoing(null, message) : new Outgoing(RelayFrames.ToFrame(message), null));
 
     /// <summary>The client understands SendResultBatch (it sent Capabilities); later results are gathered.</summary>
     public void EnableResultBatches() => _batchResults = true;
@@ -61,7 +65,7 @@ internal sealed class RelayOutput
         if (first)
         {
             // One marker per gathering: everything added before the send loop reaches it rides along.
-            _outbound.TryEnqueue(FlushResults);
+            _outbound.TryEnqueue(new Outgoing(FlushResults, null));
         }
     }
 
@@ -96,7 +100,7 @@ internal sealed class RelayOutput
         }
     }
 
-    private async ValueTask SendQueuedAsync(ServerFrame frame, bool more)
+    private async ValueTask SendQueuedAsync(Outgoing item, bool more)
     {
         if (_transport is not null)
         {
@@ -104,7 +108,9 @@ internal sealed class RelayOutput
         }
 
         var aborted = _connection.Aborted;
-        await (ReferenceEquals(frame, FlushResults) ? SendGatheredResultsAsync(aborted) : SendFrameAsync(frame, aborted));
+        await (item.Delivery is { } message ? SendDeliveryAsync(message, aborted)
+            : ReferenceEquals(item.Frame, FlushResults) ? SendGatheredResultsAsync(aborted)
+            : SendFrameAsync(item.Frame!, aborted));
         if (!more && _transport is { HasUnflushed: true })
         {
             // The last of a run wrote nothing of its own (an empty gathering): flush what the run wrote.
@@ -130,6 +136,20 @@ internal sealed class RelayOutput
         finally
         {
             _sending.Clear();
+        }
+    }
+
+    private async Task SendDeliveryAsync(QueuedMessage message, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(DeliverEncoding.FrameSize(message));
+        try
+        {
+            var size = DeliverEncoding.Write(message, buffer);
+            await _connection.Socket.SendAsync(buffer.AsMemory(0, size), WebSocketMessageType.Binary, true, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -5,6 +5,7 @@ internal enum WriterOpKind
 {
     Send,
     Ack,
+    AckMany,
     Barrier,
     Maintenance,
 }
@@ -16,7 +17,7 @@ internal enum WriterOpKind
 internal readonly struct WriterOp
 {
     private WriterOp(WriterOpKind kind, QueuedMessage? message, ISendCompletion? completion, QueueDelete delete,
-        TaskCompletionSource? signal, Func<IMessageQueueStore, CancellationToken, Task>? maintenance)
+        TaskCompletionSource? signal, Func<IMessageQueueStore, CancellationToken, Task>? maintenance, List<QueueDelete>? deletes = null)
     {
         Kind = kind;
         Message = message;
@@ -24,6 +25,7 @@ internal readonly struct WriterOp
         Delete = delete;
         Signal = signal;
         Maintenance = maintenance;
+        Deletes = deletes;
     }
 
     public WriterOpKind Kind { get; }
@@ -34,6 +36,9 @@ internal readonly struct WriterOp
 
     public QueueDelete Delete { get; }
 
+    /// <summary>The deletions of one AckBatch frame, in the frame's order (one channel operation for all of them).</summary>
+    public List<QueueDelete>? Deletes { get; }
+
     public TaskCompletionSource? Signal { get; }
 
     public Func<IMessageQueueStore, CancellationToken, Task>? Maintenance { get; }
@@ -42,6 +47,8 @@ internal readonly struct WriterOp
         new(WriterOpKind.Send, message, completion, default, null, null);
 
     public static WriterOp Ack(QueueDelete delete) => new(WriterOpKind.Ack, null, null, delete, null, null);
+
+    public static WriterOp AckMany(List<QueueDelete> deletes) => new(WriterOpKind.AckMany, null, null, default, null, null, deletes);
 
     public static WriterOp Barrier(TaskCompletionSource signal) => new(WriterOpKind.Barrier, null, null, default, signal, null);
 

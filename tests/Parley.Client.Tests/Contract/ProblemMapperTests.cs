@@ -16,6 +16,7 @@ public sealed class ProblemMapperTests
     [InlineData(HttpStatusCode.TooManyRequests, "rate-limited", "Too many requests", ClientErrorKind.Refused)]
     [InlineData(HttpStatusCode.InternalServerError, "internal", "Internal error", ClientErrorKind.ServerUnreachable)]
     [InlineData(HttpStatusCode.BadRequest, "bad-request", "Malformed JSON", ClientErrorKind.Refused)]
+    [InlineData(HttpStatusCode.Conflict, "no-pending-request", "No pending request", ClientErrorKind.NoPendingRequest)]
     [InlineData(HttpStatusCode.NotFound, "calls-not-configured", "Calls are not configured on this server", ClientErrorKind.CallsNotConfigured)]
     public void Problems_map_to_client_errors(HttpStatusCode status, string type, string title, ClientErrorKind expected)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Parley.EndToEnd.Tests.Infrastructure;
 
 namespace Parley.EndToEnd.Tests.Scenarios;
@@ -66,7 +67,7 @@ public sealed class ConversationTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Only_contacts_can_message_and_unknown_users_are_named_as_such(bool daemons)
+    public async Task Only_contacts_can_message_and_only_a_request_tells_whether_a_user_exists(bool daemons)
     {
         await using var world = await World.StartAsync(daemons);
         var alice = world.NewUser("alice");
@@ -77,6 +78,22 @@ public sealed class ConversationTests
         var notContact = await alice.RunAsync("send", "bob", "hi stranger");
         Assert.Equal(5, notContact.ExitCode);
         Assert.Contains("not one of your contacts", notContact.Stderr, StringComparison.Ordinal);
+
+        // Every other command answers a user who does not exist exactly as bob, who exists but is not
+        // in that relation with alice: same exit code, same sentence (block and unblock last: they succeed).
+        string[][] commands = [["send", "{0}", "hi"], ["history", "{0}"], ["verify", "{0}"], ["contacts", "remove", "{0}"],
+            ["contacts", "accept", "{0}"], ["contacts", "decline", "{0}"], ["block", "{0}"], ["unblock", "{0}"]];
+        foreach (var command in commands)
+        {
+            var existing = await alice.RunAsync([.. command.Select(a => string.Format(CultureInfo.InvariantCulture, a, "bob"))]);
+            var unknown = await alice.RunAsync([.. command.Select(a => string.Format(CultureInfo.InvariantCulture, a, "nobody_here"))]);
+            Assert.True(existing.ExitCode == unknown.ExitCode, $"{command[0]}: exit {existing.ExitCode} for bob, {unknown.ExitCode} for an unknown user");
+            Assert.Equal(existing.Stderr.Replace("bob", "USER", StringComparison.Ordinal), unknown.Stderr.Replace("nobody_here", "USER", StringComparison.Ordinal));
+        }
+
+        var accept = await alice.RunAsync("contacts", "accept", "nobody_here");
+        Assert.Equal(5, accept.ExitCode);
+        Assert.Contains("no pending contact request", accept.Stderr, StringComparison.Ordinal);
 
         var nobody = await alice.RunAsync("contacts", "request", "nobody_here");
         Assert.Equal(9, nobody.ExitCode);

@@ -8,9 +8,10 @@ namespace Parley.Server.Relay.Storage;
 /// <see cref="IMessageQueueStore"/> on the shared <see cref="IDatabase"/> (SQLite or PostgreSQL; the
 /// reads are common to both). A batch is one write transaction: on PostgreSQL one multi-row insert and one
 /// multi-row delete in one round trip (<see cref="PostgresQueueBatchWriter"/>), on SQLite multi-row
-/// statements bound by position on SQLite's own API (<see cref="SqliteQueueBatchWriter"/>).
+/// statements bound by position on SQLite's own API (<see cref="SqliteQueueBatchWriter"/>), on one commit
+/// connection kept open with its statements prepared once (<see cref="SqliteQueueCommitConnection"/>).
 /// </summary>
-public sealed class SqlMessageQueueStore : IMessageQueueStore
+public sealed class SqlMessageQueueStore : IMessageQueueStore, IDisposable
 {
     private const string SelectColumns = "seq, recipient_id, sender_id, sender_name, message_id, kind, subtype, body, created_ms";
 
@@ -24,6 +25,8 @@ public sealed class SqlMessageQueueStore : IMessageQueueStore
 
     private readonly IDatabase _database;
     private readonly bool _fullSync;
+    private readonly SemaphoreSlim _commitGate = new(1, 1);
+    private SqliteQueueCommitConnection? _commitConnection;
 
     /// <summary>
     /// Creates the store. With <paramref name="fullSync"/> a SQLite commit is fsynced (durable across
@@ -54,24 +57,49 @@ public sealed class SqlMessageQueueStore : IMessageQueueStore
     public async Task CommitAsync(QueueBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (_database.Kind == DatabaseKind.Sqlite)
+        {
+            await CommitSqliteAsync(batch, cancellationToken);
+            return;
+        }
+
         await using var connection = await _database.OpenAsync(cancellationToken);
-        if (_fullSync && _database.Kind == DatabaseKind.Sqlite)
-        {
-            await using var pragma = connection.CreateCommand("PRAGMA synchronous=FULL");
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        if (_database.Kind == DatabaseKind.Postgres)
-        {
-            await PostgresQueueBatchWriter.WriteAsync(connection, transaction, batch, cancellationToken);
-        }
-        else
-        {
-            SqliteQueueBatchWriter.Write((SqliteConnection)connection, batch);
-        }
-
+        await PostgresQueueBatchWriter.WriteAsync(connection, transaction, batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Closes the SQLite commit connection (the group-commit writer has stopped by then).</summary>
+    public void Dispose()
+    {
+        _commitConnection?.Dispose();
+        _commitConnection = null;
+    }
+
+    private async Task CommitSqliteAsync(QueueBatch batch, CancellationToken cancellationToken)
+    {
+        await _commitGate.WaitAsync(cancellationToken);
+        try
+        {
+            _commitConnection ??= await SqliteQueueCommitConnection.OpenAsync(_database, _fullSync, cancellationToken);
+            try
+            {
+                await using var transaction = await _database.BeginWriteAsync(_commitConnection.Connection, cancellationToken);
+                SqliteQueueBatchWriter.Write(_commitConnection, batch);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch
+            {
+                // The transaction rolled back; whatever broke, the next commit starts on a fresh connection.
+                _commitConnection.Dispose();
+                _commitConnection = null;
+                throw;
+            }
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -11,7 +12,9 @@ namespace Parley.Server.Relay.Storage;
 /// rows and deletes as multi-row <c>DELETE … WHERE (…) IN (VALUES …) RETURNING</c> statements of up to
 /// <see cref="RowsPerDelete"/>, on SQLite's own statement API with values bound by position — no
 /// ADO.NET command, reader or parameter lookup per row, and one statement run per chunk instead of
-/// one per row.
+/// one per row. A batch is cut into chunks of power-of-two sizes (the largest that fits, then smaller),
+/// so the commit connection needs only a handful of prepared statements (<see cref="SqliteQueueCommitConnection"/>),
+/// reused across batches instead of parsed per commit.
 /// </summary>
 internal static class SqliteQueueBatchWriter
 {
@@ -24,19 +27,16 @@ internal static class SqliteQueueBatchWriter
     private const int InsertColumns = 8;
     private const int DeleteColumns = 3;
 
-    // Statement texts per row count, built once.
-    private static readonly string?[] InsertTexts = new string?[RowsPerInsert + 1];
-    private static readonly string?[] DeleteTexts = new string?[RowsPerDelete + 1];
-
-    /// <summary>Applies the batch and fills its results; the caller commits.</summary>
-    public static void Write(SqliteConnection connection, QueueBatch batch)
+    /// <summary>Applies the batch on the commit connection's open transaction and fills its results; the caller commits.</summary>
+    public static void Write(SqliteQueueCommitConnection connection, QueueBatch batch)
     {
         batch.Inserted = new bool[batch.Inserts.Count];
         batch.Deleted = new int[batch.Deletes.Count];
-        var db = connection.Handle!;
-        for (var start = 0; start < batch.Inserts.Count; start += RowsPerInsert)
+        var db = connection.Connection.Handle!;
+        for (int start = 0, rows; start < batch.Inserts.Count; start += rows)
         {
-            Insert(db, batch, start, Math.Min(RowsPerInsert, batch.Inserts.Count - start));
+            rows = Chunk(batch.Inserts.Count - start, RowsPerInsert);
+            Insert(db, connection.Statement(insert: true, rows, InsertText), batch, start, rows);
         }
 
         batch.CheckSequenceOrder();
@@ -49,16 +49,31 @@ internal static class SqliteQueueBatchWriter
                 positions.TryAdd(batch.Deletes[i], i);
             }
 
-            for (var start = 0; start < batch.Deletes.Count; start += RowsPerDelete)
+            for (int start = 0, rows; start < batch.Deletes.Count; start += rows)
             {
-                Delete(db, batch, positions, start, Math.Min(RowsPerDelete, batch.Deletes.Count - start));
+                rows = Chunk(batch.Deletes.Count - start, RowsPerDelete);
+                Delete(db, connection.Statement(insert: false, rows, DeleteText), batch, positions, start, rows);
             }
         }
     }
 
-    private static void Insert(sqlite3 db, QueueBatch batch, int start, int count)
+    /// <summary>The rows of the next chunk: all that is left up to <paramref name="max"/>, rounded down to a power of two.</summary>
+    internal static int Chunk(int left, int max) => left >= max ? max : 1 << BitOperations.Log2((uint)left);
+
+    private static void Insert(sqlite3 db, sqlite3_stmt statement, QueueBatch batch, int start, int count)
     {
-        using var statement = Prepare(db, InsertTexts, count, InsertText);
+        try
+        {
+            InsertRows(db, statement, batch, start, count);
+        }
+        finally
+        {
+            SqliteQueueCommitConnection.Release(statement);
+        }
+    }
+
+    private static void InsertRows(sqlite3 db, sqlite3_stmt statement, QueueBatch batch, int start, int count)
+    {
         Span<byte> id = stackalloc byte[RelayLimits.MessageIdBytes];
         var positions = new Dictionary<MessageKey, int>(count);
         for (var row = 0; row < count; row++)
@@ -89,9 +104,20 @@ internal static class SqliteQueueBatchWriter
         Done(db, rc);
     }
 
-    private static void Delete(sqlite3 db, QueueBatch batch, Dictionary<QueueDelete, int> positions, int start, int count)
+    private static void Delete(sqlite3 db, sqlite3_stmt statement, QueueBatch batch, Dictionary<QueueDelete, int> positions, int start, int count)
     {
-        using var statement = Prepare(db, DeleteTexts, count, DeleteText);
+        try
+        {
+            DeleteRows(db, statement, batch, positions, start, count);
+        }
+        finally
+        {
+            SqliteQueueCommitConnection.Release(statement);
+        }
+    }
+
+    private static void DeleteRows(sqlite3 db, sqlite3_stmt statement, QueueBatch batch, Dictionary<QueueDelete, int> positions, int start, int count)
+    {
         Span<byte> id = stackalloc byte[RelayLimits.MessageIdBytes];
         for (var row = 0; row < count; row++)
         {
@@ -110,13 +136,6 @@ internal static class SqliteQueueBatchWriter
         }
 
         Done(db, rc);
-    }
-
-    private static sqlite3_stmt Prepare(sqlite3 db, string?[] texts, int rows, Func<int, string> build)
-    {
-        var sql = texts[rows] ??= build(rows);
-        Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
-        return statement;
     }
 
     private static string InsertText(int rows)

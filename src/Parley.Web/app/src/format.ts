@@ -102,6 +102,8 @@ export function describeError(kind: string | undefined, fallback: string): strin
       return "This contact's safety number changed. Verify it before sending.";
     case "notLoggedIn":
       return "You are not logged in.";
+    case "noPendingRequest":
+      return "There is no pending request from this user any more.";
     case "userDoesNotExist":
       return "There is no such user.";
     case "userExists":

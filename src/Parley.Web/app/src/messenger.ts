@@ -9,14 +9,16 @@ import { showNotification } from "./notifications";
 import { h, replaceChildren } from "./dom";
 import { describeError } from "./format";
 import { HistoryPager } from "./history";
+import { LatestAnswer } from "./latest";
 import { Model } from "./model";
 import { RpcError, type ConnectionState } from "./rpc";
-import { accountDialog } from "./views/account";
+import { showAccountDialog } from "./views/account";
 import { ChatView } from "./views/chat";
-import { safetyDialog } from "./views/safety";
-import { addContactForm, renderConversationList } from "./views/sidebar";
+import { showSafetyDialog } from "./views/safety";
+import { renderConnection, renderConversationList, sidebarPanel } from "./views/sidebar";
+import { Toast } from "./views/toast";
 
-/** Messages fetched when a conversation opens, and by each "load older" (one page, never the whole conversation). */
+/** What the signed-in screen asks of the page around it. */
 interface Navigation {
   logout(): void;
   switchTo(user: string): void;
@@ -27,7 +29,7 @@ export class Messenger {
   private readonly model = new Model();
   private readonly list = h("ul", { class: "conversations", "aria-label": "Conversations" });
   private readonly connection = h("span", { class: "connection", role: "status", "aria-live": "polite" });
-  private readonly toast = h("p", { class: "toast", role: "alert", hidden: true });
+  private readonly toast = new Toast();
   private readonly chat: ChatView;
   private readonly files: FileClient;
   private readonly calls: CallController;
@@ -37,6 +39,7 @@ export class Messenger {
   /** Whether a connection event arrived since subscribing (events then decide the state, not a status answer). */
   private connectionEventSeen = false;
   private disposed = false;
+  private readonly listAnswers = new LatestAnswer();
   /** Whether notifications may show message text (the profile's setting, off by default). */
   private previews = false;
 
@@ -73,26 +76,12 @@ export class Messenger {
       downloaded: (messageId) => files.downloadedFile(messageId),
       download: (messageId) => files.transfers.forMessage(messageId),
     });
-    const sidebar = h(
-      "aside",
-      { class: "sidebar", "aria-label": "Contacts" },
-      h(
-        "header",
-        { class: "me" },
-        h("strong", {}, api.profile),
-        this.connection,
-        h("button", { type: "button", class: "link", onclick: () => void this.showAccount() }, "Account"),
-        h("button", { type: "button", class: "link", onclick: () => void this.logout() }, "Log out"),
-      ),
-      addContactForm({
-        open: () => undefined,
-        accept: () => undefined,
-        decline: () => undefined,
-        request: (user, note) => this.request(user, note),
-      }),
-      this.list,
-    );
-    replaceChildren(root, h("div", { class: "layout" }, sidebar, h("main", { class: "main" }, this.chat.element)), this.toast);
+    const sidebar = sidebarPanel(api.profile, this.connection, this.list, {
+      account: () => void this.showAccount(),
+      logout: () => void this.logout(),
+      request: (user, note) => this.request(user, note),
+    });
+    replaceChildren(root, h("div", { class: "layout" }, sidebar, h("main", { class: "main" }, this.chat.element)), this.toast.element);
     this.calls = browserCalls(api, root, (user) => void this.loadHistory(user, false));
     document.addEventListener("visibilitychange", this.onVisibility);
   }
@@ -143,7 +132,7 @@ export class Messenger {
 
   onDaemonState(state: ConnectionState): void {
     this.daemonOpen = state === "open";
-    this.renderConnection();
+    renderConnection(this.connection, this.daemonOpen, this.serverConnected);
   }
 
   onEvent(event: Record<string, unknown>): void {
@@ -193,17 +182,7 @@ export class Messenger {
       request: (user, note) => this.request(user, note),
     });
     this.chat.render(open ? this.model.conversation(open) : null, new Date());
-    this.renderConnection();
-  }
-
-  private renderConnection(): void {
-    const [text, state] = !this.daemonOpen
-      ? ["daemon not reachable", "offline"]
-      : this.serverConnected
-        ? ["connected", "connected"]
-        : ["reconnecting…", "reconnecting"];
-    this.connection.textContent = text;
-    this.connection.dataset.state = state;
+    renderConnection(this.connection, this.daemonOpen, this.serverConnected);
   }
 
   private async open(user: string): Promise<void> {
@@ -256,12 +235,10 @@ export class Messenger {
   private async showSafetyNumber(user: string): Promise<void> {
     try {
       const result = await this.api.verify(user, false);
-      const dialog = safetyDialog(result, async () => {
+      showSafetyDialog(result, async () => {
         await this.api.verify(user, true);
         await this.refreshList();
       });
-      document.body.appendChild(dialog);
-      dialog.showModal();
     } catch (error) {
       this.fail(error);
     }
@@ -280,7 +257,11 @@ export class Messenger {
 
   /** Re-reads the conversation list from the daemon (`conversations`) and shows it. */
   private async refreshList(): Promise<void> {
-    const result = await this.api.conversations();
+    const result = await this.listAnswers.run(() => this.api.conversations()); // refreshes overlap (start-up, actions, events)
+    if (!result) {
+      return;
+    }
+
     applyConversationList(this.model, result, document.visibilityState === "visible" ? this.chat.openUser : null);
     this.render();
     if (performance.getEntriesByName("parley:list").length === 0) {
@@ -291,7 +272,7 @@ export class Messenger {
   private async showAccount(): Promise<void> {
     try {
       const info = await this.api.info();
-      const dialog = accountDialog(this.api, info.profiles, {
+      showAccountDialog(this.api, info.profiles, {
         switchTo: (user) => this.navigation.switchTo(user),
         addAccount: () => this.navigation.addAccount(),
         deleted: () => this.navigation.logout(),
@@ -299,8 +280,6 @@ export class Messenger {
           this.previews = on;
         },
       });
-      document.body.appendChild(dialog);
-      dialog.showModal();
     } catch (error) {
       this.fail(error);
     }
@@ -318,11 +297,6 @@ export class Messenger {
   }
 
   private fail(error: unknown): void {
-    const message = error instanceof RpcError ? describeError(error.kind, error.message) : "Something went wrong.";
-    this.toast.textContent = message;
-    this.toast.hidden = false;
-    setTimeout(() => {
-      this.toast.hidden = true;
-    }, 6_000);
+    this.toast.show(error instanceof RpcError ? describeError(error.kind, error.message) : "Something went wrong.");
   }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Files;
+using Parley.Server.Storage.Sqlite;
 using Parley.Server.Tests.Infrastructure;
 
 namespace Parley.Server.Tests.Files.Scenarios;
@@ -11,7 +12,7 @@ namespace Parley.Server.Tests.Files.Scenarios;
 /// interrupted body keeps what arrived, blobs expire after their TTL, abandoned uploads are cleaned,
 /// an account's files go with it, and two writers never share an upload.
 /// </summary>
-public sealed class LifecycleScenarios : IDisposable
+public sealed class LifecycleScenarios : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly TempDirectory directory = new();
@@ -19,17 +20,23 @@ public sealed class LifecycleScenarios : IDisposable
     private readonly LocalBlobStore blobs;
     private readonly SqlFileStore files;
     private readonly FileService service;
+    private readonly SqliteDatabase database;
 
     public LifecycleScenarios()
     {
-        var database = TestDatabases.Sqlite(directory);
-        TestDatabases.MigrateAsync(database, [new FilesMigrations()]).GetAwaiter().GetResult();
+        database = TestDatabases.Sqlite(directory);
         blobs = new LocalBlobStore(Path.Combine(directory.Path, "blobs"));
         files = new SqlFileStore(database);
         service = new FileService(files, blobs, Options.Create(new FilesOptions()), clock, NullLogger<FileService>.Instance);
     }
 
-    public void Dispose() => directory.Dispose();
+    public Task InitializeAsync() => TestDatabases.MigrateAsync(database, [new FilesMigrations()]).WaitAsync(Wait);
+
+    public Task DisposeAsync()
+    {
+        directory.Dispose();
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task An_interrupted_body_keeps_the_bytes_that_arrived_and_the_upload_resumes_there()

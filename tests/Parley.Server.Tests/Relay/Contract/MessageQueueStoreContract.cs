@@ -8,7 +8,7 @@ namespace Parley.Server.Tests.Relay.Contract;
 /// <summary>The queue store's contract, run against SQLite and PostgreSQL.</summary>
 public abstract class MessageQueueStoreContract
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static long _nextAccount = Random.Shared.NextInt64(1, long.MaxValue / 4);
 
     protected abstract IDatabase Database { get; }
@@ -127,6 +127,41 @@ public abstract class MessageQueueStoreContract
     }
 
     [Fact]
+    public async Task Many_commits_of_every_size_on_one_store_each_write_and_delete_exactly_their_rows()
+    {
+        // One store keeps its commit statements between commits (SQLite): each batch size from 1 to 40 is
+        // cut into different chunks, and every commit must still see only its own rows.
+        using var store = await StoreAsync();
+        var (recipient, sender) = (NewAccount(), NewAccount());
+        var stored = new List<QueuedMessage>();
+        for (var size = 1; size <= 40; size++)
+        {
+            var batch = new QueueBatch();
+            batch.Inserts.AddRange(Enumerable.Range(0, size).Select(_ => Message(recipient, sender)));
+            batch.Deletes.AddRange(stored.Take(size / 2).Select(m => new QueueDelete(recipient, m.Key)));
+            await store.CommitAsync(batch, CancellationToken.None).WaitAsync(Timeout);
+            Assert.All(batch.Inserted, Assert.True);
+            Assert.All(batch.Deleted, d => Assert.Equal(1, d));
+            Assert.Equal(batch.Inserts.Select(m => m.Sequence).Order(), batch.Inserts.Select(m => m.Sequence));
+            stored.RemoveRange(0, size / 2);
+            stored.AddRange(batch.Inserts);
+        }
+
+        var left = await store.ReadAsync(recipient, 0, 1_000, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal(stored.Select(m => m.Id), left.Select(m => m.Id));
+    }
+
+    [Theory]
+    [InlineData(1, 128, 1)]
+    [InlineData(3, 128, 2)]
+    [InlineData(127, 128, 64)]
+    [InlineData(128, 128, 128)]
+    [InlineData(129, 128, 128)]
+    [InlineData(300, 256, 256)]
+    public void A_batch_is_cut_into_the_largest_power_of_two_chunk_that_fits(int left, int max, int chunk) =>
+        Assert.Equal(chunk, SqliteQueueBatchWriter.Chunk(left, max));
+
+    [Fact]
     public async Task Sequence_numbers_come_from_the_database_and_are_never_reused()
     {
         var store = await StoreAsync();
@@ -193,15 +228,15 @@ public abstract class MessageQueueStoreContract
         Assert.Single(await store.ReadAsync(alice, 0, 10, CancellationToken.None).WaitAsync(Timeout));
     }
 
-    private async Task<SqlMessageQueueStore> StoreAsync()
+    protected async Task<SqlMessageQueueStore> StoreAsync()
     {
         await TestDatabases.MigrateAsync(Database, [.. TestDatabases.ServerSchema, new RelayMigrations()]);
         return new SqlMessageQueueStore(Database);
     }
 
-    private static long NewAccount() => Interlocked.Increment(ref _nextAccount);
+    protected static long NewAccount() => Interlocked.Increment(ref _nextAccount);
 
-    private static QueuedMessage Message(long recipient, long sender, long createdMs = 1_700_000_000_000) =>
+    protected static QueuedMessage Message(long recipient, long sender, long createdMs = 1_700_000_000_000) =>
         new(recipient, sender, "sender", MessageId.NewRandom(), QueuedKind.Envelope, 2, MessageId.NewRandom().ToBytes(), createdMs);
 }
 
@@ -212,6 +247,36 @@ public sealed class MessageQueueStoreContractSqlite : MessageQueueStoreContract,
     public MessageQueueStoreContractSqlite() => Database = TestDatabases.Sqlite(_directory);
 
     protected override IDatabase Database { get; }
+
+    [Fact]
+    public async Task A_failed_commit_changes_nothing_and_the_next_commit_works_on_a_fresh_connection()
+    {
+        using var store = await StoreAsync();
+        var (recipient, sender) = (NewAccount(), NewAccount());
+        var before = new QueueBatch();
+        before.Inserts.Add(Message(recipient, sender));
+        await store.CommitAsync(before, CancellationToken.None).WaitAsync(Timeout);
+
+        // A trigger refuses one poisoned body: its batch (with a good row and a delete) must roll back whole.
+        await using (var connection = await Database.OpenAsync(CancellationToken.None))
+        await using (var trigger = connection.CreateCommand(
+            "CREATE TRIGGER refuse_poison BEFORE INSERT ON relay_queue WHEN NEW.body = X'DEAD' BEGIN SELECT RAISE(ABORT, 'poison'); END"))
+        {
+            await trigger.ExecuteNonQueryAsync();
+        }
+
+        var failing = new QueueBatch();
+        failing.Inserts.Add(Message(recipient, sender));
+        failing.Inserts.Add(new QueuedMessage(recipient, sender, "sender", MessageId.NewRandom(), QueuedKind.Envelope, 2, [0xDE, 0xAD], 1));
+        failing.Deletes.Add(new QueueDelete(recipient, before.Inserts[0].Key));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.CommitAsync(failing, CancellationToken.None).WaitAsync(Timeout));
+
+        var after = new QueueBatch();
+        after.Inserts.Add(Message(recipient, sender));
+        await store.CommitAsync(after, CancellationToken.None).WaitAsync(Timeout);
+        var left = await store.ReadAsync(recipient, 0, 10, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal([before.Inserts[0].Id, after.Inserts[0].Id], left.Select(m => m.Id));
+    }
 
     public void Dispose() => _directory.Dispose();
 }

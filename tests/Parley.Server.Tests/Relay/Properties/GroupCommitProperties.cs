@@ -174,6 +174,32 @@ public sealed class GroupCommitProperties : IAsyncLifetime
         await _writer.StartAsync(CancellationToken.None).WaitAsync(Timeout);
     }
 
+    [Fact]
+    public async Task One_batch_frames_acknowledgements_delete_stored_messages_and_drop_pending_ones()
+    {
+        // An AckBatch reaches the writer as one unit of work: a stored message in it is deleted and a
+        // message still waiting for its commit is dropped, exactly as with one acknowledgement each.
+        var statuses = new ConcurrentBag<SendStatus>();
+        var recorder = new Recorder(statuses.Add);
+        var stored = Message(recipient: 1, sender: 2);
+        _writer.Submit(stored, recorder);
+        await _writer.BarrierAsync().WaitAsync(Timeout);
+        var gate = await HoldWriterAsync();
+        var pending = Message(recipient: 1, sender: 2);
+        var kept = Message(recipient: 1, sender: 2);
+        _writer.Submit(pending, recorder);
+        _writer.Submit(kept, recorder);
+        _writer.Acknowledge([new QueueDelete(1, stored.Key), new QueueDelete(1, pending.Key)]);
+        _writer.Acknowledge(new List<QueueDelete>()); // an AckBatch of ids this connection never delivered: nothing queued
+        gate.SetResult();
+        await _writer.BarrierAsync().WaitAsync(Timeout);
+
+        Assert.Equal([SendStatus.Accepted, SendStatus.Accepted, SendStatus.Accepted], statuses);
+        Assert.Equal([1, 1], _store.InsertsPerCommit); // stored, then kept: pending never reached the disk
+        var left = await _store.ReadAsync(1, 0, 10, CancellationToken.None).WaitAsync(Timeout);
+        Assert.Equal([kept.Id], left.Select(m => m.Id));
+    }
+
     public async Task DisposeAsync()
     {
         await _writer.DisposeAsync();

@@ -24,7 +24,7 @@ public sealed class OutboundQueueProperties
         var sent = new ConcurrentQueue<ulong>();
         var inSend = 0;
         var overlapped = false;
-        var queue = new OutboundQueue(async (frame, _) =>
+        var queue = new OutboundQueue<ServerFrame>(async (frame, _) =>
         {
             overlapped |= Interlocked.Increment(ref inSend) > 1;
             if (frame.Pong.Nonce % 7 == 0)
@@ -60,7 +60,7 @@ public sealed class OutboundQueueProperties
     public async Task Complete_on_an_idle_queue_is_drained_at_once_and_refuses_later_frames()
     {
         var sent = 0;
-        var queue = new OutboundQueue((_, _) =>
+        var queue = new OutboundQueue<ServerFrame>((_, _) =>
         {
             Interlocked.Increment(ref sent);
             return ValueTask.CompletedTask;
@@ -79,7 +79,7 @@ public sealed class OutboundQueueProperties
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sent = new ConcurrentQueue<ulong>();
         var more = new ConcurrentQueue<bool>();
-        var queue = new OutboundQueue(async (frame, follows) =>
+        var queue = new OutboundQueue<ServerFrame>(async (frame, follows) =>
         {
             await release.Task;
             sent.Enqueue(frame.Pong.Nonce);
@@ -106,7 +106,7 @@ public sealed class OutboundQueueProperties
     public async Task A_socket_that_fails_drops_the_rest_and_drains_without_a_fault()
     {
         var attempts = 0;
-        var queue = new OutboundQueue((_, _) =>
+        var queue = new OutboundQueue<ServerFrame>((_, _) =>
         {
             Interlocked.Increment(ref attempts);
             throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
@@ -122,7 +122,7 @@ public sealed class OutboundQueueProperties
     [Fact]
     public async Task An_unexpected_failure_faults_Drained_instead_of_vanishing()
     {
-        var queue = new OutboundQueue((_, _) => throw new InvalidOperationException("bug"));
+        var queue = new OutboundQueue<ServerFrame>((_, _) => throw new InvalidOperationException("bug"));
         queue.TryEnqueue(Frame(1));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => queue.Drained.WaitAsync(Timeout));

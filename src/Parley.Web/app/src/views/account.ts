@@ -14,7 +14,8 @@ export interface AccountActions {
   previews(on: boolean): void;
 }
 
-export function accountDialog(api: Api, profiles: string[], actions: AccountActions): HTMLDialogElement {
+/** Builds the dialog and shows it, modal. */
+export function showAccountDialog(api: Api, profiles: string[], actions: AccountActions): void {
   const me = api.profile;
   const close = h("button", { type: "button" }, "Close");
   const dialog = h(
@@ -29,7 +30,8 @@ export function accountDialog(api: Api, profiles: string[], actions: AccountActi
   );
   close.addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => dialog.remove());
-  return dialog;
+  document.body.appendChild(dialog);
+  dialog.showModal();
 }
 
 function profilesSection(profiles: string[], me: string, actions: AccountActions, close: () => void): HTMLElement {

@@ -6,7 +6,8 @@ import type { VerifyResult } from "../api";
 import { h } from "../dom";
 import { safetyNumberGroups } from "../format";
 
-export function safetyDialog(result: VerifyResult, confirm: () => Promise<void>): HTMLDialogElement {
+/** Builds the dialog and shows it, modal. */
+export function showSafetyDialog(result: VerifyResult, confirm: () => Promise<void>): void {
   const groups = safetyNumberGroups(result.safetyNumber);
   const qr = qrcode(0, "M");
   qr.addData(atob(result.qr), "Byte");
@@ -37,5 +38,6 @@ export function safetyDialog(result: VerifyResult, confirm: () => Promise<void>)
   });
   close.addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => dialog.remove());
-  return dialog;
+  document.body.appendChild(dialog);
+  dialog.showModal();
 }

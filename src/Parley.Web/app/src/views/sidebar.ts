@@ -12,6 +12,40 @@ export interface SidebarActions {
   request(user: string, note: string): Promise<string | null>;
 }
 
+export interface PanelActions extends Pick<SidebarActions, "request"> {
+  account(): void;
+  logout(): void;
+}
+
+/** The sidebar: who is signed in, the connection state, Account and Log out, the add-contact form, then the list. */
+export function sidebarPanel(profile: string, connection: HTMLElement, list: HTMLElement, actions: PanelActions): HTMLElement {
+  return h(
+    "aside",
+    { class: "sidebar", "aria-label": "Contacts" },
+    h(
+      "header",
+      { class: "me" },
+      h("strong", {}, profile),
+      connection,
+      h("button", { type: "button", class: "link", onclick: () => actions.account() }, "Account"),
+      h("button", { type: "button", class: "link", onclick: () => actions.logout() }, "Log out"),
+    ),
+    addContactForm(actions),
+    list,
+  );
+}
+
+/** Shows whether the page reaches its daemon, and the daemon the server. */
+export function renderConnection(element: HTMLElement, daemonOpen: boolean, serverConnected: boolean): void {
+  const [text, state] = !daemonOpen
+    ? ["daemon not reachable", "offline"]
+    : serverConnected
+      ? ["connected", "connected"]
+      : ["reconnecting…", "reconnecting"];
+  element.textContent = text;
+  element.dataset.state = state;
+}
+
 export function renderConversationList(list: HTMLElement, conversations: Conversation[], openUser: string | null, actions: SidebarActions): void {
   const items = conversations.map((conversation) => conversationItem(conversation, conversation.user === openUser, actions));
   if (items.length === 0) {
@@ -83,7 +117,7 @@ function latestPreview(conversation: Conversation): string {
   return preview(last);
 }
 
-export function addContactForm(actions: SidebarActions): HTMLElement {
+export function addContactForm(actions: Pick<SidebarActions, "request">): HTMLElement {
   const user = h("input", { id: "add-user", name: "user", placeholder: "user name", required: true, maxlength: "32", spellcheck: "false", autocomplete: "off" });
   const note = h("input", { id: "add-note", name: "note", placeholder: "note (optional)", maxlength: "280" });
   const status = h("p", { class: "form-status", role: "status", "aria-live": "polite" });
