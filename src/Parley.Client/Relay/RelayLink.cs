@@ -19,18 +19,12 @@ namespace Parley.Client.Relay;
 /// </summary>
 public sealed class RelayLink : IAsyncDisposable
 {
-    private readonly IRelayConnector _connector;
-    private readonly IRelayHandler _handler;
+    private readonly LinkSlot _slot;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
-    private readonly object _stateLock = new();
-    private LinkConnection? _current;
+    private readonly object _startLock = new();
     private Task _runner = Task.CompletedTask;
-
-    /// <summary>Why a persistent link stopped trying (the session ended, the identity was replaced), or null.</summary>
-    private volatile ParleyClientException? _stoppedBy;
-    private RelayLinkState _state = RelayLinkState.Disconnected;
 
     /// <summary>Creates a link; nothing connects until <see cref="ConnectAsync"/> or <see cref="Start"/>.</summary>
     /// <param name="connector">Opens sockets.</param>
@@ -45,8 +39,7 @@ public sealed class RelayLink : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(backoff);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
-        _connector = connector;
-        _handler = handler;
+        _slot = new LinkSlot(this, connector, handler, state => StateChanged?.Invoke(state), e => Faulted?.Invoke(e));
         RequestTimeout = requestTimeout;
         Backoff = backoff;
         _time = time;
@@ -68,16 +61,7 @@ public sealed class RelayLink : IAsyncDisposable
     public event Action<ParleyClientException>? Stopped;
 
     /// <summary>The current state.</summary>
-    public RelayLinkState State
-    {
-        get
-        {
-            lock (_stateLock)
-            {
-                return _state;
-            }
-        }
-    }
+    public RelayLinkState State => _slot.State;
 
     /// <summary>Whether <see cref="Start"/> was called: the link reconnects by itself.</summary>
     public bool IsPersistent { get; private set; }
@@ -102,19 +86,19 @@ public sealed class RelayLink : IAsyncDisposable
         ObjectDisposedException.ThrowIf(State == RelayLinkState.Closed, this);
         if (IsPersistent)
         {
-            _ = Require();
+            _ = _slot.Require();
             return;
         }
 
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_current is { Reading.IsCompleted: false })
+            if (_slot.Current is { Reading.IsCompleted: false })
             {
                 return;
             }
 
-            await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
+            await _slot.ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -131,7 +115,7 @@ public sealed class RelayLink : IAsyncDisposable
     public void Start()
     {
         ObjectDisposedException.ThrowIf(State == RelayLinkState.Closed, this);
-        lock (_stateLock)
+        lock (_startLock)
         {
             if (IsPersistent)
             {
@@ -152,7 +136,7 @@ public sealed class RelayLink : IAsyncDisposable
     {
         try
         {
-            await Require().QueueEmpty.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            await _slot.Require().QueueEmpty.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {
@@ -161,7 +145,7 @@ public sealed class RelayLink : IAsyncDisposable
     }
 
     /// <summary>Completes when the current connection ends (immediately when there is none).</summary>
-    public Task Disconnected => _current?.Ended ?? Task.CompletedTask;
+    public Task Disconnected => _slot.Current?.Ended ?? Task.CompletedTask;
 
     /// <summary>Sends an envelope and waits for the server's verdict (at most <see cref="RequestTimeout"/>).</summary>
     /// <param name="send">The envelope.</param>
@@ -171,7 +155,7 @@ public sealed class RelayLink : IAsyncDisposable
     public Task<SendResult> SendAsync(Send send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(send);
-        return Require().SendAndWaitAsync(send, RequestTimeout, cancellationToken);
+        return _slot.Require().SendAndWaitAsync(send, RequestTimeout, cancellationToken);
     }
 
     /// <summary>Sends an envelope without waiting for its verdict (typing notices, receipts from the reading loop).</summary>
@@ -181,7 +165,7 @@ public sealed class RelayLink : IAsyncDisposable
     public Task SendAndForgetAsync(Send send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(send);
-        return Require().SendAsync(new ClientFrame { Send = send }, cancellationToken);
+        return _slot.Require().SendAsync(new ClientFrame { Send = send }, cancellationToken);
     }
 
     /// <summary>Acknowledges a stored delivery or contact event: the server deletes it from our queue.</summary>
@@ -191,7 +175,7 @@ public sealed class RelayLink : IAsyncDisposable
     public Task AckAsync(ByteString messageId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageId);
-        return Require().SendAsync(new ClientFrame { Ack = new Ack { MessageId = messageId } }, cancellationToken);
+        return _slot.Require().SendAsync(new ClientFrame { Ack = new Ack { MessageId = messageId } }, cancellationToken);
     }
 
     /// <summary>
@@ -221,13 +205,7 @@ public sealed class RelayLink : IAsyncDisposable
         }
         else if (wellFormed.Count > 1)
         {
-            var packed = new byte[wellFormed.Count * MessageIdList.IdBytes];
-            for (var i = 0; i < wellFormed.Count; i++)
-            {
-                wellFormed[i].Span.CopyTo(packed.AsSpan(i * MessageIdList.IdBytes));
-            }
-
-            await Require().SendAsync(new ClientFrame { AckBatch = new AckBatch { MessageIds = ByteString.CopyFrom(packed) } }, cancellationToken).ConfigureAwait(false);
+            await _slot.Require().SendAsync(new ClientFrame { AckBatch = new AckBatch { MessageIds = MessageIdList.Pack(wellFormed) } }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -238,7 +216,7 @@ public sealed class RelayLink : IAsyncDisposable
     public Task<IReadOnlyList<Parley.Wire.Presence>> QueryPresenceAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(names);
-        return Require().QueryPresenceAsync(names, RequestTimeout, cancellationToken);
+        return _slot.Require().QueryPresenceAsync(names, RequestTimeout, cancellationToken);
     }
 
     /// <summary>
@@ -248,7 +226,7 @@ public sealed class RelayLink : IAsyncDisposable
     /// <returns>A task that completes when the socket is closed.</returns>
     public async Task DropConnectionAsync()
     {
-        var current = _current;
+        var current = _slot.Current;
         if (current is not null)
         {
             await current.DisposeAsync().ConfigureAwait(false);
@@ -268,70 +246,13 @@ public sealed class RelayLink : IAsyncDisposable
         try
         {
             await Quietly(_runner).ConfigureAwait(false);
-            if (_current is { } current)
-            {
-                await current.DisposeAsync().ConfigureAwait(false);
-                _current = null;
-            }
+            await _slot.CloseCurrentAsync().ConfigureAwait(false);
         }
         finally
         {
-            SetState(RelayLinkState.Closed);
+            _slot.SetState(RelayLinkState.Closed);
             _connectLock.Release();
         }
-    }
-
-    private LinkConnection Require() => Live() ?? throw _stoppedBy ?? new ParleyClientException(ClientErrorKind.ServerUnreachable);
-
-    /// <summary>The current connection if it is open and its connect step ran; otherwise null.</summary>
-    private LinkConnection? Live() =>
-        _current is { Reading.IsCompleted: false } current && State == RelayLinkState.Connected ? current : null;
-
-    /// <summary>Opens a socket, starts reading and runs the handler's connect step (caller holds the connect lock).</summary>
-    private async Task<LinkConnection> ConnectOnceAsync(CancellationToken cancellationToken)
-    {
-        if (_current is { } old)
-        {
-            await old.DisposeAsync().ConfigureAwait(false);
-            _current = null;
-        }
-
-        SetState(RelayLinkState.Connecting);
-        LinkConnection connection;
-        try
-        {
-            connection = new LinkConnection(await _connector.ConnectAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception e)
-        {
-            if (e is ParleyClientException final && !IsRetryable(final, CancellationToken.None))
-            {
-                _stoppedBy = final; // before the state changes, so whoever sees "disconnected" learns why
-            }
-
-            SetState(RelayLinkState.Disconnected);
-            throw;
-        }
-
-        _stoppedBy = null;
-
-        _current = connection;
-        connection.Start(this, _handler);
-        SetState(RelayLinkState.Connected);
-        _ = AfterDrainAsync(connection);
-        _ = ReportEndAsync(connection);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closing);
-        try
-        {
-            await _handler.OnConnectedAsync(this, linked.Token).ConfigureAwait(false);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return connection;
     }
 
     private async Task RunAsync(CancellationToken stop)
@@ -343,10 +264,10 @@ public sealed class RelayLink : IAsyncDisposable
             await _connectLock.WaitAsync(stop).ConfigureAwait(false);
             try
             {
-                connection = Live() ?? await ConnectOnceAsync(stop).ConfigureAwait(false);
+                connection = _slot.Live() ?? await _slot.ConnectOnceAsync(stop).ConfigureAwait(false);
                 Backoff.Reset();
             }
-            catch (Exception e) when (IsRetryable(e, stop))
+            catch (Exception e) when (LinkSlot.IsRetryable(e, stop))
             {
                 // Counted by the backoff below; the state already says Disconnected.
             }
@@ -354,9 +275,7 @@ public sealed class RelayLink : IAsyncDisposable
             {
                 // Retrying cannot help (the session was revoked, the account's identity replaced):
                 // stop, and let every caller learn why instead of "the server cannot be reached".
-                _stoppedBy ??= e;
-                SetState(RelayLinkState.Disconnected);
-                Stopped?.Invoke(_stoppedBy);
+                Stopped?.Invoke(_slot.Stop(e));
                 return;
             }
             finally
@@ -392,68 +311,6 @@ public sealed class RelayLink : IAsyncDisposable
                 return;
             }
         }
-    }
-
-    private static bool IsRetryable(Exception e, CancellationToken stop) => e switch
-    {
-        OperationCanceledException => !stop.IsCancellationRequested,
-        ParleyClientException p => p.Kind is ClientErrorKind.ServerUnreachable or ClientErrorKind.Refused or ClientErrorKind.ProtocolViolation,
-        IOException or TimeoutException => true,
-        _ => false,
-    };
-
-    private async Task AfterDrainAsync(LinkConnection connection)
-    {
-        try
-        {
-            await connection.QueueEmpty.ConfigureAwait(false);
-            await _handler.OnDrainedAsync(this, connection.Closing).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ParleyClientException or OperationCanceledException)
-        {
-            // The connection ended first, or the top-up failed: both are retried on the next connection.
-        }
-    }
-
-    private async Task ReportEndAsync(LinkConnection connection)
-    {
-        try
-        {
-            await connection.Reading.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ParleyClientException or IOException)
-        {
-            // A connection ending is the normal way a reading loop stops.
-        }
-        catch (Exception e)
-        {
-            Faulted?.Invoke(e);
-        }
-
-        lock (_stateLock)
-        {
-            if (!ReferenceEquals(_current, connection) || _state != RelayLinkState.Connected)
-            {
-                return;
-            }
-        }
-
-        SetState(RelayLinkState.Disconnected);
-    }
-
-    private void SetState(RelayLinkState state)
-    {
-        lock (_stateLock)
-        {
-            if (_state == state || _state == RelayLinkState.Closed)
-            {
-                return;
-            }
-
-            _state = state;
-        }
-
-        StateChanged?.Invoke(state);
     }
 
     private static async Task Quietly(Task task)

@@ -41,4 +41,27 @@ public static class MessageIdList
     /// <param name="index">Zero-based index, below <see cref="Count"/>.</param>
     /// <returns>The id's 16 bytes (a slice, no copy).</returns>
     public static ReadOnlySpan<byte> At(ReadOnlySpan<byte> packed, int index) => packed.Slice(index * IdBytes, IdBytes);
+
+    /// <summary>Packs ids into one list, in order.</summary>
+    /// <param name="ids">Ids of exactly <see cref="IdBytes"/> bytes, 1..<see cref="MaxIds"/> of them.</param>
+    /// <returns>The packed list.</returns>
+    /// <exception cref="ArgumentException">An id has another length, or the count is out of range.</exception>
+    public static Google.Protobuf.ByteString Pack(IReadOnlyList<Google.Protobuf.ByteString> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ids.Count, 1, nameof(ids));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ids.Count, MaxIds, nameof(ids));
+        var packed = new byte[ids.Count * IdBytes];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (ids[i].Length != IdBytes)
+            {
+                throw new ArgumentException("Every id must be " + IdBytes + " bytes.", nameof(ids));
+            }
+
+            ids[i].Span.CopyTo(packed.AsSpan(i * IdBytes));
+        }
+
+        return Google.Protobuf.ByteString.CopyFrom(packed);
+    }
 }
