@@ -38,7 +38,19 @@ public sealed class WebFirstRunTests
 
         // The server's certificate "changes": the pin no longer matches what the server presents.
         await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-        await page.Locator("form.login").WaitForAsync();
+        try
+        {
+            await page.Locator("form.login").WaitForAsync();
+        }
+        catch (TimeoutException e)
+        {
+            // Intermittent in CI (twice in about fifteen runs): say what the page and the daemon showed.
+            var toast = await page.Locator(".toast").InnerTextAsync();
+            var output = daemon.Output;
+            throw new TimeoutException(
+                $"No sign-in form after 'Log out'. Toast: '{toast}'. Connection: '{await page.Locator(".connection").InnerTextAsync()}'. " +
+                $"Console: {string.Join(" | ", browser.Console)}. Daemon output (end): {output[Math.Max(0, output.Length - 3000)..]}", e);
+        }
         var otherPin = "SHA256:" + new string('0', probed.Length - "SHA256:".Length);
         await File.WriteAllTextAsync(settingsPath, (await File.ReadAllTextAsync(settingsPath)).Replace(probed, otherPin, StringComparison.Ordinal));
         await page.ClickAsync("#tab-login");
